@@ -1,0 +1,41 @@
+"""jitgrad: reverse-mode autodiff for the CPU on Numba kernels, speaking
+torch.autograd's language (``import jitgrad as torch``)."""
+import os as _os
+
+# In a source checkout the kernels live in ../kernels, which setuptools maps
+# to jitgrad.kernels when installing; let a checkout on sys.path work too.
+_here = _os.path.dirname(__file__)
+if not _os.path.isdir(_os.path.join(_here, "kernels")) and _os.path.isfile(
+        _os.path.join(_here, _os.pardir, "kernels", "__init__.py")):
+    __path__.append(_os.path.abspath(_os.path.join(_here, _os.pardir)))  # noqa: F821
+
+from . import dtypes as _dtypes  # noqa: E402
+from ._tensor_str import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
+from .autograd.grad_mode import (enable_grad, is_grad_enabled, no_grad,  # noqa: E402,F401
+                                 set_grad_enabled)
+from .device import device  # noqa: E402,F401
+from .dtypes import (dtype, float32, float64, get_default_dtype, int32, int64,  # noqa: E402,F401
+                     set_default_dtype)
+from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,  # noqa: E402,F401
+                        full_like, initial_seed, linspace, manual_seed, ones, ones_like, rand,
+                        randint, randn, seed, tensor, zeros, zeros_like, Generator)
+from .functions import *  # noqa: E402,F401,F403
+from .functions import abs, pow, sum  # noqa: E402,F401  (names star-import skips)
+from .tensor import Size, Tensor  # noqa: E402,F401
+from . import autograd, nn  # noqa: E402,F401
+
+bool = _dtypes.bool_
+float = _dtypes.float32
+double = _dtypes.float64
+long = _dtypes.int64
+int = _dtypes.int32
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()

@@ -1,0 +1,110 @@
+"""``jitgrad.autograd``: backward, grad and grad mode, as torch.autograd."""
+import numpy as np
+
+from .. import messages
+from .engine import accumulate, run_backward
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .graph import Node, edge
+
+__all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
+           "is_grad_enabled", "Node"]
+
+
+
+def _as_tuple(x):
+    if x is None:
+        return ()
+    if isinstance(x, (tuple, list)):
+        return tuple(x)
+    return (x,)
+
+
+def _roots(outputs, grad_outputs):
+    """The root nodes and seed gradients (arrays), validated as torch does."""
+    from ..tensor import Size, Tensor
+    grads = _as_tuple(grad_outputs)
+    if grads and len(grads) != len(outputs):
+        raise RuntimeError(f"grad_tensors has {len(grads)} elements but there are "
+                           f"{len(outputs)} tensors")
+    nodes, seeds = [], []
+    for i, out in enumerate(outputs):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(out).__name__}")
+        g = grads[i] if grads else None
+        if not out._requires_grad:
+            raise RuntimeError(messages.NO_GRAD_FN.format(index=i))
+        data = out._data
+        if g is None:
+            if data.size != 1:
+                raise RuntimeError(messages.IMPLICIT_GRAD_NON_SCALAR)
+            seed = np.ones(data.shape, data.dtype)
+        else:
+            if not isinstance(g, Tensor):
+                raise TypeError(f"gradient must be a Tensor or None, not {type(g).__name__}")
+            seed = g._data
+            if seed.shape != data.shape:
+                raise RuntimeError(messages.shape_mismatch(Size(seed.shape), Size(data.shape), i))
+            if seed.dtype != data.dtype:
+                seed = seed.astype(data.dtype)
+        nodes.append(edge(out))
+        seeds.append(seed)
+    return nodes, seeds
+
+
+def _no_create_graph(create_graph):
+    if create_graph:
+        raise NotImplementedError(
+            "create_graph=True (higher-order gradients) is not supported yet")
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             grad_variables=None, inputs=None):
+    _no_create_graph(create_graph)
+    outputs = _as_tuple(tensors)
+    if grad_tensors is None:
+        grad_tensors = grad_variables
+    nodes, seeds = _roots(outputs, grad_tensors)
+    keep = bool(retain_graph) if retain_graph is not None else create_graph
+    if inputs is None:
+        run_backward(nodes, seeds, keep)
+        return
+    inputs = _as_tuple(inputs)
+    capture = {_input_node(t): None for t in inputs}
+    run_backward(nodes, seeds, keep, capture)
+    for t in inputs:
+        g = capture.get(_input_node(t))
+        if g is not None:
+            accumulate(t, g, False)
+
+
+def _input_node(t):
+    if not t._requires_grad:
+        raise RuntimeError(messages.INPUT_NO_GRAD)
+    return edge(t)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    from ..tensor import _wrap
+    _no_create_graph(create_graph)
+    outputs = _as_tuple(outputs)
+    inputs_t = _as_tuple(inputs)
+    nodes, seeds = _roots(outputs, grad_outputs)
+    keep = bool(retain_graph) if retain_graph is not None else create_graph
+    input_nodes = [_input_node(t) for t in inputs_t]
+    capture = dict.fromkeys(input_nodes)
+    run_backward(nodes, seeds, keep, capture)
+    result = []
+    for t, node in zip(inputs_t, input_nodes):
+        g = capture[node]
+        if g is None:
+            if materialize_grads:
+                result.append(_wrap(np.zeros_like(t._data)))
+                continue
+            if not allow_unused:
+                raise RuntimeError(messages.UNUSED_INPUT)
+            result.append(None)
+        else:
+            result.append(_wrap(g.reshape(t._data.shape).astype(t._data.dtype, copy=True)))
+    return tuple(result)

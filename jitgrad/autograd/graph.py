@@ -1,0 +1,111 @@
+"""Graph nodes. Every differentiable op records one ``Node`` whose class is
+named as torch names it (``MulBackward0``); ``AccumulateGrad`` ends the
+graph at a leaf.
+
+A node holds only numpy arrays and its parent nodes, never the tensors it
+produced, so a graph is freed by reference counting alone (no cycles).
+"""
+import weakref
+
+from .. import messages
+
+
+class Node:
+    __slots__ = ("_next", "_saved", "_hooks", "__weakref__")
+
+    def __init__(self, next_nodes, saved):
+        self._next = next_nodes
+        self._saved = saved
+        self._hooks = None
+
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        return tuple((n, 0) for n in self._next)
+
+    def _saved_or_raise(self):
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(messages.BACKWARD_TWICE)
+        return saved
+
+    def release(self):
+        # nodes that save nothing stay runnable, as torch's AddBackward0 does
+        if self._saved:
+            self._saved = None
+
+    def apply(self, grad):
+        """Gradient (numpy array) of the output -> tuple of gradients, one per
+        entry of ``_next`` (None where no gradient flows)."""
+        raise NotImplementedError
+
+    def __call__(self, grad):
+        return self.apply(grad)
+
+    def register_prehook(self, hook):
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+class MetadataNode(Node):
+    """A node whose saved state is only shapes and dtypes, which torch keeps
+    after backward: running it again is allowed."""
+    __slots__ = ()
+
+    def release(self):
+        pass
+
+
+class _RemovableHandle:
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks, hook):
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+class AccumulateGrad(Node):
+    """Sink of a leaf: adds the incoming gradient into ``variable.grad``."""
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        Node.__init__(self, (), ())
+        self.variable = variable
+
+
+def grad_accumulator(tensor):
+    """The leaf's AccumulateGrad, shared by every op that uses the leaf while
+    any graph holds it (the leaf keeps only a weak reference, as torch does)."""
+    ref = tensor._accumulator
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(acc)
+    return acc
+
+
+def edge(tensor):
+    """The node a gradient for ``tensor`` flows into, or None."""
+    fn = tensor._grad_fn
+    if fn is not None:
+        return fn
+    if tensor._requires_grad:
+        return grad_accumulator(tensor)
+    return None
+
+
+def node_class(name, base, **attrs):
+    """A class named as torch names the node (``type(fn).__name__`` and the repr
+    read as torch's); ``attrs`` become class attributes, e.g. the op entry."""
+    return type(name, (base,), {"__slots__": (), **attrs})

@@ -1,0 +1,220 @@
+"""Tensor factories with torch's signatures and dtype inference."""
+import numbers
+
+import numpy as np
+
+from . import dtypes, messages
+from .device import check_device
+from .tensor import Tensor, _wrap
+
+
+def _finish(arr, requires_grad):
+    t = _wrap(arr)
+    if requires_grad:
+        if arr.dtype.kind != "f":
+            raise RuntimeError(messages.REQUIRES_GRAD_INT)
+        t._requires_grad = True
+    return t
+
+
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (numbers.Integral,)) or isinstance(s, bool):
+            raise TypeError(f"expected a sequence of integers as the size, got {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return tuple(int(s) for s in size)
+
+
+def _float_dtype(dtype):
+    return (dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()).numpy
+
+
+def _infer_dtype(arr):
+    kind = arr.dtype.kind
+    if kind == "f":
+        return dtypes.get_default_dtype().numpy
+    if kind in "iu":
+        return np.dtype(np.int64)
+    if kind == "b":
+        return np.dtype(np.bool_)
+    raise TypeError(f"Could not infer dtype of {arr.dtype}")
+
+
+def _unwrap_nested(data):
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_unwrap_nested(d) for d in data]
+    return data
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    check_device(device)
+    if isinstance(data, Tensor):
+        arr = data._data
+        target = arr.dtype
+    elif isinstance(data, np.ndarray):
+        arr = data
+        target = dtypes.from_numpy(arr.dtype).numpy
+    else:
+        arr = np.array(_unwrap_nested(data))
+        if arr.dtype == object:
+            raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        target = _infer_dtype(arr)
+    if dtype is not None:
+        target = dtypes.to_dtype(dtype).numpy
+    return _finish(np.array(arr, dtype=target, copy=True), requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor) and (dtype is None or data.dtype is dtypes.to_dtype(dtype)):
+        return data
+    if isinstance(data, np.ndarray) and dtype is None:
+        return from_numpy(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(ndarray):
+    """A tensor sharing ``ndarray``'s memory."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dtypes.from_numpy(ndarray.dtype)
+    return _wrap(ndarray)
+
+
+def _filled(size, value, dtype, requires_grad, device, default=None):
+    check_device(device)
+    np_dtype = dtypes.to_dtype(dtype).numpy if dtype is not None else (
+        default if default is not None else dtypes.get_default_dtype().numpy)
+    shape = _size(size)
+    arr = np.empty(shape, np_dtype) if value is None else np.full(shape, value, np_dtype)
+    return _finish(arr, requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    return _filled(size, 0, dtype, requires_grad, device)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    return _filled(size, 1, dtype, requires_grad, device)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
+    return _filled(size, None, dtype, requires_grad, device)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    default = None
+    if isinstance(fill_value, (bool, np.bool_)):
+        default = np.dtype(np.bool_)
+    elif isinstance(fill_value, numbers.Integral):
+        default = np.dtype(np.int64)
+    return _filled((size,) if isinstance(size, int) else (tuple(size),), fill_value, dtype,
+                   requires_grad, device, default)
+
+
+def _like(input, value, dtype, requires_grad, device):
+    d = dtype if dtype is not None else input.dtype
+    return _filled(input.shape, value, d, requires_grad, device)
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return _like(input, 0, dtype, requires_grad, device)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return _like(input, 1, dtype, requires_grad, device)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return _like(input, None, dtype, requires_grad, device)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
+              memory_format=None):
+    return _like(input, fill_value, dtype, requires_grad, device)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    check_device(device)
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+        np_dtype = np.dtype(np.int64) if ints else dtypes.get_default_dtype().numpy
+    else:
+        np_dtype = dtypes.to_dtype(dtype).numpy
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    return _finish(np.arange(start, end, step).astype(np_dtype), requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+    check_device(device)
+    return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    check_device(device)
+    return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+# --------------------------------------------------------------- random
+
+class Generator:
+    """The source of ``rand``/``randn``; ``manual_seed`` makes runs repeatable.
+    (Its stream is numpy's PCG64, so values differ from torch's for a seed.)"""
+
+    def __init__(self, seed=None):
+        self.manual_seed(seed if seed is not None else np.random.SeedSequence().entropy % 2**63)
+
+    def manual_seed(self, seed):
+        self._seed = int(seed)
+        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        return self
+
+    def initial_seed(self):
+        return self._seed
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    return default_generator.manual_seed(seed)
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def seed():
+    default_generator.manual_seed(np.random.SeedSequence().entropy % 2**63)
+    return default_generator.initial_seed()
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    check_device(device)
+    rng = (generator or default_generator)._rng
+    np_dtype = _float_dtype(dtype)
+    return _finish(rng.random(_size(size), dtype=np_dtype), requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    check_device(device)
+    rng = (generator or default_generator)._rng
+    np_dtype = _float_dtype(dtype)
+    return _finish(rng.standard_normal(_size(size), dtype=np_dtype), requires_grad)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False):
+    check_device(device)
+    if high is None:
+        low, high = 0, low
+    rng = (generator or default_generator)._rng
+    np_dtype = dtypes.to_dtype(dtype).numpy if dtype is not None else np.dtype(np.int64)
+    return _finish(rng.integers(low, high, size=_size(size)).astype(np_dtype), requires_grad)

@@ -1,0 +1,130 @@
+"""Every user-facing error and warning text, in PyTorch 2.13's wording.
+
+Kept in one module so parity with torch can be checked in one place
+(tests/test_errors.py compares them with torch when it is installed).
+Shapes are printed with jitgrad's own ``Size`` type where torch prints
+``torch.Size``.
+"""
+
+BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved "
+    "tensors after they have already been freed). Saved intermediate values of the "
+    "graph are freed when you call .backward() or autograd.grad(). Specify "
+    "retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward.")
+
+IMPLICIT_GRAD_NON_SCALAR = "grad can be implicitly created only for scalar outputs"
+
+NON_LEAF_GRAD_ACCESS = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+    ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+    "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+    "non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access "
+    "the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more "
+    "information.")
+
+REQUIRES_GRAD_INT = "Only Tensors of floating point and complex dtype can require gradients"
+REQUIRES_GRAD_INT_SETTER = "only Tensors of floating point dtype can require gradients"
+
+REQUIRES_GRAD_NON_LEAF = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a "
+    "computed variable in a subgraph that doesn't require differentiation use "
+    "var_no_grad = var.detach().")
+
+NO_GRAD_FN = "element {index} of tensors does not require grad and does not have a grad_fn"
+
+RETAIN_GRAD_NO_REQUIRES = "can't retain_grad on Tensor that has requires_grad=False"
+
+UNUSED_INPUT = ("One of the differentiated Tensors appears to not have been used in the "
+                "graph. Set allow_unused=True if this is the desired behavior.")
+
+INPUT_NO_GRAD = "One of the differentiated Tensors does not require grad"
+
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def shape_mismatch(grad_shape, out_shape, index=0):
+    return (f"Mismatch in shape: grad_output[{index}] has a shape of {grad_shape} "
+            f"and output[{index}] has a shape of {out_shape}.")
+
+
+def broadcast_mismatch(size_a, size_b, dim):
+    return (f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
+            f"at non-singleton dimension {dim}")
+
+
+def dim_out_of_range(dim, ndim):
+    low, high = (-ndim, ndim - 1) if ndim > 0 else (-1, 0)
+    return f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})"
+
+
+def dim_repeated(dim):
+    return f"dim {dim} appears multiple times in the list of dims"
+
+
+def invalid_shape(shape, numel):
+    return f"shape '[{', '.join(str(s) for s in shape)}]' is invalid for input of size {numel}"
+
+
+ONE_INFERRED_DIM = "only one dimension can be inferred"
+
+VIEW_NOT_CONTIGUOUS = (
+    "view size is not compatible with input tensor's size and stride (at least one "
+    "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+def t_too_many_dims(ndim):
+    return f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D"
+
+
+def item_not_scalar(numel):
+    return f"a Tensor with {numel} elements cannot be converted to Scalar"
+
+
+def matmul_0d(ndim_a, ndim_b):
+    return (f"both arguments to matmul need to be at least 1D, but they are "
+            f"{ndim_a}D and {ndim_b}D")
+
+
+def mm_shapes(a_shape, b_shape):
+    return (f"mat1 and mat2 shapes cannot be multiplied "
+            f"({a_shape[0]}x{a_shape[1]} and {b_shape[0]}x{b_shape[1]})")
+
+
+def dot_sizes(n_a, n_b):
+    return (f"inconsistent tensor size, expected tensor [{n_a}] and src [{n_b}] to have "
+            f"the same number of elements, but got {n_a} and {n_b} elements respectively")
+
+
+def mv_sizes(mat_shape, vec_len):
+    return (f"size mismatch, got input ({mat_shape[0]}), mat "
+            f"({mat_shape[0]}x{mat_shape[1]}), vec ({vec_len})")
+
+
+def bmm_batch2(expected, got):
+    return (f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{expected[0]}, {expected[1]}] but got: [{got[0]}, {got[1]}].")
+
+
+def matmul_dtypes(a_name, b_name):
+    return f"expected m1 and m2 to have the same dtype, but got: {a_name} != {b_name}"
+
+
+MM_NOT_MATRIX = "self must be a matrix"
+MM_MAT2_NOT_MATRIX = "mat2 must be a matrix"
+
+
+def bce_target_size(target_size, input_size):
+    return (f"Target size ({target_size}) must be the same as input size ({input_size})")
+
+
+def invalid_reduction(reduction):
+    return f"{reduction} is not a valid value for reduction"
+
+
+def mean_int_dtype(torch_name):
+    return ("mean(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {torch_name}")
+
+
+NEGATIVE_INT_POWER = "Integers to negative integer powers are not allowed."

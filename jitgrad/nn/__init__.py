@@ -1,0 +1,2 @@
+"""``jitgrad.nn``: for now the functional interface."""
+from . import functional  # noqa: F401

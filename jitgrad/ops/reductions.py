@@ -1,0 +1,129 @@
+"""sum, mean and vector norms: forward and backward side by side."""
+import math
+
+import numpy as np
+
+from .. import dtypes, messages
+from ..autograd.graph import MetadataNode, Node, edge, node_class
+from ..autograd.grad_mode import state as grad_state
+from ..kernels.reductions import vector_norm_backward, vector_norm_middle_axis
+from ..tensor import _wrap, _wrap_result
+from .elementwise import cast, scale_array
+from .shapes import normalize_dims, reduce_plan, reduce_sum, repeat_to
+
+
+class SumNode(MetadataNode):
+    __slots__ = ()
+
+    def apply(self, grad):
+        plan, in_shape, scale = self._saved_or_raise()
+        if scale != 1:
+            grad = scale_array(grad, scale)
+        return (repeat_to(grad, plan, in_shape),)
+
+
+_SUM_NODES = {name: node_class(name, SumNode)
+              for name in ("SumBackward0", "SumBackward1", "MeanBackward0", "MeanBackward1")}
+
+
+def _reduce(x, dim, keepdim, out_dtype, mean):
+    a = x._data
+    dims = normalize_dims(dim, a.ndim)
+    plan = reduce_plan(a.shape, dims, keepdim)
+    out = reduce_sum(a, plan, out_dtype)
+    scale = 1
+    if mean:
+        scale = 1.0 / plan.count if plan.count else math.nan
+        out = scale_array(out, scale)
+    if not (x._requires_grad and grad_state.enabled):
+        return _wrap(out)
+    name = ("Mean" if mean else "Sum") + ("Backward0" if dim is None else "Backward1")
+    node = _SUM_NODES[name]((edge(x),), (plan, a.shape, scale))
+    return _wrap_result(out, node)
+
+
+def sum(x, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        out_dtype = dtypes.to_dtype(dtype).numpy
+    elif x._data.dtype.kind in "biu":
+        out_dtype = np.dtype(np.int64)      # torch sums integers and bools as int64
+    else:
+        out_dtype = x._data.dtype
+    return _reduce(x, dim, keepdim, out_dtype, mean=False)
+
+
+def mean(x, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        out_dtype = dtypes.to_dtype(dtype).numpy
+    else:
+        out_dtype = x._data.dtype
+    if out_dtype.kind != "f":
+        raise RuntimeError(messages.mean_int_dtype(dtypes.from_numpy(out_dtype)._torch_name))
+    if x._data.dtype != out_dtype:
+        x = cast(x, out_dtype)
+    return _reduce(x, dim, keepdim, out_dtype, mean=True)
+
+
+class NormNode(Node):
+    __slots__ = ()
+
+    def apply(self, grad):
+        x3, norm2, p, perm, in_shape = self._saved_or_raise()
+        out = np.empty(x3.shape, x3.dtype)
+        g2 = np.ascontiguousarray(grad, dtype=x3.dtype).reshape(norm2.shape)
+        vector_norm_backward(g2, x3, norm2, p, out)
+        if perm is None:
+            return (out.reshape(in_shape),)
+        moved = out.reshape([in_shape[d] for d in perm])
+        return (np.ascontiguousarray(moved.transpose(np.argsort(perm))),)
+
+
+_NORM_NODE = node_class("LinalgVectorNormBackward0", NormNode)
+
+
+def _norm_order(p):
+    if p is None or p == "fro":
+        return 2.0
+    if isinstance(p, str):
+        raise NotImplementedError(f"norm with p={p!r} (matrix norms) is not supported; "
+                                  "use p='fro' or a number")
+    p = float(p)
+    if p < 0:
+        raise NotImplementedError("norm with a negative order is not supported")
+    return p
+
+
+def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
+    a = x._data
+    if dtype is not None:
+        a = a.astype(dtypes.to_dtype(dtype).numpy)
+    if a.dtype.kind != "f":
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {dtypes.from_numpy(a.dtype)._torch_name}")
+    order = _norm_order(p)
+    dims = normalize_dims(dim, a.ndim)
+    kept = [d for d in range(a.ndim) if d not in dims]
+    # the kernel reduces the middle of (A, R, B): make the reduced dims one run
+    perm = None
+    if dims and dims != tuple(range(dims[0], dims[-1] + 1)):
+        perm = kept + list(dims)
+        a3src = np.ascontiguousarray(a.transpose(perm))
+        before = int(np.prod([a.shape[d] for d in kept], dtype=np.int64))
+        shape3 = (before, int(np.prod([a.shape[d] for d in dims], dtype=np.int64)), 1)
+    else:
+        a3src = np.ascontiguousarray(a)
+        lo, hi = (dims[0], dims[-1] + 1) if dims else (a.ndim, a.ndim)
+        shape3 = (int(np.prod(a.shape[:lo], dtype=np.int64)),
+                  int(np.prod(a.shape[lo:hi], dtype=np.int64)),
+                  int(np.prod(a.shape[hi:], dtype=np.int64)))
+    x3 = a3src.reshape(shape3)
+    out2 = np.empty((shape3[0], shape3[2]), a.dtype)
+    vector_norm_middle_axis(x3, order, out2)
+    out_shape = tuple(1 if d in dims else s for d, s in enumerate(a.shape)) if keepdim \
+        else tuple(a.shape[d] for d in kept)
+    out = out2.reshape(out_shape)
+    if not (x._requires_grad and grad_state.enabled):
+        return _wrap(out)
+    node = _NORM_NODE((edge(x),), (x3, out2, order, perm, a.shape))
+    return _wrap_result(out, node)

@@ -1,0 +1,145 @@
+"""Views: reshape/view, transpose, t, permute. Their forward is a numpy
+view (no copy, no kernel) and their backward the inverse view of grad."""
+import numpy as np
+
+from .. import messages
+from ..autograd.graph import MetadataNode, edge, node_class
+from ..autograd.grad_mode import state as grad_state
+from ..tensor import _wrap, _wrap_result
+from .shapes import normalize_dim
+
+
+class ReshapeNode(MetadataNode):
+    __slots__ = ()
+
+    def apply(self, grad):
+        (in_shape,) = self._saved
+        return (grad.reshape(in_shape),)
+
+
+class PermuteNode(MetadataNode):
+    __slots__ = ()
+
+    def apply(self, grad):
+        (inverse,) = self._saved
+        return (grad.transpose(inverse),)
+
+
+_VIEW_NODE = node_class("ViewBackward0", ReshapeNode)
+_UNSAFE_VIEW_NODE = node_class("UnsafeViewBackward0", ReshapeNode)
+_PERMUTE_NODES = {name: node_class(name, PermuteNode)
+                  for name in ("TransposeBackward0", "TBackward0", "PermuteBackward0")}
+
+
+def _record(x, out, node_cls, saved):
+    if not (x._requires_grad and grad_state.enabled):
+        return _wrap(out)
+    return _wrap_result(out, node_cls((edge(x),), saved))
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+_infer_cache = {}
+
+
+def infer_shape(shape, numel):
+    key = (shape, numel)
+    r = _infer_cache.get(key)
+    if r is None:
+        if sum(1 for s in shape if s == -1) > 1:
+            raise RuntimeError(messages.ONE_INFERRED_DIM)
+        known = 1
+        for s in shape:
+            if s != -1:
+                if s < 0:
+                    raise RuntimeError(f"invalid shape dimension {s}")
+                known *= s
+        if -1 in shape:
+            if known == 0 or numel % known:
+                raise RuntimeError(messages.invalid_shape(shape, numel))
+            r = tuple(numel // known if s == -1 else s for s in shape)
+        elif known != numel:
+            raise RuntimeError(messages.invalid_shape(shape, numel))
+        else:
+            r = shape
+        _infer_cache[key] = r
+    return r
+
+
+def reshape(x, *shape):
+    a = x._data
+    new_shape = infer_shape(_shape_arg(shape), a.size)
+    try:
+        out = np.reshape(a, new_shape, copy=False)
+        node = _VIEW_NODE
+    except ValueError:
+        out = np.reshape(a, new_shape)         # torch copies, then views the copy
+        node = _UNSAFE_VIEW_NODE
+    return _record(x, out, node, (a.shape,))
+
+
+def view(x, *shape):
+    a = x._data
+    new_shape = infer_shape(_shape_arg(shape), a.size)
+    try:
+        out = np.reshape(a, new_shape, copy=False)
+    except ValueError:
+        raise RuntimeError(messages.VIEW_NOT_CONTIGUOUS) from None
+    return _record(x, out, _VIEW_NODE, (a.shape,))
+
+
+def transpose(x, dim0, dim1):
+    a = x._data
+    d0 = normalize_dim(dim0, a.ndim)
+    d1 = normalize_dim(dim1, a.ndim)
+    perm = list(range(a.ndim))
+    perm[d0], perm[d1] = perm[d1], perm[d0]
+    return _record(x, a.transpose(perm), _PERMUTE_NODES["TransposeBackward0"], (perm,))
+
+
+def t(x):
+    a = x._data
+    if a.ndim > 2:
+        raise RuntimeError(messages.t_too_many_dims(a.ndim))
+    perm = tuple(range(a.ndim))[::-1]
+    return _record(x, a.transpose(perm), _PERMUTE_NODES["TBackward0"], (perm,))
+
+
+def permute(x, *dims):
+    a = x._data
+    dims = _shape_arg(dims)
+    if len(dims) != a.ndim:
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
+                           "not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {a.ndim} is not equal to len(dims) = {len(dims)}"
+                           .replace("permute(sparse_coo)", "permute"))
+    perm = [normalize_dim(d, a.ndim) for d in dims]
+    if len(set(perm)) != len(perm):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    inverse = tuple(np.argsort(perm))
+    return _record(x, a.transpose(perm), _PERMUTE_NODES["PermuteBackward0"], (inverse,))
+
+
+def numpy_T(x):
+    """``x.T``: all dims reversed (torch records it as a permute)."""
+    a = x._data
+    perm = tuple(range(a.ndim))[::-1]
+    return _record(x, a.transpose(perm), _PERMUTE_NODES["PermuteBackward0"], (perm,))
+
+
+class CloneNode(MetadataNode):
+    __slots__ = ()
+
+    def apply(self, grad):
+        return (grad,)
+
+
+_CLONE_NODE = node_class("CloneBackward0", CloneNode)
+
+
+def clone(x):
+    return _record(x, x._data.copy(), _CLONE_NODE, ())

@@ -1,0 +1,488 @@
+"""``Tensor``: a numpy array plus the autograd bookkeeping torch keeps.
+
+The hot path of an op allocates one Tensor through ``_wrap`` (slots set
+directly, no ``__init__`` logic); everything user-facing goes through the
+factories in ``jitgrad.factories``.
+"""
+import warnings
+
+import numpy as np
+
+from . import dtypes, messages
+from ._tensor_str import format_tensor
+from .autograd.grad_mode import state as grad_state
+
+
+class Size(tuple):
+    """torch.Size: a tuple that prints as ``jitgrad.Size([2, 3])``."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"jitgrad.Size([{', '.join(str(s) for s in self)}])"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class Tensor:
+    __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_accumulator",
+                 "_retains_grad", "__weakref__")
+
+    # numpy defers to us in ``ndarray + Tensor`` instead of broadcasting elementwise
+    __array_priority__ = 1000
+
+    def __init__(self, *args):
+        # torch.Tensor(data) / torch.Tensor(2, 3): the legacy float constructor
+        from .factories import empty, tensor
+        if len(args) == 1 and not isinstance(args[0], int):
+            src = tensor(args[0], dtype=dtypes.get_default_dtype())
+        else:
+            src = empty(*args)
+        _init(self, src._data)
+
+    # ------------------------------------------------------------ metadata
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        from .ops.shapes import normalize_dim
+        return self._data.shape[normalize_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    @property
+    def dtype(self):
+        return dtypes.from_numpy(self._data.dtype)
+
+    @property
+    def device(self):
+        from .device import cpu
+        return cpu
+
+    @property
+    def is_cuda(self):
+        return False
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_contiguous(self):
+        return self._data.flags.c_contiguous
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        if dim is None:
+            return strides
+        from .ops.shapes import normalize_dim
+        return strides[normalize_dim(dim, self._data.ndim)]
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    # ------------------------------------------------------------ data access
+    @property
+    def data(self):
+        """The same memory, detached from the graph (torch's ``.data``)."""
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._data = value._data
+
+    def numpy(self, *, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self._data
+        if dtype is not None and a.dtype != dtype:
+            return a.astype(dtype)
+        return a.copy() if copy else a
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(messages.item_not_scalar(self._data.size))
+        return self._data.reshape(-1)[0].item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(-1)[0])
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self):
+        suffixes = []
+        d = self.dtype
+        if d is not dtypes.get_default_dtype() and (
+                d not in (dtypes.int64, dtypes.bool_) or self._data.size == 0):
+            suffixes.append(f"dtype={d!r}")
+        if self._grad_fn is not None:
+            suffixes.append(f"grad_fn=<{type(self._grad_fn).__name__}>")
+        elif self._requires_grad:
+            suffixes.append("requires_grad=True")
+        return format_tensor(self._data, suffixes=suffixes)
+
+    __str__ = __repr__
+
+    __hash__ = object.__hash__
+
+    # ------------------------------------------------------------ autograd state
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self._grad_fn is not None:
+            raise RuntimeError(messages.REQUIRES_GRAD_NON_LEAF)
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError(messages.REQUIRES_GRAD_INT_SETTER)
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        if self._grad_fn is not None and not requires_grad:
+            raise RuntimeError(messages.REQUIRES_GRAD_NON_LEAF)
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError(messages.REQUIRES_GRAD_INT)
+        if self._grad_fn is None:
+            self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains_grad:
+            warnings.warn(messages.NON_LEAF_GRAD_ACCESS, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError("assigned grad expected to be a Tensor or None but got "
+                                f"grad of type {type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def retain_grad(self):
+        if not self._requires_grad:
+            raise RuntimeError(messages.RETAIN_GRAD_NO_REQUIRES)
+        if self._grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        from .autograd.hooks import retain_grad_hook
+        self._grad_fn.register_prehook(retain_grad_hook(self))
+
+    def detach(self):
+        return _wrap(self._data)
+
+    def detach_(self):
+        if self._grad_fn is not None:
+            self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+    # ------------------------------------------------------------ ops
+    def __add__(self, other):
+        return _F.add(self, other)
+
+    def __radd__(self, other):
+        return _F.add(other, self)
+
+    def __sub__(self, other):
+        return _F.sub(self, other)
+
+    def __rsub__(self, other):
+        return _F.sub(other, self)
+
+    def __mul__(self, other):
+        return _F.mul(self, other)
+
+    def __rmul__(self, other):
+        return _F.mul(other, self)
+
+    def __truediv__(self, other):
+        return _F.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _F.div(other, self)
+
+    def __pow__(self, exponent):
+        return _F.pow(self, exponent)
+
+    def __rpow__(self, base):
+        return _F.pow(base, self)
+
+    def __matmul__(self, other):
+        return _F.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _F.matmul(other, self)
+
+    def __neg__(self):
+        return _F.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _F.abs(self)
+
+    def __lt__(self, other):
+        return _F.lt(self, other)
+
+    def __le__(self, other):
+        return _F.le(self, other)
+
+    def __gt__(self, other):
+        return _F.gt(self, other)
+
+    def __ge__(self, other):
+        return _F.ge(self, other)
+
+    def __eq__(self, other):
+        return _F.eq(self, other)
+
+    def __ne__(self, other):
+        return _F.ne(self, other)
+
+    def add(self, other, *, alpha=1):
+        return _F.add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return _F.sub(self, other, alpha=alpha)
+
+    def mul(self, other):
+        return _F.mul(self, other)
+
+    def div(self, other, *, rounding_mode=None):
+        return _F.div(self, other, rounding_mode=rounding_mode)
+
+    def pow(self, exponent):
+        return _F.pow(self, exponent)
+
+    def neg(self):
+        return _F.neg(self)
+
+    def exp(self):
+        return _F.exp(self)
+
+    def log(self):
+        return _F.log(self)
+
+    def sqrt(self):
+        return _F.sqrt(self)
+
+    def abs(self):
+        return _F.abs(self)
+
+    def sigmoid(self):
+        return _F.sigmoid(self)
+
+    def tanh(self):
+        return _F.tanh(self)
+
+    def relu(self):
+        return _F.relu(self)
+
+    def lt(self, other):
+        return _F.lt(self, other)
+
+    def le(self, other):
+        return _F.le(self, other)
+
+    def gt(self, other):
+        return _F.gt(self, other)
+
+    def ge(self, other):
+        return _F.ge(self, other)
+
+    def eq(self, other):
+        return _F.eq(self, other)
+
+    def ne(self, other):
+        return _F.ne(self, other)
+
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        return _F.sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        return _F.mean(self, dim, keepdim, dtype=dtype)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return _F.norm(self, p, dim, keepdim, dtype)
+
+    def matmul(self, other):
+        return _F.matmul(self, other)
+
+    def mm(self, mat2):
+        return _F.mm(self, mat2)
+
+    def reshape(self, *shape):
+        return _views.reshape(self, *shape)
+
+    def view(self, *shape):
+        return _views.view(self, *shape)
+
+    def transpose(self, dim0, dim1):
+        return _views.transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        return _views.t(self)
+
+    def permute(self, *dims):
+        return _views.permute(self, *dims)
+
+    @property
+    def T(self):
+        return _views.numpy_T(self)
+
+    def to(self, *args, **kwargs):
+        from .device import to
+        return to(self, *args, **kwargs)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return "jitgrad." + {"Float": "FloatTensor", "Double": "DoubleTensor", "Long": "LongTensor",
+                                 "Int": "IntTensor", "Bool": "BoolTensor"}[self.dtype._torch_name]
+        return self.to(dtype)
+
+    def float(self):
+        return _ew.cast(self, np.dtype(np.float32))
+
+    def double(self):
+        return _ew.cast(self, np.dtype(np.float64))
+
+    def long(self):
+        return _ew.cast(self, np.dtype(np.int64))
+
+    def int(self):
+        return _ew.cast(self, np.dtype(np.int32))
+
+    def bool(self):
+        return _ew.cast(self, np.dtype(np.bool_))
+
+    def cpu(self):
+        return self
+
+    def clone(self):
+        from .ops.views import clone
+        return clone(self)
+
+
+def _init(t, arr, requires_grad=False):
+    t._data = arr
+    t._requires_grad = requires_grad
+    t._grad = None
+    t._grad_fn = None
+    t._accumulator = None
+    t._retains_grad = False
+
+
+_new = object.__new__
+
+
+def _wrap(arr):
+    """A new leaf Tensor on ``arr`` (no copy); the hot-path constructor."""
+    t = _new(Tensor)
+    t._data = arr
+    t._requires_grad = False
+    t._grad = None
+    t._grad_fn = None
+    t._accumulator = None
+    t._retains_grad = False
+    return t
+
+
+def _wrap_result(arr, node):
+    """A new non-leaf Tensor produced by ``node``."""
+    t = _new(Tensor)
+    t._data = arr
+    t._requires_grad = True
+    t._grad = None
+    t._grad_fn = node
+    t._accumulator = None
+    t._retains_grad = False
+    return t
+
+
+def grad_enabled_for(*tensors):
+    if not grad_state.enabled:
+        return False
+    for t in tensors:
+        if t is not None and t._requires_grad:
+            return True
+    return False
+
+
+from . import functions as _F  # noqa: E402  (functions import Tensor)
+from .ops import elementwise as _ew  # noqa: E402
+from .ops import views as _views  # noqa: E402

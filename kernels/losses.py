@@ -1,0 +1,66 @@
+"""Loss kernels. Optional ``weight``/``pos_weight`` arrive as None (Numba
+prunes the branch at compile time), as a scalar, or as a flat array of the
+input's size; ``grad`` is a flat array or the scalar of a reduced loss."""
+import math
+
+from numba import njit
+
+from .access import at
+
+
+@njit(cache=True)
+def softplus_neg_abs(x):
+    # log(1 + exp(-|x|)), exact for large |x| where exp underflows
+    return math.log1p(math.exp(-abs(x)))
+
+
+@njit(cache=True)
+def bce_with_logits_forward(x, y, weight, pos_weight, out):
+    # -w [pw y log s(x) + (1-y) log(1-s(x))], written with
+    # log s(x) = -(max(-x,0) + log1p(exp(-|x|))) so logits of +-100 stay finite
+    for i in range(out.size):
+        xi = x[i]
+        yi = y[i]
+        log_sig_neg = max(-xi, 0) + softplus_neg_abs(xi)   # -log s(x)
+        if pos_weight is None:
+            v = (1 - yi) * xi + log_sig_neg
+        else:
+            coef = 1 + (at(pos_weight, i) - 1) * yi
+            v = (1 - yi) * xi + coef * log_sig_neg
+        if weight is not None:
+            v *= at(weight, i)
+        out[i] = v
+
+
+@njit(cache=True)
+def bce_with_logits_backward_input(grad, x, y, weight, pos_weight, out):
+    # dL/dx = w [(pw y + 1 - y) s(x) - pw y]
+    for i in range(out.size):
+        xi = x[i]
+        yi = y[i]
+        if xi >= 0:
+            s = 1 / (1 + math.exp(-xi))
+        else:
+            e = math.exp(xi)
+            s = e / (1 + e)
+        if pos_weight is None:
+            d = s - yi
+        else:
+            pw = at(pos_weight, i)
+            d = (pw * yi + 1 - yi) * s - pw * yi
+        if weight is not None:
+            d *= at(weight, i)
+        out[i] = at(grad, i) * d
+
+
+@njit(cache=True)
+def bce_with_logits_backward_target(grad, x, weight, pos_weight, out):
+    # dL/dy = w [-x - (pw - 1) log s(x)]
+    for i in range(out.size):
+        xi = x[i]
+        log_sig = -(max(-xi, 0) + softplus_neg_abs(xi))
+        pw = 1 if pos_weight is None else at(pos_weight, i)
+        d = -xi - (pw - 1) * log_sig
+        if weight is not None:
+            d *= at(weight, i)
+        out[i] = at(grad, i) * d

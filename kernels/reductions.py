@@ -1,0 +1,104 @@
+"""Reductions over the middle axis of a C-contiguous (A, R, B) array.
+
+Any reduction over a set of dims of a contiguous array becomes a sequence
+of these once adjacent dims of the same kind are merged (the graph layer
+plans that per shape). ``repeat_middle_axis`` is the adjoint broadcast,
+used by the backward of every sum.
+Numba's own ``np.sum(axis=)`` is avoided: it compiles slowly and sums
+sequentially.
+"""
+import math
+
+from numba import njit
+
+
+@njit(cache=True)
+def sum_middle_axis(x, out, zero):
+    # ``zero`` types the accumulator of a contiguous run: float64 for floats
+    # (float32 sums stay accurate), int64 for integers
+    A, R, B = x.shape
+    if B == 1:
+        for a in range(A):
+            s = zero
+            for r in range(R):
+                s += x[a, r, 0]
+            out[a, 0] = s
+        return
+    for a in range(A):
+        for b in range(B):
+            out[a, b] = 0
+        for r in range(R):
+            for b in range(B):
+                out[a, b] += x[a, r, b]
+
+
+@njit(cache=True)
+def repeat_middle_axis(x, out):
+    A, R, B = out.shape
+    for a in range(A):
+        for r in range(R):
+            for b in range(B):
+                out[a, r, b] = x[a, b]
+
+
+@njit(cache=True)
+def vector_norm_middle_axis(x, p, out):
+    A, R, B = x.shape
+    for a in range(A):
+        for b in range(B):
+            if p == math.inf:
+                m = 0.0
+                for r in range(R):
+                    m = max(m, abs(x[a, r, b]))
+                out[a, b] = m
+            elif p == 0:
+                c = 0
+                for r in range(R):
+                    c += x[a, r, b] != 0
+                out[a, b] = c
+            elif p == 2:
+                s = 0.0
+                for r in range(R):
+                    v = x[a, r, b]
+                    s += v * v
+                out[a, b] = math.sqrt(s)
+            else:
+                s = 0.0
+                for r in range(R):
+                    s += abs(x[a, r, b]) ** p
+                out[a, b] = s ** (1 / p)
+
+
+@njit(cache=True)
+def vector_norm_backward(grad, x, norm, p, out):
+    # d||x||_p/dx = sign(x) |x|^(p-1) / ||x||^(p-1); 0 where the norm is 0.
+    # For p = inf the gradient is shared evenly among the entries at the max.
+    A, R, B = x.shape
+    for a in range(A):
+        for b in range(B):
+            n = norm[a, b]
+            g = grad[a, b]
+            if p == 0:
+                for r in range(R):
+                    out[a, r, b] = 0
+            elif p == math.inf:
+                count = 0
+                for r in range(R):
+                    if abs(x[a, r, b]) == n:
+                        count += 1
+                for r in range(R):
+                    v = x[a, r, b]
+                    if n != 0 and abs(v) == n:
+                        out[a, r, b] = g * (1 if v > 0 else -1) / count
+                    else:
+                        out[a, r, b] = 0
+            else:
+                for r in range(R):
+                    v = x[a, r, b]
+                    if n == 0 or v == 0:
+                        out[a, r, b] = 0
+                    elif p == 2:
+                        out[a, r, b] = g * v / n
+                    else:
+                        s = 1 if v > 0 else -1
+                        out[a, r, b] = g * s * (abs(v) / n) ** (p - 1)
