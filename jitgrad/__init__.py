@@ -10,6 +10,7 @@ if not _os.path.isdir(_os.path.join(_here, "kernels")) and _os.path.isfile(
     __path__.append(_os.path.abspath(_os.path.join(_here, _os.pardir)))  # noqa: F821
 
 from . import dtypes as _dtypes  # noqa: E402
+from .tensor import Size, Tensor  # noqa: E402,F401  (first: the graph modules import it)
 from ._tensor_str import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
 from .autograd.grad_mode import (enable_grad, is_grad_enabled, no_grad,  # noqa: E402,F401
                                  set_grad_enabled)
@@ -21,7 +22,6 @@ from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, f
                         randint, randn, seed, tensor, zeros, zeros_like, Generator)
 from .functions import *  # noqa: E402,F401,F403
 from .functions import abs, pow, sum  # noqa: E402,F401  (names star-import skips)
-from .tensor import Size, Tensor  # noqa: E402,F401
 from . import autograd, nn  # noqa: E402,F401
 
 bool = _dtypes.bool_

@@ -2,6 +2,7 @@
 Tensor methods of the same names call these."""
 import numpy as np
 
+from . import derivatives
 from .ops import elementwise as _ew
 from .ops import linalg as _linalg
 from .ops import reductions as _red
@@ -9,13 +10,11 @@ from .ops import views as _views
 from .tensor import Tensor
 
 
-def _operand(v, name="other"):
-    if isinstance(v, Tensor) or _ew.is_scalar(v):
-        return v
-    if isinstance(v, np.ndarray):
-        from .factories import from_numpy
-        return from_numpy(v)
-    raise TypeError(f"{name} must be a Tensor or a Number, not {type(v).__name__}")
+_ADD, _SUB, _MUL, _DIV, _POW = (derivatives.BINARY[n] for n in ("add", "sub", "mul", "div", "pow"))
+
+
+def _binary(op, a, b):
+    return _ew.binary(op, _ew.as_operand(a, op.name), _ew.as_operand(b, op.name))
 
 
 def _tensor(v, fname):
@@ -28,17 +27,15 @@ def _tensor(v, fname):
 # ----------------------------------------------------------- arithmetic
 
 def add(input, other, *, alpha=1):
-    other = _operand(other)
     if alpha != 1:
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    return _ew.binary("add", _operand(input, "input"), other)
+        other = other * alpha
+    return _binary(_ADD, input, other)
 
 
 def sub(input, other, *, alpha=1):
-    other = _operand(other)
     if alpha != 1:
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    return _ew.binary("sub", _operand(input, "input"), other)
+        other = other * alpha
+    return _binary(_SUB, input, other)
 
 
 subtract = sub
@@ -49,7 +46,7 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other):
-    return _ew.binary("mul", _operand(input, "input"), _operand(other))
+    return _binary(_MUL, input, other)
 
 
 multiply = mul
@@ -58,14 +55,14 @@ multiply = mul
 def div(input, other, *, rounding_mode=None):
     if rounding_mode is not None:
         raise NotImplementedError("div(rounding_mode=...) is not supported yet")
-    return _ew.binary("div", _operand(input, "input"), _operand(other))
+    return _binary(_DIV, input, other)
 
 
 divide = true_divide = div
 
 
 def pow(input, exponent):
-    return _ew.binary("pow", _operand(input, "input"), _operand(exponent, "exponent"))
+    return _binary(_POW, input, exponent)
 
 
 def neg(input):
@@ -109,30 +106,34 @@ def relu(input):
 # ----------------------------------------------------------- comparisons
 
 def lt(input, other):
-    return _ew.compare("lt", _operand(input, "input"), _operand(other))
+    return _compare("lt", input, other)
 
 
 def le(input, other):
-    return _ew.compare("le", _operand(input, "input"), _operand(other))
+    return _compare("le", input, other)
 
 
 def gt(input, other):
-    return _ew.compare("gt", _operand(input, "input"), _operand(other))
+    return _compare("gt", input, other)
 
 
 def ge(input, other):
-    return _ew.compare("ge", _operand(input, "input"), _operand(other))
+    return _compare("ge", input, other)
 
 
 def eq(input, other):
-    return _ew.compare("eq", _operand(input, "input"), _operand(other))
+    return _compare("eq", input, other)
 
 
 def ne(input, other):
-    return _ew.compare("ne", _operand(input, "input"), _operand(other))
+    return _compare("ne", input, other)
 
 
 less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
+
+
+def _compare(name, a, b):
+    return _ew.compare(name, _ew.as_operand(a, name), _ew.as_operand(b, name))
 
 
 # ----------------------------------------------------------- reductions

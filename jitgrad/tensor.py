@@ -10,7 +10,6 @@ import numpy as np
 
 from . import dtypes, messages
 from ._tensor_str import format_tensor
-from .autograd.grad_mode import state as grad_state
 
 
 class Size(tuple):
@@ -244,34 +243,39 @@ class Tensor:
         return self
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        if (gradient is None and inputs is None and not create_graph
+                and self._requires_grad and self._data.size == 1):
+            # the common ``loss.backward()``: skip the general argument handling
+            run_backward((self._grad_fn or grad_accumulator(self),),
+                         (_scalar_seed(self._data),), bool(retain_graph))
+            return
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
 
     # ------------------------------------------------------------ ops
     def __add__(self, other):
-        return _F.add(self, other)
+        return _binary(_F._ADD, self, other)
 
     def __radd__(self, other):
-        return _F.add(other, self)
+        return _binary(_F._ADD, other, self)
 
     def __sub__(self, other):
-        return _F.sub(self, other)
+        return _binary(_F._SUB, self, other)
 
     def __rsub__(self, other):
-        return _F.sub(other, self)
+        return _binary(_F._SUB, other, self)
 
     def __mul__(self, other):
-        return _F.mul(self, other)
+        return _binary(_F._MUL, self, other)
 
     def __rmul__(self, other):
-        return _F.mul(other, self)
+        return _binary(_F._MUL, other, self)
 
     def __truediv__(self, other):
-        return _F.div(self, other)
+        return _binary(_F._DIV, self, other)
 
     def __rtruediv__(self, other):
-        return _F.div(other, self)
+        return _binary(_F._DIV, other, self)
 
     def __pow__(self, exponent):
         return _F.pow(self, exponent)
@@ -438,6 +442,20 @@ class Tensor:
         return clone(self)
 
 
+_seeds = {}
+
+
+def _scalar_seed(arr):
+    """A read-only array of ones shaped like ``arr`` (the engine never writes
+    to a borrowed seed)."""
+    key = (arr.shape, arr.dtype)
+    seed = _seeds.get(key)
+    if seed is None:
+        seed = _seeds[key] = np.ones(arr.shape, arr.dtype)
+        seed.flags.writeable = False
+    return seed
+
+
 def _init(t, arr, requires_grad=False):
     t._data = arr
     t._requires_grad = requires_grad
@@ -474,15 +492,10 @@ def _wrap_result(arr, node):
     return t
 
 
-def grad_enabled_for(*tensors):
-    if not grad_state.enabled:
-        return False
-    for t in tensors:
-        if t is not None and t._requires_grad:
-            return True
-    return False
-
-
 from . import functions as _F  # noqa: E402  (functions import Tensor)
+from . import autograd as _autograd  # noqa: E402
+from .autograd.engine import run_backward  # noqa: E402
+from .autograd.graph import grad_accumulator  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
+from .functions import _binary  # noqa: E402
 from .ops import views as _views  # noqa: E402

@@ -12,33 +12,51 @@ import math
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"reassoc"})
 def sum_middle_axis(x, out, zero):
     # ``zero`` types the accumulator of a contiguous run: float64 for floats
-    # (float32 sums stay accurate), int64 for integers
+    # (float32 sums stay accurate), int64 for integers. Reassociation lets
+    # LLVM split the running sum over vector lanes. Flat indexing keeps the
+    # inner loops unit-stride.
     A, R, B = x.shape
+    xf = x.reshape(-1)
+    of = out.reshape(-1)
     if B == 1:
         for a in range(A):
             s = zero
+            base = a * R
             for r in range(R):
-                s += x[a, r, 0]
-            out[a, 0] = s
+                s += xf[base + r]
+            of[a] = s
         return
     for a in range(A):
+        row = a * B
         for b in range(B):
-            out[a, b] = 0
+            of[row + b] = 0
         for r in range(R):
+            base = (a * R + r) * B
             for b in range(B):
-                out[a, b] += x[a, r, b]
+                of[row + b] += xf[base + b]
 
 
 @njit(cache=True)
 def repeat_middle_axis(x, out):
     A, R, B = out.shape
+    xf = x.reshape(-1)
+    of = out.reshape(-1)
+    if B == 1:
+        for a in range(A):
+            v = xf[a]
+            base = a * R
+            for r in range(R):
+                of[base + r] = v
+        return
     for a in range(A):
+        row = a * B
         for r in range(R):
+            base = (a * R + r) * B
             for b in range(B):
-                out[a, r, b] = x[a, b]
+                of[base + b] = xf[row + b]
 
 
 @njit(cache=True)

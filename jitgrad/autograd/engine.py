@@ -1,28 +1,33 @@
 """The backward engine: one iterative walk with dependency counts.
 
 Gradients travel as numpy arrays. A buffer is "owned" when the engine
-created it (a node's fresh output or a sum of two), and "borrowed" when it
+created it (a node's fresh output or a sum of two) and "borrowed" when it
 may alias another buffer or the caller's gradient (a pass-through such as
-AddBackward0, or a view). A leaf may keep an owned array as its ``.grad``;
-a borrowed one is copied first.
+AddBackward0, or a view; so no node may return one fresh array for two
+inputs). A leaf may keep an owned array as its ``.grad``; a borrowed one
+is copied first.
 """
 from ..kernels.elementwise import add_forward
+from ..tensor import _wrap
 from .graph import AccumulateGrad
 
 
 def _dependencies(roots):
+    """How many edges lead into each node reachable from ``roots``."""
     deps = {}
-    seen = set(roots)
-    stack = list(seen)
+    stack = list(roots)
+    seen = set(roots) if len(roots) > 1 else ()
     while stack:
-        node = stack.pop()
-        for nxt in node._next:
+        for nxt in stack.pop()._next:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+            count = deps.get(nxt)
+            if count is None:
+                deps[nxt] = 1
+                if nxt not in seen:
+                    stack.append(nxt)
+            else:
+                deps[nxt] = count + 1
     return deps
 
 
@@ -43,54 +48,97 @@ def run_backward(roots, root_grads, keep_graph, capture=None):
     ``autograd.grad`` and ``backward(inputs=...)`` ask for gradients.
     """
     deps = _dependencies(roots)
-    buffers = {}
-    for node, g in zip(roots, root_grads):
-        if node in buffers:
-            buffers[node] = (_add(buffers[node][0], g), True)
-        else:
-            buffers[node] = (g, False)
-    ready = [n for n in buffers if n not in deps]
+    if len(roots) == 1:
+        buffers = {roots[0]: (root_grads[0], False)}
+        ready = [roots[0]]
+    else:
+        buffers = {}
+        for node, g in zip(roots, root_grads):
+            prev = buffers.get(node)
+            buffers[node] = (g, False) if prev is None else (_add(prev[0], g), True)
+        ready = [n for n in buffers if n not in deps]
+    pop = buffers.pop
+    get = buffers.get
     while ready:
         node = ready.pop()
-        grad, owned = buffers.pop(node, (None, False))
+        grad, owned = pop(node, _NO_GRAD)
         if grad is not None and node._hooks:
-            for hook in node._hooks:
-                result = hook(grad)
-                if result is not None:
-                    grad, owned = result, False
-        if capture is not None:
-            if node in capture:
-                capture[node] = grad
-            if isinstance(node, AccumulateGrad):
-                continue
-        elif isinstance(node, AccumulateGrad):
-            if grad is not None:
-                accumulate(node.variable, grad, owned)
+            grad, owned = _run_hooks(node, grad, owned)
+        if type(node) is AccumulateGrad:
+            if capture is not None:
+                if node in capture:
+                    capture[node] = grad
+            elif grad is not None:
+                _accumulate_node(node, grad, owned)
             continue
-        grads = node.apply(grad) if grad is not None else None
+        if capture is not None and node in capture:
+            capture[node] = grad
+        grads = node.apply(grad) if grad is not None else _NO_GRADS
         if not keep_graph:
             node.release()
-        nexts = node._next
-        for i in range(len(nexts)):
-            nxt = nexts[i]
+        for nxt, gi in zip(node._next, grads):
             if nxt is None:
                 continue
-            gi = grads[i] if grads is not None else None
+            d = deps[nxt] - 1
             if gi is not None:
-                prev = buffers.get(nxt)
+                gi_owned = gi is not grad and gi.base is None
+                # a leaf reached by this one edge only: accumulate right away
+                if (d == 0 and type(nxt) is AccumulateGrad and capture is None
+                        and not nxt._hooks and nxt not in buffers):
+                    deps[nxt] = 0
+                    leaf = nxt._variable()
+                    if leaf is None:
+                        continue
+                    existing = leaf._grad
+                    if (existing is not None and gi.ndim == 1 and existing._data.ndim == 1
+                            and gi.dtype == existing._data.dtype
+                            and gi.shape == existing._data.shape):
+                        add_forward(existing._data, gi, existing._data)   # the hot case
+                    else:
+                        accumulate(leaf, gi, gi_owned)
+                    continue
+                prev = get(nxt)
                 if prev is None or prev[0] is None:
-                    buffers[nxt] = (gi, gi is not grad and gi.base is None)
+                    buffers[nxt] = (gi, gi_owned)
                 else:
                     buffers[nxt] = (_add(prev[0], gi), True)
-            d = deps[nxt] - 1
             deps[nxt] = d
             if d == 0:
                 ready.append(nxt)
 
 
+_NO_GRAD = (None, False)
+
+
+class _NoGrads:
+    """Stands for a node's outputs when no gradient reached the node."""
+    def __getitem__(self, i):
+        return None
+
+    def __iter__(self):
+        while True:
+            yield None
+
+
+_NO_GRADS = _NoGrads()
+
+
+def _run_hooks(node, grad, owned):
+    for hook in node._hooks:
+        result = hook(grad)
+        if result is not None:
+            grad, owned = result, False
+    return grad, owned
+
+
+def _accumulate_node(node, grad, owned):
+    leaf = node._variable()
+    if leaf is not None:
+        accumulate(leaf, grad, owned)
+
+
 def accumulate(leaf, grad, owned):
     """Add ``grad`` into ``leaf.grad`` in place (torch keeps the grad tensor)."""
-    from ..tensor import _wrap
     data = leaf._data
     if grad.dtype != data.dtype:
         grad, owned = grad.astype(data.dtype), True
@@ -101,7 +149,9 @@ def accumulate(leaf, grad, owned):
         leaf._grad = _wrap(grad if owned and grad.base is None else grad.copy())
         return
     gd = existing._data
-    if gd.flags.c_contiguous and grad.flags.c_contiguous:
+    if gd.ndim == 1 and grad.ndim == 1:
+        add_forward(gd, grad, gd)
+    elif gd.flags.c_contiguous and grad.flags.c_contiguous:
         flat = gd.reshape(-1)
         add_forward(flat, grad.reshape(-1), flat)
     else:

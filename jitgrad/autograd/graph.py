@@ -76,22 +76,26 @@ class _RemovableHandle:
 
 
 class AccumulateGrad(Node):
-    """Sink of a leaf: adds the incoming gradient into ``variable.grad``."""
-    __slots__ = ("variable",)
+    """Sink of a leaf: adds the incoming gradient into ``variable.grad``.
+
+    The leaf owns its AccumulateGrad (one per leaf, shared by every graph
+    that uses it) and the node refers back weakly, so no cycle forms.
+    """
+    __slots__ = ("_variable",)
 
     def __init__(self, variable):
         Node.__init__(self, (), ())
-        self.variable = variable
+        self._variable = weakref.ref(variable)
+
+    @property
+    def variable(self):
+        return self._variable()
 
 
 def grad_accumulator(tensor):
-    """The leaf's AccumulateGrad, shared by every op that uses the leaf while
-    any graph holds it (the leaf keeps only a weak reference, as torch does)."""
-    ref = tensor._accumulator
-    acc = ref() if ref is not None else None
+    acc = tensor._accumulator
     if acc is None:
-        acc = AccumulateGrad(tensor)
-        tensor._accumulator = weakref.ref(acc)
+        acc = tensor._accumulator = AccumulateGrad(tensor)
     return acc
 
 
@@ -101,7 +105,7 @@ def edge(tensor):
     if fn is not None:
         return fn
     if tensor._requires_grad:
-        return grad_accumulator(tensor)
+        return tensor._accumulator or grad_accumulator(tensor)
     return None
 
 

@@ -1,6 +1,8 @@
 """Hooks the engine runs on a node's incoming gradient."""
 import weakref
 
+from ..tensor import _wrap
+
 
 def retain_grad_hook(tensor):
     """Store the gradient of a non-leaf ``tensor`` in its ``.grad`` (accumulating,
@@ -11,7 +13,6 @@ def retain_grad_hook(tensor):
         t = ref()
         if t is None:
             return None
-        from ..tensor import _wrap
         if t._grad is None:
             t._grad = _wrap(grad.copy())
         else:

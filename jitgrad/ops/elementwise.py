@@ -1,21 +1,49 @@
 """Forward and backward glue of the elementwise ops in the op table.
 
 Operands reach a kernel flat and in the computation dtype: an operand with
-as many elements as the output is raveled (a view when contiguous), a
-one-element operand or a Python scalar is passed as a scalar, anything else
-is broadcast into a contiguous copy. Backward computes each needed input's
-gradient with the kernel the table names, then ``sum_to_shape``.
+as many elements as the output is raveled (a view when contiguous; 1-d
+arrays go as they are), a one-element operand or a Python scalar is passed
+as a scalar, anything else is broadcast into a contiguous copy. All of that
+is decided once per (op, shapes, dtypes) in a memoised ``BinaryPlan``, so
+the per-call cost is a dict hit, the kernel call and the node.
+
+Backward computes each needed input's gradient with the kernel the table
+names, then ``sum_to_shape`` for broadcast inputs.
 """
 import numpy as np
 
 from .. import derivatives, dtypes, messages
-from ..autograd.graph import MetadataNode, Node, edge, node_class
+from ..autograd.graph import MetadataNode, Node, edge, grad_accumulator, node_class
 from ..autograd.grad_mode import state as grad_state
-from ..tensor import Tensor, _wrap, _wrap_result
 from ..kernels.elementwise import mul_forward
+from ..tensor import Tensor, _wrap, _wrap_result
 from .shapes import broadcast_shape, sum_to_shape
 
 _SCALARS = (float, int, bool, np.number, np.bool_)
+# exact types, for a set lookup on the hot path (subclasses go through is_scalar)
+_SCALAR_TYPES = frozenset((float, int, bool, np.float32, np.float64, np.int32, np.int64,
+                           np.bool_))
+
+
+def is_scalar(v):
+    return isinstance(v, _SCALARS)
+
+
+def as_operand(v, fname="other"):
+    """A binary op's operand: a Tensor, a Python scalar, or an ndarray (wrapped)."""
+    if isinstance(v, Tensor):
+        return v
+    if isinstance(v, _SCALARS):
+        return v.item() if isinstance(v, (np.number, np.bool_)) and \
+            type(v) not in _SCALAR_TYPES else v
+    if isinstance(v, np.ndarray):
+        from ..factories import from_numpy
+        return from_numpy(v)
+    raise TypeError(f"{fname}(): argument 'other' must be Tensor or Number, "
+                    f"not {type(v).__name__}")
+
+
+# ------------------------------------------------------------------ unary
 
 
 class UnaryNode(Node):
@@ -24,51 +52,11 @@ class UnaryNode(Node):
 
     def apply(self, grad):
         saved = self._saved_or_raise()
-        grad_kernel = self.op.grad
-        if grad_kernel.kernel is None:
-            return (grad,)
-        g = grad.ravel()
+        kernel = self.op.grad.kernel
+        g = grad if grad.ndim == 1 else grad.ravel()
         out = np.empty(g.size, g.dtype)
-        grad_kernel.kernel(g, *saved, out)
-        return (out.reshape(grad.shape),)
-
-
-class BinaryNode(Node):
-    __slots__ = ()
-    op = None
-
-    def release(self):
-        # keep the shapes when no array was saved (AddBackward0 may run again)
-        s = self._saved
-        if s is not None and (s[0] is not None or s[1] is not None or s[2] is not None):
-            self._saved = None
-
-    def apply(self, grad):
-        self_val, other_val, result, shapes = self._saved_or_raise()
-        out_shape, compute_dtype = shapes[0], shapes[1]
-        g = grad.ravel()
-        if g.dtype != compute_dtype:
-            g = g.astype(compute_dtype)
-        values = (g, self_val, other_val, result)
-        grads = []
-        for i in (0, 1):
-            if self._next[i] is None:
-                grads.append(None)
-                continue
-            grad_kernel = self.op.grads[i]
-            if grad_kernel.kernel is None:
-                gi = g
-            else:
-                gi = np.empty(g.size, compute_dtype)
-                grad_kernel.kernel(*[values[s] for s in grad_kernel.slots], gi)
-            gi = gi.reshape(out_shape)
-            in_shape, in_dtype = shapes[2 + 2 * i], shapes[3 + 2 * i]
-            if in_shape != out_shape:
-                gi = sum_to_shape(gi, in_shape)
-            if gi.dtype != in_dtype:
-                gi = gi.astype(in_dtype)
-            grads.append(gi)
-        return tuple(grads)
+        kernel(g, *saved, out)
+        return (out if grad.ndim == 1 else out.reshape(grad.shape),)
 
 
 def _node_classes(table, base):
@@ -81,7 +69,6 @@ def _node_classes(table, base):
 
 
 _UNARY_NODES = _node_classes(derivatives.UNARY, UnaryNode)
-_BINARY_NODES = _node_classes(derivatives.BINARY, BinaryNode)
 
 
 def unary(name, x):
@@ -89,10 +76,10 @@ def unary(name, x):
     a = x._data
     if op.float_only and a.dtype.kind != "f":
         a = a.astype(dtypes.get_default_dtype().numpy)
-    flat = a.ravel()
+    flat = a if a.ndim == 1 else a.ravel()
     flat_out = np.empty(flat.size, a.dtype)
     op.forward(flat, flat_out)
-    out = flat_out.reshape(a.shape)
+    out = flat_out if a.ndim == 1 else flat_out.reshape(a.shape)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
     saved = tuple(flat if arg == "self" else flat_out for arg in op.grad.args[1:])
@@ -100,83 +87,208 @@ def unary(name, x):
     return _wrap_result(out, node)
 
 
+# ------------------------------------------------------------------ binary
+
+# how an operand reaches the kernel
+_AS_IS, _RAVEL, _CAST, _ELEMENT, _PYSCALAR, _EXPAND = range(6)
+
+
+class BinaryPlan:
+    """Everything about ``a op b`` that depends only on shapes and dtypes."""
+    __slots__ = ("op", "result", "compute", "out_shape", "out_size", "flat_out",
+                 "a_mode", "b_mode", "a_shape", "b_shape", "a_dtype", "b_dtype",
+                 "node_cls", "saves", "a_post", "b_post")
+
+    def __init__(self, op, a, b):
+        a_t = type(a) not in _SCALAR_TYPES
+        b_t = type(b) not in _SCALAR_TYPES
+        result = dtypes.result_type((_operand_key(a), _operand_key(b)))
+        if op.float_only and not result.is_floating_point:
+            result = dtypes.get_default_dtype()
+        self.op = op
+        self.result = result
+        self.compute = result.numpy
+        if a_t and b_t:
+            self.out_shape = broadcast_shape(a._data.shape, b._data.shape)
+        else:
+            self.out_shape = (a if a_t else b)._data.shape
+        self.out_size = int(np.prod(self.out_shape, dtype=np.int64))
+        self.flat_out = len(self.out_shape) == 1
+        self.a_shape, self.a_dtype, self.a_mode = self._operand(a)
+        self.b_shape, self.b_dtype, self.b_mode = self._operand(b)
+        self.a_post = self._post(a_t, self.a_shape, self.a_dtype)
+        self.b_post = self._post(b_t, self.b_shape, self.b_dtype)
+        name = op.node
+        if not (a_t and b_t) and op.name in derivatives.SCALAR_NODE:
+            name = derivatives.SCALAR_NODE[op.name][0 if a_t else 1]
+        self.node_cls = _BINARY_NODES.get(name)
+        # saves[needs_a + 2 * needs_b] = which of (self, other, result) to keep
+        self.saves = [None] * 4
+        for needs in range(1, 4):
+            args = set()
+            if needs & 1:
+                args.update(op.grads[0].args)
+            if needs & 2:
+                args.update(op.grads[1].args)
+            self.saves[needs] = ("self" in args, "other" in args, "result" in args)
+
+    def _post(self, is_tensor, shape, dtype):
+        # a flat gradient already fits a 1-d input of the output's shape and dtype
+        if not is_tensor or (self.flat_out and shape == self.out_shape and dtype == self.compute):
+            return None
+        return shape, dtype
+
+    def _operand(self, v):
+        if type(v) in _SCALAR_TYPES:
+            return (), None, _PYSCALAR
+        arr = v._data
+        if arr.size == self.out_size:
+            if arr.dtype != self.compute:
+                mode = _CAST
+            else:
+                mode = _AS_IS if arr.ndim == 1 else _RAVEL
+        elif arr.size == 1:
+            mode = _ELEMENT
+        else:
+            mode = _EXPAND
+        return arr.shape, arr.dtype, mode
+
+    def prepare(self, v, mode):
+        """The kernel operand for ``v`` (a Tensor, or a Python scalar)."""
+        if mode == _AS_IS:
+            return v._data
+        if mode == _RAVEL:
+            return v._data.ravel()
+        if mode == _PYSCALAR:
+            return self.compute.type(v)
+        arr = v._data
+        if mode == _CAST:
+            return arr.astype(self.compute).ravel()
+        if mode == _ELEMENT:
+            return self.compute.type(arr.reshape(-1)[0])
+        return np.broadcast_to(arr.astype(self.compute, copy=False), self.out_shape).ravel()
+
+
 def _operand_key(v):
-    if type(v) is Tensor:
+    if type(v) not in _SCALAR_TYPES:
         d = v._data
         return dtypes.from_numpy(d.dtype), (1 if d.ndim == 0 else 0)
     return dtypes.scalar_dtype(v), 2
 
 
-def _flat_operand(arr, compute, out_shape, out_size):
-    """``arr`` as a kernel operand: flat array of out_size, or a scalar."""
-    if arr.dtype != compute:
-        arr = arr.astype(compute)
-    if arr.size == out_size:
-        return arr.ravel()
-    if arr.size == 1:
-        return arr.reshape(-1)[0]
-    return np.broadcast_to(arr, out_shape).ravel()
+class BinaryNode(Node):
+    __slots__ = ()
+    op = None
+
+    def release(self):
+        # keep the plan when no array was saved (AddBackward0 may run again)
+        s = self._saved
+        if s is not None and (s[0] is not None or s[1] is not None or s[2] is not None):
+            self._saved = None
+
+    def apply(self, grad):
+        saved = self._saved
+        if saved is None:
+            self._saved_or_raise()
+        plan = saved[3]
+        g = grad if plan.flat_out else grad.ravel()
+        if g.dtype != plan.compute:
+            g = g.astype(plan.compute)
+        values = (g, saved[0], saved[1], saved[2])
+        nxt = self._next
+        grads = self.op.grads
+        ga = None if nxt[0] is None else _input_grad(grads[0], values, plan, plan.a_post)
+        gb = None if nxt[1] is None else _input_grad(grads[1], values, plan, plan.b_post)
+        return ga, gb
 
 
-def binary(name, a, b):
-    """``a`` op ``b``; one of them is a Tensor, the other a Tensor or a Python scalar."""
-    op = derivatives.BINARY[name]
-    result, compute, out_shape, out_size, av, bv = _prepare(a, b, op.float_only)
-    a_is_t = type(a) is Tensor
-    b_is_t = type(b) is Tensor
-    if name == "pow" and not result.is_floating_point:
+def _input_grad(grad_kernel, values, plan, post):
+    """One input's gradient: its kernel on the saved values, then reshaped,
+    reduced and cast back to the input (``post``: None when nothing to do)."""
+    kernel = grad_kernel.kernel
+    g = values[0]
+    if kernel is None:
+        gi = g
+    else:
+        gi = np.empty(g.size, plan.compute)
+        slots = grad_kernel.slots
+        if len(slots) == 2:
+            kernel(g, values[slots[1]], gi)
+        else:
+            kernel(*[values[s] for s in slots], gi)
+    if post is None:
+        return gi
+    gi = gi.reshape(plan.out_shape)
+    in_shape, in_dtype = post
+    if in_shape != plan.out_shape:
+        gi = sum_to_shape(gi, in_shape)
+    if gi.dtype != in_dtype:
+        gi = gi.astype(in_dtype)
+    return gi
+
+
+_BINARY_NODES = _node_classes(derivatives.BINARY, BinaryNode)
+_plans = {}
+
+
+def _plan(op, a, b):
+    if type(a) not in _SCALAR_TYPES:
+        ad = a._data
+        if type(b) not in _SCALAR_TYPES:
+            bd = b._data
+            key = (op.name, ad.shape, ad.dtype, bd.shape, bd.dtype)
+        else:
+            key = (op.name, ad.shape, ad.dtype, None, type(b))
+    else:
+        bd = b._data
+        key = (op.name, None, type(a), bd.shape, bd.dtype)
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = BinaryPlan(op, a, b)
+    return plan
+
+
+def binary(op, a, b):
+    """``a`` op ``b`` for an entry ``op`` of derivatives.BINARY; one operand is
+    a Tensor, the other a Tensor or a scalar (see ``as_operand``)."""
+    plan = _plan(op, a, b)
+    av = plan.prepare(a, plan.a_mode)
+    bv = plan.prepare(b, plan.b_mode)
+    if op.name == "pow" and not plan.result.is_floating_point:
         _check_int_pow(bv)
-    out = np.empty(out_size, compute)
+    out = np.empty(plan.out_size, plan.compute)
     op.forward(av, bv, out)
-    out_arr = out.reshape(out_shape)
-    needs_a = a_is_t and a._requires_grad
-    needs_b = b_is_t and b._requires_grad
-    if not ((needs_a or needs_b) and grad_state.enabled):
+    out_arr = out if plan.flat_out else out.reshape(plan.out_shape)
+    needs = 0
+    if grad_state.enabled:
+        if plan.a_mode != _PYSCALAR and a._requires_grad:
+            needs = 1
+        if plan.b_mode != _PYSCALAR and b._requires_grad:
+            needs += 2
+    if not needs:
         return _wrap(out_arr)
-    args = set()
-    if needs_a:
-        args.update(op.grads[0].args)
-    if needs_b:
-        args.update(op.grads[1].args)
-    saved = (av if "self" in args else None,
-             bv if "other" in args else None,
-             out if "result" in args else None,
-             (out_shape, compute,
-              a._data.shape if a_is_t else (), a._data.dtype if a_is_t else None,
-              b._data.shape if b_is_t else (), b._data.dtype if b_is_t else None))
-    node_name = op.node
-    if not (a_is_t and b_is_t) and op.name in derivatives.SCALAR_NODE:
-        node_name = derivatives.SCALAR_NODE[op.name][0 if a_is_t else 1]
-    next_nodes = (edge(a) if a_is_t else None, edge(b) if b_is_t else None)
-    node = _BINARY_NODES[node_name](next_nodes, saved)
+    save_self, save_other, save_result = plan.saves[needs]
+    ea = eb = None
+    if needs & 1:
+        ea = a._grad_fn or a._accumulator or grad_accumulator(a)
+    elif plan.a_mode != _PYSCALAR:
+        ea = edge(a)
+    if needs & 2:
+        eb = b._grad_fn or b._accumulator or grad_accumulator(b)
+    elif plan.b_mode != _PYSCALAR:
+        eb = edge(b)
+    node = plan.node_cls((ea, eb), (av if save_self else None, bv if save_other else None,
+                                    out if save_result else None, plan))
     return _wrap_result(out_arr, node)
 
 
-def _prepare(a, b, op_float_only=False):
-    """Result dtype, output shape and flat kernel operands of ``a`` op ``b``."""
-    result = dtypes.result_type((_operand_key(a), _operand_key(b)))
-    if op_float_only and not result.is_floating_point:
-        result = dtypes.get_default_dtype()
-    compute = result.numpy
-    a_is_t = type(a) is Tensor
-    b_is_t = type(b) is Tensor
-    if a_is_t and b_is_t:
-        out_shape = broadcast_shape(a._data.shape, b._data.shape)
-    else:
-        out_shape = (a if a_is_t else b)._data.shape
-    out_size = 1
-    for s in out_shape:
-        out_size *= s
-    av = _flat_operand(a._data, compute, out_shape, out_size) if a_is_t else compute.type(a)
-    bv = _flat_operand(b._data, compute, out_shape, out_size) if b_is_t else compute.type(b)
-    return result, compute, out_shape, out_size, av, bv
-
-
 def compare(name, a, b):
-    _, _, out_shape, out_size, av, bv = _prepare(a, b)
-    out = np.empty(out_size, np.bool_)
+    plan = _plan(derivatives.BINARY["sub"], a, b)    # comparisons promote like sub
+    av = plan.prepare(a, plan.a_mode)
+    bv = plan.prepare(b, plan.b_mode)
+    out = np.empty(plan.out_size, np.bool_)
     derivatives.COMPARISON[name](av, bv, out)
-    return _wrap(out.reshape(out_shape))
+    return _wrap(out if plan.flat_out else out.reshape(plan.out_shape))
 
 
 def _check_int_pow(exponent):
@@ -184,15 +296,14 @@ def _check_int_pow(exponent):
         raise RuntimeError(messages.NEGATIVE_INT_POWER)
 
 
-def is_scalar(v):
-    return isinstance(v, _SCALARS)
+# ------------------------------------------------------------------ dtype casts and scaling
 
 
 class ToCopyNode(MetadataNode):
     __slots__ = ()
 
     def apply(self, grad):
-        (in_dtype,) = self._saved_or_raise()
+        (in_dtype,) = self._saved
         return (grad.astype(in_dtype),)
 
 

@@ -26,10 +26,20 @@ _SUM_NODES = {name: node_class(name, SumNode)
               for name in ("SumBackward0", "SumBackward1", "MeanBackward0", "MeanBackward1")}
 
 
+_plans = {}
+
+
+def _plan_for(shape, dim, keepdim):
+    key = (shape, dim if not isinstance(dim, list) else tuple(dim), keepdim)
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = reduce_plan(shape, normalize_dims(dim, len(shape)), keepdim)
+    return plan
+
+
 def _reduce(x, dim, keepdim, out_dtype, mean):
     a = x._data
-    dims = normalize_dims(dim, a.ndim)
-    plan = reduce_plan(a.shape, dims, keepdim)
+    plan = _plan_for(a.shape, dim, keepdim)
     out = reduce_sum(a, plan, out_dtype)
     scale = 1
     if mean:

@@ -99,26 +99,29 @@ def reduce_plan(shape, dims, keepdim):
     return p
 
 
-def _accumulator_zero(dtype):
-    return np.float64(0) if dtype.kind == "f" else np.int64(0)
+_ZERO_FLOAT = np.float64(0)
+_ZERO_INT = np.int64(0)
 
 
 def reduce_sum(x, plan, out_dtype=None):
     """Sum of ``x`` (any layout) per ``plan``, as a new array of plan.out_shape."""
-    out_dtype = out_dtype or x.dtype
-    if not plan.steps:
+    if out_dtype is None:
+        out_dtype = x.dtype
+    steps = plan.steps
+    if not steps:
         return x.astype(out_dtype, copy=True).reshape(plan.out_shape)
-    cur = np.ascontiguousarray(x)
-    for i, (a, r, b) in enumerate(plan.steps):
+    zero = _ZERO_FLOAT if out_dtype.kind == "f" else _ZERO_INT
+    cur = x if x.flags.c_contiguous else np.ascontiguousarray(x)
+    for a, r, b in steps:
         out = np.empty((a, b), dtype=out_dtype)
-        sum_middle_axis(cur.reshape(a, r, b), out, _accumulator_zero(out_dtype))
+        sum_middle_axis(cur.reshape(a, r, b), out, zero)
         cur = out
     return cur.reshape(plan.out_shape)
 
 
 def repeat_to(g, plan, shape):
     """Adjoint of ``reduce_sum``: broadcast ``g`` (plan.out_shape) back to ``shape``."""
-    cur = np.ascontiguousarray(g)
+    cur = g if g.flags.c_contiguous else np.ascontiguousarray(g)
     for a, r, b in reversed(plan.steps):
         out = np.empty((a, r, b), dtype=g.dtype)
         repeat_middle_axis(cur.reshape(a, b), out)
