@@ -95,8 +95,10 @@ COMPARISON = {"lt": K.lt_forward, "le": K.le_forward, "gt": K.gt_forward,
               "ge": K.ge_forward, "eq": K.eq_forward, "ne": K.ne_forward}
 
 # Node names torch gives the binary ops above when one side is a Python
-# scalar: (tensor op scalar, scalar op tensor).
-SCALAR_NODE = {"pow": ("PowBackward0", "PowBackward2"), "sub": ("SubBackward0", "RsubBackward1")}
+# scalar: (tensor op scalar, scalar op tensor). Torch computes ``2 / x`` as
+# ``x.reciprocal() * 2``, hence MulBackward0.
+SCALAR_NODE = {"pow": ("PowBackward0", "PowBackward2"), "sub": ("SubBackward0", "RsubBackward1"),
+               "div": ("DivBackward0", "MulBackward0")}
 
 COMPOSITE = {op.name: op for op in [
     Composite("sum",       "SumBackward0",      {"self": "grad.expand(self.sizes())"}),
@@ -109,6 +111,9 @@ COMPOSITE = {op.name: op for op in [
     Composite("mm",        "MmBackward0",       {"self": "grad.mm(mat2.t())", "mat2": "self.t().mm(grad)"}),
     Composite("vm",        "SqueezeBackward4",  {"self": "mat2.mv(grad)", "mat2": "self.outer(grad)"}),
     Composite("matmul",    "UnsafeViewBackward0", {"self": "sum_to(grad.matmul(other.mT), self)", "other": "sum_to(self.mT.matmul(grad), other)"}),
+    Composite("matmul_2d_batched", "CloneBackward0", {"self": "sum_to(grad.matmul(other.mT), self)", "other": "self.mT.matmul(grad)"}),
+    Composite("clone",     "CloneBackward0",    {"self": "grad"}),
+    Composite("to",        "ToCopyBackward0",   {"self": "grad.to(self.dtype)"}),
     Composite("view",      "ViewBackward0",     {"self": "grad.reshape(self.sizes())"}),
     Composite("reshape_copy", "UnsafeViewBackward0", {"self": "grad.reshape(self.sizes())"}),
     Composite("transpose", "TransposeBackward0", {"self": "grad.transpose(dim0, dim1)"}),

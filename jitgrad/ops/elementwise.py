@@ -60,11 +60,12 @@ class UnaryNode(Node):
 
 
 def _node_classes(table, base):
+    """(op name, node name) -> node class; one op may have several node names
+    and two ops may share one (``2 / x`` records a MulBackward0)."""
     classes = {}
     for op in table.values():
-        classes[op.node] = node_class(op.node, base, op=op)
-        for name in derivatives.SCALAR_NODE.get(op.name, ()):
-            classes[name] = node_class(name, base, op=op)
+        for name in (op.node, *derivatives.SCALAR_NODE.get(op.name, ())):
+            classes[op.name, name] = node_class(name, base, op=op)
     return classes
 
 
@@ -83,7 +84,7 @@ def unary(name, x):
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
     saved = tuple(flat if arg == "self" else flat_out for arg in op.grad.args[1:])
-    node = _UNARY_NODES[op.node]((edge(x),), saved)
+    node = _UNARY_NODES[op.name, op.node]((edge(x),), saved)
     return _wrap_result(out, node)
 
 
@@ -121,7 +122,7 @@ class BinaryPlan:
         name = op.node
         if not (a_t and b_t) and op.name in derivatives.SCALAR_NODE:
             name = derivatives.SCALAR_NODE[op.name][0 if a_t else 1]
-        self.node_cls = _BINARY_NODES.get(name)
+        self.node_cls = _BINARY_NODES[op.name, name]
         # saves[needs_a + 2 * needs_b] = which of (self, other, result) to keep
         self.saves = [None] * 4
         for needs in range(1, 4):

@@ -2,9 +2,10 @@
 
 Node names follow torch: dot (1-d, 1-d) DotBackward0, mv (2-d, 1-d)
 MvBackward0, mm (2-d, 2-d) MmBackward0. Torch computes (1-d, 2-d) as
-unsqueeze -> mm -> squeeze and batched cases as bmm -> view, so its
-outermost nodes are SqueezeBackward4 and UnsafeViewBackward0; jitgrad
-records one node under that outer name.
+unsqueeze -> mm -> squeeze and batched cases as bmm -> view (-> clone when
+the first operand is 2-d), so its outermost nodes are SqueezeBackward4,
+UnsafeViewBackward0 and CloneBackward0; jitgrad records one node under that
+outer name.
 """
 import numpy as np
 
@@ -46,7 +47,8 @@ class DotNode(Node):
 
 
 _NODES = {name: node_class(name, MatmulNode) for name in
-          ("MvBackward0", "MmBackward0", "SqueezeBackward4", "UnsafeViewBackward0")}
+          ("MvBackward0", "MmBackward0", "SqueezeBackward4", "UnsafeViewBackward0",
+           "CloneBackward0")}
 _DOT_NODE = node_class("DotBackward0", DotNode)
 
 
@@ -73,12 +75,14 @@ def _check(a, b):
             raise RuntimeError(messages.mm_shapes(a.shape, b.shape))
         return "MmBackward0"
     k_a = a.shape[-1]
+    # torch's outermost node: (2-d, batched) ends in a clone, other batched cases in a view
+    name = "CloneBackward0" if a.ndim == 2 else "UnsafeViewBackward0"
     k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
     batch = broadcast_shape(a.shape[:-2], b.shape[:-2])
     if k_a != k_b:
         nb = int(np.prod(batch, dtype=np.int64))
         raise RuntimeError(messages.bmm_batch2((nb, k_a), (nb, k_b)))
-    return "UnsafeViewBackward0"
+    return name
 
 
 def matmul(x, y):
