@@ -128,3 +128,19 @@ def mean_int_dtype(torch_name):
 
 
 NEGATIVE_INT_POWER = "Integers to negative integer powers are not allowed."
+
+
+SUB_BOOL = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+SUB_TWO_BOOLS = ("Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+                 "the `^` or `logical_xor()` operator instead.")
+
+# ops torch refuses on bool tensors: op name -> (exception type, message)
+BOOL_UNSUPPORTED = {
+    "neg": (RuntimeError, "Negation, the `-` operator, on a bool tensor is not supported. If you "
+                          "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                          "instead."),
+    "abs": (NotImplementedError, "\"abs_cpu\" not implemented for 'Bool'"),
+    "relu": (RuntimeError, "Boolean inputs not supported for relu"),
+    "pow": (NotImplementedError, "\"pow\" not implemented for 'Bool'"),
+}

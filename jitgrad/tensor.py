@@ -243,14 +243,22 @@ class Tensor:
         return self
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        if (gradient is None and inputs is None and not create_graph
-                and self._requires_grad and self._data.size == 1):
-            # the common ``loss.backward()``: skip the general argument handling
-            run_backward((self._grad_fn or grad_accumulator(self),),
-                         (_scalar_seed(self._data),), bool(retain_graph))
-            return
+        # the common calls (``loss.backward()``, ``y.backward(g)`` with a matching g)
+        # go straight to the engine; everything else is validated in autograd.backward
+        if inputs is None and not create_graph and self._requires_grad:
+            data = self._data
+            if gradient is None:
+                if data.size == 1:
+                    run_backward((self._grad_fn or grad_accumulator(self),),
+                                 (_scalar_seed(data),), bool(retain_graph))
+                    return
+            elif isinstance(gradient, Tensor):
+                seed = gradient._data
+                if seed.shape == data.shape and seed.dtype == data.dtype:
+                    run_backward((self._grad_fn or grad_accumulator(self),), (seed,),
+                                 bool(retain_graph))
+                    return
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
 
     # ------------------------------------------------------------ ops
     def __add__(self, other):

@@ -9,38 +9,38 @@ is ``mul_forward``) the op table reuses that kernel instead.
 """
 import math
 
-from numba import njit
+from .jit import kernel
 
 from .access import at
 
 # ---------------------------------------------------------------- arithmetic
 
 
-@njit(cache=True)
+@kernel
 def add_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) + at(b, i)
 
 
-@njit(cache=True)
+@kernel
 def sub_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) - at(b, i)
 
 
-@njit(cache=True)
+@kernel
 def mul_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) * at(b, i)
 
 
-@njit(cache=True)
+@kernel
 def div_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) / at(b, i)
 
 
-@njit(cache=True)
+@kernel
 def div_backward_other(grad, a, b, out):
     # d(a/b)/db = -a / b**2
     for i in range(out.size):
@@ -48,19 +48,36 @@ def div_backward_other(grad, a, b, out):
         out[i] = -at(grad, i) * at(a, i) / (bi * bi)
 
 
-@njit(cache=True)
+@kernel
 def neg_forward(x, out):
     for i in range(out.size):
         out[i] = -x[i]
 
 
-@njit(cache=True)
+@kernel
 def pow_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) ** at(b, i)
 
 
-@njit(cache=True)
+@kernel
+def int_pow_forward(a, b, out):
+    # integer powers as torch computes them: a negative exponent leaves only
+    # 1 and -1 non-zero (no ZeroDivisionError at 0)
+    for i in range(out.size):
+        base = at(a, i)
+        e = at(b, i)
+        if e >= 0:
+            out[i] = base ** e
+        elif base == 1:
+            out[i] = 1
+        elif base == -1:
+            out[i] = 1 if e % 2 == 0 else -1
+        else:
+            out[i] = 0
+
+
+@kernel
 def pow_backward_self(grad, a, b, out):
     # torch masks exponent == 0 to a zero gradient (0 * inf would be nan at a == 0)
     for i in range(out.size):
@@ -68,7 +85,7 @@ def pow_backward_self(grad, a, b, out):
         out[i] = 0 if e == 0 else at(grad, i) * e * at(a, i) ** (e - 1)
 
 
-@njit(cache=True)
+@kernel
 def pow_backward_exponent(grad, a, b, result, out):
     # d(a**b)/db = a**b * log(a); torch defines it as 0 where a == 0 and b >= 0
     for i in range(out.size):
@@ -82,13 +99,13 @@ def pow_backward_exponent(grad, a, b, result, out):
 # ------------------------------------------------------------ transcendental
 
 
-@njit(cache=True)
+@kernel
 def exp_forward(x, out):
     for i in range(out.size):
         out[i] = math.exp(x[i])
 
 
-@njit(cache=True)
+@kernel
 def log_forward(x, out):
     for i in range(out.size):
         xi = x[i]
@@ -101,20 +118,20 @@ def log_forward(x, out):
             out[i] = math.nan
 
 
-@njit(cache=True)
+@kernel
 def sqrt_forward(x, out):
     for i in range(out.size):
         xi = x[i]
         out[i] = math.sqrt(xi) if xi >= 0 else math.nan
 
 
-@njit(cache=True)
+@kernel
 def sqrt_backward(grad, result, out):
     for i in range(out.size):
         out[i] = grad[i] / (2 * result[i])
 
 
-@njit(cache=True)
+@kernel
 def sigmoid_forward(x, out):
     # split by sign so exp never overflows
     for i in range(out.size):
@@ -126,20 +143,20 @@ def sigmoid_forward(x, out):
             out[i] = e / (1 + e)
 
 
-@njit(cache=True)
+@kernel
 def sigmoid_backward(grad, result, out):
     for i in range(out.size):
         r = result[i]
         out[i] = grad[i] * r * (1 - r)
 
 
-@njit(cache=True)
+@kernel
 def tanh_forward(x, out):
     for i in range(out.size):
         out[i] = math.tanh(x[i])
 
 
-@njit(cache=True)
+@kernel
 def tanh_backward(grad, result, out):
     for i in range(out.size):
         r = result[i]
@@ -149,13 +166,13 @@ def tanh_backward(grad, result, out):
 # ------------------------------------------------------------- piecewise
 
 
-@njit(cache=True)
+@kernel
 def abs_forward(x, out):
     for i in range(out.size):
         out[i] = abs(x[i])
 
 
-@njit(cache=True)
+@kernel
 def abs_backward(grad, x, out):
     # grad * sign(x), with sign(0) == 0 as in torch
     for i in range(out.size):
@@ -163,14 +180,14 @@ def abs_backward(grad, x, out):
         out[i] = grad[i] if xi > 0 else (-grad[i] if xi < 0 else 0)
 
 
-@njit(cache=True)
+@kernel
 def relu_forward(x, out):
     for i in range(out.size):
         xi = x[i]
         out[i] = xi if xi > 0 else 0
 
 
-@njit(cache=True)
+@kernel
 def threshold_backward(grad, result, out):
     # torch's name for relu's backward: pass grad where the output is positive
     for i in range(out.size):
@@ -180,37 +197,37 @@ def threshold_backward(grad, result, out):
 # ----------------------------------------------------- comparisons (no grad)
 
 
-@njit(cache=True)
+@kernel
 def lt_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) < at(b, i)
 
 
-@njit(cache=True)
+@kernel
 def le_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) <= at(b, i)
 
 
-@njit(cache=True)
+@kernel
 def gt_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) > at(b, i)
 
 
-@njit(cache=True)
+@kernel
 def ge_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) >= at(b, i)
 
 
-@njit(cache=True)
+@kernel
 def eq_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) == at(b, i)
 
 
-@njit(cache=True)
+@kernel
 def ne_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) != at(b, i)

@@ -3,18 +3,18 @@ prunes the branch at compile time), as a scalar, or as a flat array of the
 input's size; ``grad`` is a flat array or the scalar of a reduced loss."""
 import math
 
-from numba import njit
+from .jit import kernel
 
 from .access import at
 
 
-@njit(cache=True)
+@kernel
 def softplus_neg_abs(x):
     # log(1 + exp(-|x|)), exact for large |x| where exp underflows
     return math.log1p(math.exp(-abs(x)))
 
 
-@njit(cache=True)
+@kernel
 def bce_with_logits_forward(x, y, weight, pos_weight, out):
     # -w [pw y log s(x) + (1-y) log(1-s(x))], written with
     # log s(x) = -(max(-x,0) + log1p(exp(-|x|))) so logits of +-100 stay finite
@@ -32,7 +32,7 @@ def bce_with_logits_forward(x, y, weight, pos_weight, out):
         out[i] = v
 
 
-@njit(cache=True)
+@kernel
 def bce_with_logits_backward_input(grad, x, y, weight, pos_weight, out):
     # dL/dx = w [(pw y + 1 - y) s(x) - pw y]
     for i in range(out.size):
@@ -53,7 +53,7 @@ def bce_with_logits_backward_input(grad, x, y, weight, pos_weight, out):
         out[i] = at(grad, i) * d
 
 
-@njit(cache=True)
+@kernel
 def bce_with_logits_backward_target(grad, x, weight, pos_weight, out):
     # dL/dy = w [-x - (pw - 1) log s(x)]
     for i in range(out.size):

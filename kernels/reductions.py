@@ -9,10 +9,10 @@ sequentially.
 """
 import math
 
-from numba import njit
+from .jit import kernel, reduction_kernel
 
 
-@njit(cache=True, fastmath={"reassoc"})
+@reduction_kernel
 def sum_middle_axis(x, out, zero):
     # ``zero`` types the accumulator of a contiguous run: float64 for floats
     # (float32 sums stay accurate), int64 for integers. Reassociation lets
@@ -39,7 +39,7 @@ def sum_middle_axis(x, out, zero):
                 of[row + b] += xf[base + b]
 
 
-@njit(cache=True)
+@kernel
 def repeat_middle_axis(x, out):
     A, R, B = out.shape
     xf = x.reshape(-1)
@@ -59,7 +59,7 @@ def repeat_middle_axis(x, out):
                 of[base + b] = xf[row + b]
 
 
-@njit(cache=True)
+@kernel
 def vector_norm_middle_axis(x, p, out):
     A, R, B = x.shape
     for a in range(A):
@@ -87,7 +87,7 @@ def vector_norm_middle_axis(x, p, out):
                 out[a, b] = s ** (1 / p)
 
 
-@njit(cache=True)
+@kernel
 def vector_norm_backward(grad, x, norm, p, out):
     # d||x||_p/dx = sign(x) |x|^(p-1) / ||x||^(p-1); 0 where the norm is 0.
     # For p = inf the gradient is shared evenly among the entries at the max.

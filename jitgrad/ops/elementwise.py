@@ -15,6 +15,7 @@ import numpy as np
 from .. import derivatives, dtypes, messages
 from ..autograd.graph import MetadataNode, Node, edge, grad_accumulator, node_class
 from ..autograd.grad_mode import state as grad_state
+from ..kernels import elementwise as K
 from ..kernels.elementwise import mul_forward
 from ..tensor import Tensor, _wrap, _wrap_result
 from .shapes import broadcast_shape, sum_to_shape
@@ -75,6 +76,9 @@ _UNARY_NODES = _node_classes(derivatives.UNARY, UnaryNode)
 def unary(name, x):
     op = derivatives.UNARY[name]
     a = x._data
+    if a.dtype.kind == "b" and name in messages.BOOL_UNSUPPORTED:
+        exc, text = messages.BOOL_UNSUPPORTED[name]
+        raise exc(text)
     if op.float_only and a.dtype.kind != "f":
         a = a.astype(dtypes.get_default_dtype().numpy)
     flat = a if a.ndim == 1 else a.ravel()
@@ -96,7 +100,7 @@ _AS_IS, _RAVEL, _CAST, _ELEMENT, _PYSCALAR, _EXPAND = range(6)
 
 class BinaryPlan:
     """Everything about ``a op b`` that depends only on shapes and dtypes."""
-    __slots__ = ("op", "result", "compute", "out_shape", "out_size", "flat_out",
+    __slots__ = ("op", "forward", "result", "compute", "out_shape", "out_size", "flat_out",
                  "a_mode", "b_mode", "a_shape", "b_shape", "a_dtype", "b_dtype",
                  "node_cls", "saves", "a_post", "b_post")
 
@@ -106,6 +110,10 @@ class BinaryPlan:
         result = dtypes.result_type((_operand_key(a), _operand_key(b)))
         if op.float_only and not result.is_floating_point:
             result = dtypes.get_default_dtype()
+        _check_bool(op, _operand_key(a), _operand_key(b), result)
+        self.forward = op.forward
+        if op.name == "pow" and not result.is_floating_point:
+            self.forward = K.int_pow_forward
         self.op = op
         self.result = result
         self.compute = result.numpy
@@ -255,10 +263,10 @@ def binary(op, a, b):
     plan = _plan(op, a, b)
     av = plan.prepare(a, plan.a_mode)
     bv = plan.prepare(b, plan.b_mode)
-    if op.name == "pow" and not plan.result.is_floating_point:
-        _check_int_pow(bv)
+    if plan.b_mode == _PYSCALAR and plan.forward is K.int_pow_forward and bv < 0:
+        raise RuntimeError(messages.NEGATIVE_INT_POWER)
     out = np.empty(plan.out_size, plan.compute)
-    op.forward(av, bv, out)
+    plan.forward(av, bv, out)
     out_arr = out if plan.flat_out else out.reshape(plan.out_shape)
     needs = 0
     if grad_state.enabled:
@@ -292,9 +300,16 @@ def compare(name, a, b):
     return _wrap(out if plan.flat_out else out.reshape(plan.out_shape))
 
 
-def _check_int_pow(exponent):
-    if np.any(np.asarray(exponent) < 0):
-        raise RuntimeError(messages.NEGATIVE_INT_POWER)
+def _check_bool(op, a_key, b_key, result):
+    """torch refuses ``-`` with any bool operand and ``**`` between bool tensors."""
+    (a_dtype, a_group), (b_dtype, b_group) = a_key, b_key
+    if op.name == "sub" and dtypes.bool_ in (a_dtype, b_dtype):
+        both = a_dtype is b_dtype
+        raise RuntimeError(messages.SUB_TWO_BOOLS if both else messages.SUB_BOOL)
+    if (result is dtypes.bool_ and op.name in messages.BOOL_UNSUPPORTED
+            and a_group != 2 and b_group != 2):
+        exc, text = messages.BOOL_UNSUPPORTED[op.name]
+        raise exc(text)
 
 
 # ------------------------------------------------------------------ dtype casts and scaling
