@@ -12,6 +12,7 @@ import math
 from .jit import kernel
 
 from .access import at
+from .vmath import vexp, vtanh
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -102,7 +103,7 @@ def pow_backward_exponent(grad, a, b, result, out):
 @kernel
 def exp_forward(x, out):
     for i in range(out.size):
-        out[i] = math.exp(x[i])
+        out[i] = vexp(x[i])
 
 
 @kernel
@@ -133,14 +134,9 @@ def sqrt_backward(grad, result, out):
 
 @kernel
 def sigmoid_forward(x, out):
-    # split by sign so exp never overflows
+    # exp(-x) overflowing to inf still gives the right limit, 0
     for i in range(out.size):
-        xi = x[i]
-        if xi >= 0:
-            out[i] = 1 / (1 + math.exp(-xi))
-        else:
-            e = math.exp(xi)
-            out[i] = e / (1 + e)
+        out[i] = 1 / (1 + vexp(-x[i]))
 
 
 @kernel
@@ -153,7 +149,7 @@ def sigmoid_backward(grad, result, out):
 @kernel
 def tanh_forward(x, out):
     for i in range(out.size):
-        out[i] = math.tanh(x[i])
+        out[i] = vtanh(x[i])
 
 
 @kernel

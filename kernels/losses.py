@@ -6,6 +6,7 @@ import math
 from .jit import kernel
 
 from .access import at
+from .vmath import vexp
 
 
 @kernel
@@ -38,11 +39,7 @@ def bce_with_logits_backward_input(grad, x, y, weight, pos_weight, out):
     for i in range(out.size):
         xi = x[i]
         yi = y[i]
-        if xi >= 0:
-            s = 1 / (1 + math.exp(-xi))
-        else:
-            e = math.exp(xi)
-            s = e / (1 + e)
+        s = 1 / (1 + vexp(-xi))
         if pos_weight is None:
             d = s - yi
         else:
