@@ -3,6 +3,7 @@ dispatch and graph overhead, at n=1000 a little kernel work shows."""
 import numpy as np
 import pytest
 
+
 # Hand-written forward + backward given the incoming gradient g (None for sum);
 # each forward result is computed, and so timed, though only the grads are returned.
 def numpy_add(g, a, b):

@@ -12,15 +12,17 @@ import numpy as np
 
 
 class dtype:
-    __slots__ = ("name", "numpy", "is_floating_point", "itemsize", "_rank", "_torch_name")
+    __slots__ = ("name", "numpy", "is_floating_point", "itemsize", "_rank", "_torch_name",
+                 "_c_name")
 
-    def __init__(self, name, np_type, rank, torch_name):
+    def __init__(self, name, np_type, rank, torch_name, c_name):
         self.name = name
         self.numpy = np.dtype(np_type)
         self.is_floating_point = self.numpy.kind == "f"
         self.itemsize = self.numpy.itemsize
         self._rank = rank
-        self._torch_name = torch_name      # the C type name torch prints in messages
+        self._torch_name = torch_name      # torch's ScalarType name, as messages print it
+        self._c_name = c_name              # the C type name other messages print
 
     def __repr__(self):
         return "jitgrad." + self.name
@@ -29,11 +31,11 @@ class dtype:
         return self.name
 
 
-bool_ = dtype("bool", np.bool_, 0, "Bool")
-int32 = dtype("int32", np.int32, 1, "Int")
-int64 = dtype("int64", np.int64, 2, "Long")
-float32 = dtype("float32", np.float32, 3, "Float")
-float64 = dtype("float64", np.float64, 4, "Double")
+bool_ = dtype("bool", np.bool_, 0, "Bool", "bool")
+int32 = dtype("int32", np.int32, 1, "Int", "int")
+int64 = dtype("int64", np.int64, 2, "Long", "long int")
+float32 = dtype("float32", np.float32, 3, "Float", "float")
+float64 = dtype("float64", np.float64, 4, "Double", "double")
 
 ALL = (bool_, int32, int64, float32, float64)
 _BY_NUMPY = {d.numpy: d for d in ALL}
@@ -53,6 +55,12 @@ def set_default_dtype(d):
         raise TypeError("only floating-point types are supported as the default type")
     _default_float = d
     _result_cache.clear()
+    for forget in _on_default_change:
+        forget()
+
+
+# caches elsewhere that depend on the default dtype register their clear() here
+_on_default_change = []
 
 
 def from_numpy(np_dtype):
@@ -108,10 +116,12 @@ _result_cache = {}
 
 
 def scalar_dtype(value):
-    """The dtype a Python scalar takes as an operand (floats: the default dtype)."""
+    """The dtype a Python or numpy scalar takes as an operand: torch wraps it as
+    a number, so integers count as int64 and floats (and, as torch does,
+    numpy bools) as the default float dtype."""
     if isinstance(value, builtins.bool):
         return bool_
-    if isinstance(value, builtins.int):
+    if isinstance(value, (builtins.int, np.integer)):
         return int64
     return _default_float
 

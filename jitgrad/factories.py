@@ -12,19 +12,21 @@ def _finish(arr, requires_grad):
     t = _wrap(arr)
     if requires_grad:
         if arr.dtype.kind != "f":
-            raise RuntimeError(messages.REQUIRES_GRAD_INT)
+            raise RuntimeError(messages.REQUIRES_GRAD_FACTORY)
         t._requires_grad = True
     return t
 
 
-def _size(size):
+def _size(size, fname=None):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     for s in size:
         if not isinstance(s, (numbers.Integral,)) or isinstance(s, bool):
             raise TypeError(f"expected a sequence of integers as the size, got {type(s).__name__}")
         if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+            if fname == "zeros":
+                raise RuntimeError(messages.zeros_negative())
+            raise RuntimeError(messages.negative_dimension(s, size))
     return tuple(int(s) for s in size)
 
 
@@ -43,11 +45,23 @@ def _infer_dtype(arr):
     raise TypeError(f"Could not infer dtype of {arr.dtype}")
 
 
-def _unwrap_nested(data):
+def _unwrap_nested(data, dim=0):
+    """Nested sequences to nested lists, checked for a regular shape as torch does."""
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, (list, tuple)):
-        return [_unwrap_nested(d) for d in data]
+        items = [_unwrap_nested(d, dim + 1) for d in data]
+        lengths = {len(i) if isinstance(i, list) else None for i in items}
+        if len(lengths) > 1:
+            first = len(items[0]) if isinstance(items[0], list) else None
+            for i in items:
+                n = len(i) if isinstance(i, list) else None
+                if n != first:
+                    raise ValueError(f"expected sequence of length {first} at dim {dim + 1} "
+                                     f"(got {n})")
+        return items
+    if data is None:
+        raise RuntimeError("Could not infer dtype of NoneType")
     return data
 
 
@@ -56,8 +70,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if isinstance(data, Tensor):
         arr = data._data
         target = arr.dtype
-    elif isinstance(data, np.ndarray):
-        arr = data
+    elif isinstance(data, (np.ndarray, np.generic)):
+        arr = np.asarray(data)             # numpy scalars keep their dtype, as in torch
         target = dtypes.from_numpy(arr.dtype).numpy
     else:
         arr = np.array(_unwrap_nested(data))
@@ -85,17 +99,17 @@ def from_numpy(ndarray):
     return _wrap(ndarray)
 
 
-def _filled(size, value, dtype, requires_grad, device, default=None):
+def _filled(size, value, dtype, requires_grad, device, default=None, fname=None):
     check_device(device)
     np_dtype = dtypes.to_dtype(dtype).numpy if dtype is not None else (
         default if default is not None else dtypes.get_default_dtype().numpy)
-    shape = _size(size)
+    shape = _size(size, fname)
     arr = np.empty(shape, np_dtype) if value is None else np.full(shape, value, np_dtype)
     return _finish(arr, requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
-    return _filled(size, 0, dtype, requires_grad, device)
+    return _filled(size, 0, dtype, requires_grad, device, fname="zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):

@@ -17,9 +17,19 @@ def _binary(op, a, b):
     return _ew.binary(op, _ew.as_operand(a, op.name), _ew.as_operand(b, op.name))
 
 
-def _tensor(v, fname):
+def _operator(op, a, b):
+    """Tensor's arithmetic operators: NotImplemented for a foreign operand, so
+    Python raises its own TypeError (or tries the reflected operator)."""
+    a = _ew.as_operand(a)
+    b = _ew.as_operand(b)
+    if a is None or b is None:
+        return NotImplemented
+    return _ew.binary(op, a, b)
+
+
+def _tensor(v, fname, arg="input", position=1):
     if not isinstance(v, Tensor):
-        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, "
+        raise TypeError(f"{fname}(): argument '{arg}' (position {position}) must be Tensor, "
                         f"not {type(v).__name__}")
     return v
 
@@ -153,11 +163,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 # ----------------------------------------------------------- linear algebra
 
 def matmul(input, other):
-    return _linalg.matmul(_tensor(input, "matmul"), _tensor(other, "matmul"))
+    return _linalg.matmul(_tensor(input, "matmul"), _tensor(other, "matmul", "other", 2))
 
 
 def mm(input, mat2):
-    return _linalg.mm(_tensor(input, "mm"), _tensor(mat2, "mm"))
+    return _linalg.mm(_tensor(input, "mm"), _tensor(mat2, "mm", "mat2", 2))
 
 
 # ----------------------------------------------------------- views

@@ -23,8 +23,10 @@ NON_LEAF_GRAD_ACCESS = (
     "the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more "
     "information.")
 
-REQUIRES_GRAD_INT = "Only Tensors of floating point and complex dtype can require gradients"
-REQUIRES_GRAD_INT_SETTER = "only Tensors of floating point dtype can require gradients"
+# torch words the same rule three ways: factories, requires_grad_(), the setter
+REQUIRES_GRAD_FACTORY = "Only Tensors of floating point and complex dtype can require gradients"
+REQUIRES_GRAD_METHOD = "only Tensors of floating point dtype can require gradients"
+REQUIRES_GRAD_SETTER = "only Tensors of floating point and complex dtype can require gradients"
 
 REQUIRES_GRAD_NON_LEAF = (
     "you can only change requires_grad flags of leaf variables. If you want to use a "
@@ -35,8 +37,34 @@ NO_GRAD_FN = "element {index} of tensors does not require grad and does not have
 
 RETAIN_GRAD_NO_REQUIRES = "can't retain_grad on Tensor that has requires_grad=False"
 
-UNUSED_INPUT = ("One of the differentiated Tensors appears to not have been used in the "
-                "graph. Set allow_unused=True if this is the desired behavior.")
+def unused_input(index):
+    return (f"The differentiated Tensor at index {index} appears to not have been used in the "
+            "graph. Set allow_unused=True if this is the desired behavior.")
+
+
+def grad_count(n_tensors, n_grads):
+    return f"got {n_tensors} tensors and {n_grads} gradients"
+
+
+def gradient_type(type_name):
+    return f"gradients can be either Tensors or None, but got {type_name}"
+
+
+def grad_assign_size(grad_shape, shape):
+    return (f"attempting to assign a gradient of size '{list(grad_shape)}' to a tensor of size "
+            f"'{list(shape)}'. Please ensure that the gradient and the tensor are the same size")
+
+
+def grad_assign_dtype(grad_c_name, torch_name):
+    return (f"attempting to assign a gradient with dtype '{grad_c_name}' to a tensor with "
+            f"grad_dtype '{torch_name}'. The gradient must match the tensor's grad_dtype "
+            "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute "
+            "with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. "
+            "Diverging the dtypes of a tensor and its gradient may break downstream systems "
+            "that assume they match.")
+
+
+SCALAR_CONVERSION = "only one element tensors can be converted to Python scalars"
 
 INPUT_NO_GRAD = "One of the differentiated Tensors does not require grad"
 
@@ -60,6 +88,22 @@ def dim_out_of_range(dim, ndim):
 
 def dim_repeated(dim):
     return f"dim {dim} appears multiple times in the list of dims"
+
+
+def negative_shape_dim(dim, index, shape):
+    return (f"invalid shape dimension {dim} at index {index} of shape "
+            f"[{', '.join(str(s) for s in shape)}]")
+
+
+def ambiguous_reshape(shape):
+    return (f"cannot reshape tensor of 0 elements into shape [{', '.join(str(s) for s in shape)}] "
+            "because the unspecified dimension size -1 can be any value and is ambiguous")
+
+
+def permute_length(ndim, n):
+    return ("permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            "length of the desired ordering of dimensions i.e. input.dim() = "
+            f"{ndim} is not equal to len(dims) = {n}")
 
 
 def invalid_shape(shape, numel):
@@ -106,8 +150,33 @@ def bmm_batch2(expected, got):
             f"[{expected[0]}, {expected[1]}] but got: [{got[0]}, {got[1]}].")
 
 
-def matmul_dtypes(a_name, b_name):
-    return f"expected m1 and m2 to have the same dtype, but got: {a_name} != {b_name}"
+def mm_dtypes(a_c_name, b_c_name):
+    return f"expected m1 and m2 to have the same dtype, but got: {a_c_name} != {b_c_name}"
+
+
+def dot_dtypes(a_name, b_name):
+    return f"dot : expected both vectors to have same dtype, but found {a_name} and {b_name}"
+
+
+def mv_dtypes(mat_name, vec_name):
+    return (f"addmv input tensors must have the same dtype, but got {vec_name}, {mat_name}, "
+            f"and {vec_name}")
+
+
+def bmm_dtypes(a_name, b_name):
+    return f"expected scalar type {a_name} but found {b_name}"
+
+
+def cast_result(result_name, out_name):
+    return f"result type {result_name} can't be cast to the desired output type {out_name}"
+
+
+def zeros_negative():
+    return "zeros: Dimension size must be non-negative."
+
+
+def negative_dimension(dim, size):
+    return f"Trying to create tensor with negative dimension {dim}: {list(size)}"
 
 
 MM_NOT_MATRIX = "self must be a matrix"
@@ -122,8 +191,9 @@ def invalid_reduction(reduction):
     return f"{reduction} is not a valid value for reduction"
 
 
-def mean_int_dtype(torch_name):
-    return ("mean(): could not infer output dtype. Input dtype must be either a floating "
+def mean_int_dtype(torch_name, given):
+    which = "Optional" if given else "Input"
+    return (f"mean(): could not infer output dtype. {which} dtype must be either a floating "
             f"point or complex dtype. Got: {torch_name}")
 
 

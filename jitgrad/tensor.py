@@ -19,6 +19,16 @@ class Size(tuple):
     def __repr__(self):
         return f"jitgrad.Size([{', '.join(str(s) for s in self)}])"
 
+    def __getitem__(self, key):
+        r = tuple.__getitem__(self, key)
+        return Size(r) if isinstance(key, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
     __str__ = __repr__
 
     def numel(self):
@@ -136,9 +146,13 @@ class Tensor:
         return self._data.tolist()
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError(messages.SCALAR_CONVERSION)
         return float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError(messages.SCALAR_CONVERSION)
         return int(self.item())
 
     def __bool__(self):
@@ -182,14 +196,14 @@ class Tensor:
         if self._grad_fn is not None:
             raise RuntimeError(messages.REQUIRES_GRAD_NON_LEAF)
         if value and self._data.dtype.kind != "f":
-            raise RuntimeError(messages.REQUIRES_GRAD_INT_SETTER)
+            raise RuntimeError(messages.REQUIRES_GRAD_SETTER)
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
         if self._grad_fn is not None and not requires_grad:
             raise RuntimeError(messages.REQUIRES_GRAD_NON_LEAF)
         if requires_grad and self._data.dtype.kind != "f":
-            raise RuntimeError(messages.REQUIRES_GRAD_INT)
+            raise RuntimeError(messages.REQUIRES_GRAD_METHOD)
         if self._grad_fn is None:
             self._requires_grad = bool(requires_grad)
         return self
@@ -214,10 +228,11 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError("assigned grad expected to be a Tensor or None but got "
                                 f"grad of type {type(value).__name__}")
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(messages.grad_assign_size(value.shape, self.shape))
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(messages.grad_assign_dtype(value.dtype._c_name,
+                                                              self.dtype._torch_name))
         self._grad = value
 
     @property
@@ -262,40 +277,40 @@ class Tensor:
 
     # ------------------------------------------------------------ ops
     def __add__(self, other):
-        return _binary(_F._ADD, self, other)
+        return _operator(_F._ADD, self, other)
 
     def __radd__(self, other):
-        return _binary(_F._ADD, other, self)
+        return _operator(_F._ADD, other, self)
 
     def __sub__(self, other):
-        return _binary(_F._SUB, self, other)
+        return _operator(_F._SUB, self, other)
 
     def __rsub__(self, other):
-        return _binary(_F._SUB, other, self)
+        return _operator(_F._SUB, other, self)
 
     def __mul__(self, other):
-        return _binary(_F._MUL, self, other)
+        return _operator(_F._MUL, self, other)
 
     def __rmul__(self, other):
-        return _binary(_F._MUL, other, self)
+        return _operator(_F._MUL, other, self)
 
     def __truediv__(self, other):
-        return _binary(_F._DIV, self, other)
+        return _operator(_F._DIV, self, other)
 
     def __rtruediv__(self, other):
-        return _binary(_F._DIV, other, self)
+        return _operator(_F._DIV, other, self)
 
     def __pow__(self, exponent):
-        return _F.pow(self, exponent)
+        return _operator(_F._POW, self, exponent)
 
     def __rpow__(self, base):
-        return _F.pow(base, self)
+        return _operator(_F._POW, base, self)
 
     def __matmul__(self, other):
-        return _F.matmul(self, other)
+        return _F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
 
     def __rmatmul__(self, other):
-        return _F.matmul(other, self)
+        return _F.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
     def __neg__(self):
         return _F.neg(self)
@@ -307,22 +322,28 @@ class Tensor:
         return _F.abs(self)
 
     def __lt__(self, other):
-        return _F.lt(self, other)
+        other = _ew.as_operand(other)
+        return NotImplemented if other is None else _ew.compare("lt", self, other)
 
     def __le__(self, other):
-        return _F.le(self, other)
+        other = _ew.as_operand(other)
+        return NotImplemented if other is None else _ew.compare("le", self, other)
 
     def __gt__(self, other):
-        return _F.gt(self, other)
+        other = _ew.as_operand(other)
+        return NotImplemented if other is None else _ew.compare("gt", self, other)
 
     def __ge__(self, other):
-        return _F.ge(self, other)
+        other = _ew.as_operand(other)
+        return NotImplemented if other is None else _ew.compare("ge", self, other)
 
     def __eq__(self, other):
-        return _F.eq(self, other)
+        other = _ew.as_operand(other)
+        return NotImplemented if other is None else _ew.compare("eq", self, other)
 
     def __ne__(self, other):
-        return _F.ne(self, other)
+        other = _ew.as_operand(other)
+        return NotImplemented if other is None else _ew.compare("ne", self, other)
 
     def add(self, other, *, alpha=1):
         return _F.add(self, other, alpha=alpha)
@@ -505,5 +526,5 @@ from . import autograd as _autograd  # noqa: E402
 from .autograd.engine import run_backward  # noqa: E402
 from .autograd.graph import grad_accumulator  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
-from .functions import _binary  # noqa: E402
+from .functions import _operator  # noqa: E402
 from .ops import views as _views  # noqa: E402

@@ -23,9 +23,11 @@ def _roots(outputs, grad_outputs):
     """The root nodes and seed gradients (arrays), validated as torch does."""
     from ..tensor import Size, Tensor
     grads = _as_tuple(grad_outputs)
+    for g in grads:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(messages.gradient_type(type(g).__name__))
     if grads and len(grads) != len(outputs):
-        raise RuntimeError(f"grad_tensors has {len(grads)} elements but there are "
-                           f"{len(outputs)} tensors")
+        raise RuntimeError(messages.grad_count(len(outputs), len(grads)))
     nodes, seeds = [], []
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
@@ -40,8 +42,6 @@ def _roots(outputs, grad_outputs):
                 raise RuntimeError(messages.IMPLICIT_GRAD_NON_SCALAR)
             seed = np.ones(data.shape, data.dtype)
         else:
-            if not isinstance(g, Tensor):
-                raise TypeError(f"gradient must be a Tensor or None, not {type(g).__name__}")
             seed = g._data
             if seed.shape != data.shape:
                 raise RuntimeError(messages.shape_mismatch(Size(seed.shape), Size(data.shape), i))
@@ -70,6 +70,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         run_backward(nodes, seeds, keep)
         return
     inputs = _as_tuple(inputs)
+    for t in inputs:
+        if not t._requires_grad:      # torch retains the grad of each input
+            raise RuntimeError(messages.RETAIN_GRAD_NO_REQUIRES)
     capture = {_input_node(t): None for t in inputs}
     run_backward(nodes, seeds, keep, capture)
     for t in inputs:
@@ -96,14 +99,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     capture = dict.fromkeys(input_nodes)
     run_backward(nodes, seeds, keep, capture)
     result = []
-    for t, node in zip(inputs_t, input_nodes):
+    for i, (t, node) in enumerate(zip(inputs_t, input_nodes)):
         g = capture[node]
         if g is None:
             if materialize_grads:
                 result.append(_wrap(np.zeros_like(t._data)))
                 continue
             if not allow_unused:
-                raise RuntimeError(messages.UNUSED_INPUT)
+                raise RuntimeError(messages.unused_input(i))
             result.append(None)
         else:
             result.append(_wrap(g.reshape(t._data.shape).astype(t._data.dtype, copy=True)))

@@ -1,5 +1,6 @@
 """Grad mode, per thread as in torch: context managers that also decorate."""
 import functools
+import inspect
 import threading
 
 
@@ -27,12 +28,18 @@ class _GradModeContext:
         state.enabled = self._prev
         return False
 
+    def __new__(cls, func=None):
+        # bare ``@no_grad`` (no parentheses) decorates directly, as in torch
+        self = super().__new__(cls)
+        if func is not None and callable(func):
+            return self(func)
+        return self
+
+    def __init__(self, func=None):
+        pass
+
     def __call__(self, func):
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            with self.__class__():
-                return func(*args, **kwargs)
-        return wrapper
+        return _decorate(func, self.clone)
 
     def clone(self):
         return self.__class__()
@@ -50,6 +57,9 @@ class set_grad_enabled(_GradModeContext):
     """Sets the mode at construction (torch does too), so it works both as a
     plain call and as a context manager that restores the previous mode."""
 
+    def __new__(cls, mode):
+        return object.__new__(cls)
+
     def __init__(self, mode):
         self._prev = state.enabled
         self._mode = bool(mode)
@@ -60,13 +70,40 @@ class set_grad_enabled(_GradModeContext):
 
     def __call__(self, func):
         state.enabled = self._prev
-        mode = self._mode
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return func(*args, **kwargs)
-        return wrapper
+        return _decorate(func, self.clone)
 
     def clone(self):
-        return self.__class__(self._mode)
+        return _Mode(self._mode)
+
+
+class _Mode(_GradModeContext):
+    """A plain context that sets the mode on entry (what a decorator re-enters)."""
+
+    def __new__(cls, mode):
+        return object.__new__(cls)
+
+    def __init__(self, mode):
+        self._mode = mode
+
+
+def _decorate(func, make_context):
+    """Run ``func`` (or each step of a generator function) under a fresh context."""
+    if inspect.isgeneratorfunction(func):
+        @functools.wraps(func)
+        def generator(*args, **kwargs):
+            gen = func(*args, **kwargs)
+            value = None
+            while True:
+                with make_context():
+                    try:
+                        item = gen.send(value)
+                    except StopIteration as stop:
+                        return stop.value
+                value = yield item
+        return generator
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with make_context():
+            return func(*args, **kwargs)
+    return wrapper

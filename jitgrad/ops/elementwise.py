@@ -30,8 +30,10 @@ def is_scalar(v):
     return isinstance(v, _SCALARS)
 
 
-def as_operand(v, fname="other"):
-    """A binary op's operand: a Tensor, a Python scalar, or an ndarray (wrapped)."""
+def as_operand(v, fname=None):
+    """A binary op's operand: a Tensor, a Python scalar, or an ndarray (wrapped).
+    Anything else: None for an operator (which then returns NotImplemented),
+    TypeError naming ``fname`` for a function."""
     if isinstance(v, Tensor):
         return v
     if isinstance(v, _SCALARS):
@@ -40,6 +42,8 @@ def as_operand(v, fname="other"):
     if isinstance(v, np.ndarray):
         from ..factories import from_numpy
         return from_numpy(v)
+    if fname is None:
+        return None
     raise TypeError(f"{fname}(): argument 'other' must be Tensor or Number, "
                     f"not {type(v).__name__}")
 
@@ -238,6 +242,7 @@ def _input_grad(grad_kernel, values, plan, post):
 
 _BINARY_NODES = _node_classes(derivatives.BINARY, BinaryNode)
 _plans = {}
+dtypes._on_default_change.append(_plans.clear)
 
 
 def _plan(op, a, b):
@@ -301,13 +306,13 @@ def compare(name, a, b):
 
 
 def _check_bool(op, a_key, b_key, result):
-    """torch refuses ``-`` with any bool operand and ``**`` between bool tensors."""
+    """torch refuses ``-`` with any bool operand, and ``**`` on bools unless
+    the exponent is a Python scalar."""
     (a_dtype, a_group), (b_dtype, b_group) = a_key, b_key
     if op.name == "sub" and dtypes.bool_ in (a_dtype, b_dtype):
         both = a_dtype is b_dtype
         raise RuntimeError(messages.SUB_TWO_BOOLS if both else messages.SUB_BOOL)
-    if (result is dtypes.bool_ and op.name in messages.BOOL_UNSUPPORTED
-            and a_group != 2 and b_group != 2):
+    if result is dtypes.bool_ and op.name in messages.BOOL_UNSUPPORTED and b_group != 2:
         exc, text = messages.BOOL_UNSUPPORTED[op.name]
         raise exc(text)
 

@@ -53,36 +53,43 @@ _DOT_NODE = node_class("DotBackward0", DotNode)
 
 
 def _check(a, b):
+    """Validate like torch (whose message depends on how it dispatches the
+    ranks) and return the node name of this rank case."""
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(messages.matmul_0d(a.ndim, b.ndim))
-    if a.dtype != b.dtype:
-        raise RuntimeError(messages.matmul_dtypes(from_numpy(a.dtype)._torch_name.lower(),
-                                                  from_numpy(b.dtype)._torch_name.lower()))
-    if a.ndim == 1 and b.ndim == 1:
-        if a.shape[0] != b.shape[0]:
-            raise RuntimeError(messages.dot_sizes(a.shape[0], b.shape[0]))
-        return "DotBackward0"
-    if a.ndim == 2 and b.ndim == 1:
-        if a.shape[1] != b.shape[0]:
-            raise RuntimeError(messages.mv_sizes(a.shape, b.shape[0]))
-        return "MvBackward0"
-    if a.ndim == 1 and b.ndim == 2:
-        if a.shape[0] != b.shape[0]:
-            raise RuntimeError(messages.mm_shapes((1, a.shape[0]), b.shape))
-        return "SqueezeBackward4"
-    if a.ndim == 2 and b.ndim == 2:
-        if a.shape[1] != b.shape[0]:
-            raise RuntimeError(messages.mm_shapes(a.shape, b.shape))
-        return "MmBackward0"
-    k_a = a.shape[-1]
-    # torch's outermost node: (2-d, batched) ends in a clone, other batched cases in a view
-    name = "CloneBackward0" if a.ndim == 2 else "UnsafeViewBackward0"
-    k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    da, db = from_numpy(a.dtype), from_numpy(b.dtype)
+    same = da is db
+    if b.ndim == 1:
+        if a.ndim == 1:
+            if not same:
+                raise RuntimeError(messages.dot_dtypes(da._torch_name, db._torch_name))
+            if a.shape[0] != b.shape[0]:
+                raise RuntimeError(messages.dot_sizes(a.shape[0], b.shape[0]))
+            return "DotBackward0"
+        # (..., n, k) @ (k,): torch folds the batch into the rows of one mv
+        if not same:
+            raise RuntimeError(messages.mv_dtypes(da._torch_name, db._torch_name))
+        rows = int(np.prod(a.shape[:-1], dtype=np.int64))
+        if a.shape[-1] != b.shape[0]:
+            raise RuntimeError(messages.mv_sizes((rows, a.shape[-1]), b.shape[0]))
+        return "MvBackward0" if a.ndim == 2 else "UnsafeViewBackward0"
+    if b.ndim == 2:
+        # (k,) @ (k, m) is an mm of one row; (..., n, k) @ (k, m) folds the batch
+        if not same:
+            raise RuntimeError(messages.mm_dtypes(da._c_name, db._c_name))
+        rows = int(np.prod(a.shape[:-1], dtype=np.int64))
+        if a.shape[-1] != b.shape[0]:
+            raise RuntimeError(messages.mm_shapes((rows, a.shape[-1]), b.shape))
+        return {1: "SqueezeBackward4", 2: "MmBackward0"}.get(a.ndim, "UnsafeViewBackward0")
     batch = broadcast_shape(a.shape[:-2], b.shape[:-2])
-    if k_a != k_b:
+    if not same:
+        raise RuntimeError(messages.bmm_dtypes(da._torch_name, db._torch_name))
+    k_a = a.shape[-1]
+    if k_a != b.shape[-2]:
         nb = int(np.prod(batch, dtype=np.int64))
-        raise RuntimeError(messages.bmm_batch2((nb, k_a), (nb, k_b)))
-    return name
+        raise RuntimeError(messages.bmm_batch2((nb, k_a), (nb, b.shape[-2])))
+    # torch's outermost node: (2-d, batched) ends in a clone, other batched cases in a view
+    return "CloneBackward0" if a.ndim == 2 else "UnsafeViewBackward0"
 
 
 def matmul(x, y):

@@ -24,12 +24,17 @@ def legacy_reduction(size_average, reduce, reduction):
     return "mean" if size_average else "sum"
 
 
-def _weight_operand(w, shape, dtype):
-    """An optional weight as a kernel operand: None, a scalar or a flat array."""
+def _weight_operand(w, shape, dtype, weight_first):
+    """An optional weight as a kernel operand: None, a scalar or a flat array.
+    (torch broadcasts pos_weight * target but input * weight: the order only
+    shows in the error message)"""
     if w is None:
         return None
     a = w._data if isinstance(w, Tensor) else np.asarray(w)
-    broadcast_shape(a.shape, shape)
+    if weight_first:
+        broadcast_shape(a.shape, shape)
+    else:
+        broadcast_shape(shape, a.shape)
     if a.dtype != dtype:
         a = a.astype(dtype)
     if a.size == 1:
@@ -91,10 +96,16 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         raise RuntimeError("\"binary_cross_entropy_with_logits\" not implemented for "
                            f"'{input.dtype._torch_name}'")
     dtype = a.dtype
+    if target._data.dtype.kind == "b":
+        raise RuntimeError(messages.SUB_TWO_BOOLS)
+    if target._data.dtype.kind != "f":
+        # torch computes in the target's dtype too, and a float result won't cast into it
+        raise RuntimeError(messages.cast_result(input.dtype._torch_name,
+                                                target.dtype._torch_name))
     x = a.ravel()
     y = target._data.astype(dtype, copy=False).ravel()
-    w = _weight_operand(weight, a.shape, dtype)
-    pw = _weight_operand(pos_weight, a.shape, dtype)
+    w = _weight_operand(weight, a.shape, dtype, weight_first=False)
+    pw = _weight_operand(pos_weight, a.shape, dtype, weight_first=True)
     values = np.empty(x.size, dtype)
     bce_with_logits_forward(x, y, w, pw, values)
     out = _reduce_loss(values, reduction, a.shape)

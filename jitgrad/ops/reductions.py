@@ -68,7 +68,8 @@ def mean(x, dim=None, keepdim=False, *, dtype=None):
     else:
         out_dtype = x._data.dtype
     if out_dtype.kind != "f":
-        raise RuntimeError(messages.mean_int_dtype(dtypes.from_numpy(out_dtype)._torch_name))
+        raise RuntimeError(messages.mean_int_dtype(dtypes.from_numpy(out_dtype)._torch_name,
+                                                   given=dtype is not None))
     if x._data.dtype != out_dtype:
         x = cast(x, out_dtype)
     return _reduce(x, dim, keepdim, out_dtype, mean=True)

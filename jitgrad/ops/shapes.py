@@ -16,12 +16,12 @@ def broadcast_shape(a, b):
         n = max(len(a), len(b))
         pa = (1,) * (n - len(a)) + a
         pb = (1,) * (n - len(b)) + b
-        out = []
-        for i, (x, y) in enumerate(zip(pa, pb)):
+        # torch checks from the last dim backwards and names the first clash it meets
+        for i in range(n - 1, -1, -1):
+            x, y = pa[i], pb[i]
             if x != y and x != 1 and y != 1:
                 raise RuntimeError(messages.broadcast_mismatch(x, y, i))
-            out.append(y if x == 1 else x)
-        r = _broadcast_cache[key] = tuple(out)
+        r = _broadcast_cache[key] = tuple(y if x == 1 else x for x, y in zip(pa, pb))
     return r
 
 
@@ -40,7 +40,8 @@ def normalize_dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
-        return (normalize_dim(dim, ndim),) if ndim else ()
+        d = normalize_dim(dim, ndim)
+        return (d,) if ndim else ()
     dims = []
     for d in dim:
         nd = normalize_dim(d, ndim)

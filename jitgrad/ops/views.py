@@ -53,12 +53,14 @@ def infer_shape(shape, numel):
         if sum(1 for s in shape if s == -1) > 1:
             raise RuntimeError(messages.ONE_INFERRED_DIM)
         known = 1
-        for s in shape:
+        for i, s in enumerate(shape):
             if s != -1:
                 if s < 0:
-                    raise RuntimeError(f"invalid shape dimension {s}")
+                    raise RuntimeError(messages.negative_shape_dim(s, i, shape))
                 known *= s
         if -1 in shape:
+            if known == 0 and numel == 0:
+                raise RuntimeError(messages.ambiguous_reshape(shape))
             if known == 0 or numel % known:
                 raise RuntimeError(messages.invalid_shape(shape, numel))
             r = tuple(numel // known if s == -1 else s for s in shape)
@@ -113,10 +115,7 @@ def permute(x, *dims):
     a = x._data
     dims = _shape_arg(dims)
     if len(dims) != a.ndim:
-        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does "
-                           "not match the length of the desired ordering of dimensions i.e. "
-                           f"input.dim() = {a.ndim} is not equal to len(dims) = {len(dims)}"
-                           .replace("permute(sparse_coo)", "permute"))
+        raise RuntimeError(messages.permute_length(a.ndim, len(dims)))
     perm = [normalize_dim(d, a.ndim) for d in dims]
     if len(set(perm)) != len(perm):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
