@@ -1,6 +1,5 @@
 """The torch-named functions (``jitgrad.exp``, ``jitgrad.matmul``, ...); the
 Tensor methods of the same names call these."""
-import numpy as np
 
 from . import derivatives
 from .ops import elementwise as _ew

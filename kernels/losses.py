@@ -16,21 +16,35 @@ def softplus_neg_abs(x):
 
 
 @kernel
-def bce_with_logits_forward(x, y, weight, pos_weight, out):
+def bce_with_logits_term(x, y, weight, pos_weight, i):
     # -w [pw y log s(x) + (1-y) log(1-s(x))], written with
     # log s(x) = -(max(-x,0) + log1p(exp(-|x|))) so logits of +-100 stay finite
+    xi = x[i]
+    yi = y[i]
+    log_sig_neg = max(-xi, 0) + softplus_neg_abs(xi)   # -log s(x)
+    if pos_weight is None:
+        v = (1 - yi) * xi + log_sig_neg
+    else:
+        coef = 1 + (at(pos_weight, i) - 1) * yi
+        v = (1 - yi) * xi + coef * log_sig_neg
+    if weight is not None:
+        v *= at(weight, i)
+    return v
+
+
+@kernel
+def bce_with_logits_forward(x, y, weight, pos_weight, out):
     for i in range(out.size):
-        xi = x[i]
-        yi = y[i]
-        log_sig_neg = max(-xi, 0) + softplus_neg_abs(xi)   # -log s(x)
-        if pos_weight is None:
-            v = (1 - yi) * xi + log_sig_neg
-        else:
-            coef = 1 + (at(pos_weight, i) - 1) * yi
-            v = (1 - yi) * xi + coef * log_sig_neg
-        if weight is not None:
-            v *= at(weight, i)
-        out[i] = v
+        out[i] = bce_with_logits_term(x, y, weight, pos_weight, i)
+
+
+@kernel
+def bce_with_logits_sum(x, y, weight, pos_weight):
+    # the reduced loss in one pass, without the elementwise array
+    s = 0.0
+    for i in range(x.size):
+        s += bce_with_logits_term(x, y, weight, pos_weight, i)
+    return s
 
 
 @kernel

@@ -10,6 +10,8 @@ the per-call cost is a dict hit, the kernel call and the node.
 Backward computes each needed input's gradient with the kernel the table
 names, then ``sum_to_shape`` for broadcast inputs.
 """
+import math
+
 import numpy as np
 
 from .. import derivatives, dtypes, messages
@@ -125,7 +127,7 @@ class BinaryPlan:
             self.out_shape = broadcast_shape(a._data.shape, b._data.shape)
         else:
             self.out_shape = (a if a_t else b)._data.shape
-        self.out_size = int(np.prod(self.out_shape, dtype=np.int64))
+        self.out_size = math.prod(self.out_shape)
         self.flat_out = len(self.out_shape) == 1
         self.a_shape, self.a_dtype, self.a_mode = self._operand(a)
         self.b_shape, self.b_dtype, self.b_mode = self._operand(b)
@@ -308,7 +310,7 @@ def compare(name, a, b):
 def _check_bool(op, a_key, b_key, result):
     """torch refuses ``-`` with any bool operand, and ``**`` on bools unless
     the exponent is a Python scalar."""
-    (a_dtype, a_group), (b_dtype, b_group) = a_key, b_key
+    (a_dtype, _), (b_dtype, b_group) = a_key, b_key
     if op.name == "sub" and dtypes.bool_ in (a_dtype, b_dtype):
         both = a_dtype is b_dtype
         raise RuntimeError(messages.SUB_TWO_BOOLS if both else messages.SUB_BOOL)

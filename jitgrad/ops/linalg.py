@@ -7,6 +7,8 @@ the first operand is 2-d), so its outermost nodes are SqueezeBackward4,
 UnsafeViewBackward0 and CloneBackward0; jitgrad records one node under that
 outer name.
 """
+import math
+
 import numpy as np
 
 from .. import messages
@@ -69,7 +71,7 @@ def _check(a, b):
         # (..., n, k) @ (k,): torch folds the batch into the rows of one mv
         if not same:
             raise RuntimeError(messages.mv_dtypes(da._torch_name, db._torch_name))
-        rows = int(np.prod(a.shape[:-1], dtype=np.int64))
+        rows = math.prod(a.shape[:-1])
         if a.shape[-1] != b.shape[0]:
             raise RuntimeError(messages.mv_sizes((rows, a.shape[-1]), b.shape[0]))
         return "MvBackward0" if a.ndim == 2 else "UnsafeViewBackward0"
@@ -77,7 +79,7 @@ def _check(a, b):
         # (k,) @ (k, m) is an mm of one row; (..., n, k) @ (k, m) folds the batch
         if not same:
             raise RuntimeError(messages.mm_dtypes(da._c_name, db._c_name))
-        rows = int(np.prod(a.shape[:-1], dtype=np.int64))
+        rows = math.prod(a.shape[:-1])
         if a.shape[-1] != b.shape[0]:
             raise RuntimeError(messages.mm_shapes((rows, a.shape[-1]), b.shape))
         return {1: "SqueezeBackward4", 2: "MmBackward0"}.get(a.ndim, "UnsafeViewBackward0")
@@ -86,15 +88,21 @@ def _check(a, b):
         raise RuntimeError(messages.bmm_dtypes(da._torch_name, db._torch_name))
     k_a = a.shape[-1]
     if k_a != b.shape[-2]:
-        nb = int(np.prod(batch, dtype=np.int64))
+        nb = math.prod(batch)
         raise RuntimeError(messages.bmm_batch2((nb, k_a), (nb, b.shape[-2])))
     # torch's outermost node: (2-d, batched) ends in a clone, other batched cases in a view
     return "CloneBackward0" if a.ndim == 2 else "UnsafeViewBackward0"
 
 
+_kinds = {}
+
+
 def matmul(x, y):
     a, b = x._data, y._data
-    kind = _check(a, b)
+    key = (a.shape, a.dtype, b.shape, b.dtype)
+    kind = _kinds.get(key)
+    if kind is None:
+        kind = _kinds[key] = _check(a, b)
     if kind == "DotBackward0":
         out = np.asarray(np.dot(a, b))
         if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):

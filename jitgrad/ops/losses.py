@@ -1,14 +1,15 @@
 """binary_cross_entropy_with_logits: forward and backward side by side."""
+import math
+
 import numpy as np
 
 from .. import messages
 from ..autograd.graph import Node, edge, node_class
 from ..autograd.grad_mode import state as grad_state
 from ..kernels.losses import (bce_with_logits_backward_input, bce_with_logits_backward_target,
-                              bce_with_logits_forward)
+                              bce_with_logits_forward, bce_with_logits_sum)
 from ..tensor import Tensor, _wrap, _wrap_result
-from .elementwise import scale_array
-from .shapes import broadcast_shape, reduce_plan, reduce_sum
+from .shapes import broadcast_shape
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -42,16 +43,6 @@ def _weight_operand(w, shape, dtype, weight_first):
     if a.shape == shape:
         return a.ravel()
     return np.broadcast_to(a, shape).ravel()
-
-
-def _reduce_loss(values, reduction, shape):
-    if reduction == "none":
-        return values.reshape(shape)
-    plan = reduce_plan((values.size,), (0,), False)
-    total = reduce_sum(values, plan)
-    if reduction == "mean":
-        total = scale_array(total, 1 / values.size if values.size else np.nan)
-    return total
 
 
 class BCEWithLogitsNode(Node):
@@ -106,9 +97,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     y = target._data.astype(dtype, copy=False).ravel()
     w = _weight_operand(weight, a.shape, dtype, weight_first=False)
     pw = _weight_operand(pos_weight, a.shape, dtype, weight_first=True)
-    values = np.empty(x.size, dtype)
-    bce_with_logits_forward(x, y, w, pw, values)
-    out = _reduce_loss(values, reduction, a.shape)
+    if reduction == "none":
+        out = np.empty(x.size, dtype)
+        bce_with_logits_forward(x, y, w, pw, out)
+        out = out.reshape(a.shape)
+    else:
+        total = bce_with_logits_sum(x, y, w, pw)
+        if reduction == "mean":
+            total = total / x.size if x.size else math.nan
+        out = np.array(total, dtype)
     if not ((input._requires_grad or target._requires_grad) and grad_state.enabled):
         return _wrap(out)
     node = _BCE_NODE((edge(input), edge(target)), (x, y, w, pw, reduction, a.shape))

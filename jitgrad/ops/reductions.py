@@ -120,14 +120,14 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
     if dims and dims != tuple(range(dims[0], dims[-1] + 1)):
         perm = kept + list(dims)
         a3src = np.ascontiguousarray(a.transpose(perm))
-        before = int(np.prod([a.shape[d] for d in kept], dtype=np.int64))
-        shape3 = (before, int(np.prod([a.shape[d] for d in dims], dtype=np.int64)), 1)
+        before = math.prod([a.shape[d] for d in kept])
+        shape3 = (before, math.prod([a.shape[d] for d in dims]), 1)
     else:
         a3src = np.ascontiguousarray(a)
         lo, hi = (dims[0], dims[-1] + 1) if dims else (a.ndim, a.ndim)
-        shape3 = (int(np.prod(a.shape[:lo], dtype=np.int64)),
-                  int(np.prod(a.shape[lo:hi], dtype=np.int64)),
-                  int(np.prod(a.shape[hi:], dtype=np.int64)))
+        shape3 = (math.prod(a.shape[:lo]),
+                  math.prod(a.shape[lo:hi]),
+                  math.prod(a.shape[hi:]))
     x3 = a3src.reshape(shape3)
     out2 = np.empty((shape3[0], shape3[2]), a.dtype)
     vector_norm_middle_axis(x3, order, out2)

@@ -1,6 +1,8 @@
 """Shape logic, memoised per shape: broadcasting, dim normalisation and
 reduction plans. Computing these per call costs microseconds; a dict hit
 costs tens of nanoseconds."""
+import math
+
 import numpy as np
 
 from .. import messages
@@ -63,7 +65,7 @@ class ReducePlan:
     __slots__ = ("steps", "out_shape", "kept_shape", "count")
 
     def __init__(self, shape, dims, keepdim):
-        self.count = int(np.prod([shape[d] for d in dims], dtype=np.int64))
+        self.count = math.prod([shape[d] for d in dims])
         self.kept_shape = tuple(1 if i in dims else s for i, s in enumerate(shape))
         self.out_shape = self.kept_shape if keepdim else tuple(
             s for i, s in enumerate(shape) if i not in dims)
@@ -82,8 +84,8 @@ class ReducePlan:
         # reduce from the right so the sizes to the left stay valid
         for k in range(len(groups) - 1, -1, -1):
             if groups[k][0]:
-                a = int(np.prod(sizes[:k], dtype=np.int64))
-                b = int(np.prod(sizes[k + 1:], dtype=np.int64))
+                a = math.prod(sizes[:k])
+                b = math.prod(sizes[k + 1:])
                 steps.append((a, sizes[k], b))
                 sizes[k] = 1
         self.steps = steps
