@@ -1,4 +1,5 @@
-"""Reductions over the middle axis of a C-contiguous (A, R, B) array.
+"""Reductions over the middle axis of a C-contiguous (A, R, B) array,
+passed flat with its three sizes (cheaper to call than a reshaped view).
 
 Any reduction over a set of dims of a contiguous array becomes a sequence
 of these once adjacent dims of the same kind are merged (the graph layer
@@ -13,14 +14,10 @@ from .jit import kernel, reduction_kernel
 
 
 @reduction_kernel
-def sum_middle_axis(x, out, zero):
-    # ``zero`` types the accumulator of a contiguous run: float64 for floats
-    # (float32 sums stay accurate), int64 for integers. Reassociation lets
-    # LLVM split the running sum over vector lanes. Flat indexing keeps the
-    # inner loops unit-stride.
-    A, R, B = x.shape
-    xf = x.reshape(-1)
-    of = out.reshape(-1)
+def sum_middle_axis(xf, A, R, B, of, zero):
+    # of[a, b] = sum_r xf[a, r, b]. ``zero`` types the accumulator of a
+    # contiguous run: float64 for floats (float32 sums stay accurate), int64
+    # for integers. Reassociation lets LLVM split the sum over vector lanes.
     if B == 1:
         for a in range(A):
             s = zero
@@ -40,10 +37,8 @@ def sum_middle_axis(x, out, zero):
 
 
 @kernel
-def repeat_middle_axis(x, out):
-    A, R, B = out.shape
-    xf = x.reshape(-1)
-    of = out.reshape(-1)
+def repeat_middle_axis(xf, A, R, B, of):
+    # of[a, r, b] = xf[a, b]
     if B == 1:
         for a in range(A):
             v = xf[a]

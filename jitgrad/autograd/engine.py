@@ -87,15 +87,8 @@ def run_backward(roots, root_grads, keep_graph, capture=None):
                         and not nxt._hooks and nxt not in buffers):
                     deps[nxt] = 0
                     leaf = nxt._variable()
-                    if leaf is None:
-                        continue
-                    existing = leaf._grad
-                    if (existing is not None and gi.ndim == 1 and existing._data.ndim == 1
-                            and gi.dtype == existing._data.dtype
-                            and gi.shape == existing._data.shape):
-                        add_forward(existing._data, gi, existing._data)   # the hot case
-                    else:
-                        accumulate(leaf, gi, gi_owned)
+                    if leaf is not None:
+                        _accumulate_fast(leaf, gi, gi_owned)
                     continue
                 prev = get(nxt)
                 if prev is None or prev[0] is None:
@@ -129,6 +122,22 @@ def _run_hooks(node, grad, owned):
         if result is not None:
             grad, owned = result, False
     return grad, owned
+
+
+def _accumulate_fast(leaf, grad, owned):
+    """``accumulate`` with the two hot cases first: a first gradient of the
+    leaf's shape and dtype, and a 1-d gradient added in place."""
+    data = leaf._data
+    existing = leaf._grad
+    if grad.shape == data.shape and grad.dtype == data.dtype:
+        if existing is None:
+            leaf._grad = _wrap(grad if owned else grad.copy())
+            return
+        gd = existing._data
+        if gd.ndim == 1 and gd.shape == grad.shape:
+            add_forward(gd, grad, gd)
+            return
+    accumulate(leaf, grad, owned)
 
 
 def _accumulate_node(node, grad, owned):

@@ -114,22 +114,22 @@ def reduce_sum(x, plan, out_dtype=None):
     if not steps:
         return x.astype(out_dtype, copy=True).reshape(plan.out_shape)
     zero = _ZERO_FLOAT if out_dtype.kind == "f" else _ZERO_INT
-    cur = x if x.flags.c_contiguous else np.ascontiguousarray(x)
+    cur = x if x.ndim == 1 else x.ravel()
     for a, r, b in steps:
-        out = np.empty((a, b), dtype=out_dtype)
-        sum_middle_axis(cur.reshape(a, r, b), out, zero)
+        out = np.empty(a * b, dtype=out_dtype)
+        sum_middle_axis(cur, a, r, b, out, zero)
         cur = out
     return cur.reshape(plan.out_shape)
 
 
 def repeat_to(g, plan, shape):
     """Adjoint of ``reduce_sum``: broadcast ``g`` (plan.out_shape) back to ``shape``."""
-    cur = g if g.flags.c_contiguous else np.ascontiguousarray(g)
+    cur = g if g.ndim == 1 else g.ravel()
     for a, r, b in reversed(plan.steps):
-        out = np.empty((a, r, b), dtype=g.dtype)
-        repeat_middle_axis(cur.reshape(a, b), out)
+        out = np.empty(a * r * b, dtype=g.dtype)
+        repeat_middle_axis(cur, a, r, b, out)
         cur = out
-    return cur.reshape(shape)
+    return cur if len(shape) == 1 else cur.reshape(shape)
 
 
 _sum_to_cache = {}
