@@ -5,6 +5,8 @@ Kept in one module so parity with torch can be checked in one place
 Shapes are printed with jitgrad's own ``Size`` type where torch prints
 ``torch.Size``.
 """
+import re
+
 
 BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -67,6 +69,31 @@ def grad_assign_dtype(grad_c_name, torch_name):
 SCALAR_CONVERSION = "only one element tensors can be converted to Python scalars"
 
 INPUT_NO_GRAD = "One of the differentiated Tensors does not require grad"
+
+def modified_by_inplace(shape, np_dtype, producer, version, expected):
+    from .dtypes import from_numpy
+    kind = {"Float": "FloatTensor", "Double": "DoubleTensor", "Long": "LongTensor",
+            "Int": "IntTensor", "Bool": "BoolTensor"}[from_numpy(np_dtype)._torch_name]
+    # torch 2.13 names the producing op without its "Backward<N>" suffix
+    which = f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', producer)}," \
+        if producer else ""
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [jitgrad.{kind} [{', '.join(str(s) for s in shape)}]]{which} "
+            f"is at version {version}; expected version {expected} instead. Hint: enable "
+            "anomaly detection to find the operation that failed to compute its gradient, "
+            "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def inplace_broadcast(shape, broadcast):
+    return (f"output with shape [{', '.join(str(s) for s in shape)}] doesn't match the "
+            f"broadcast shape [{', '.join(str(s) for s in broadcast)}]")
+
+
+INDEX_0D = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+
+VIEW_OF_LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used in an "
+                        "in-place operation.")
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 

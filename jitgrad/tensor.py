@@ -39,8 +39,10 @@ class Size(tuple):
 
 
 class Tensor:
+    # _vc: the version counter, a one-element list shared with views, bumped by
+    # every in-place op; _base: the tensor this one is a view of (or None)
     __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_accumulator",
-                 "_retains_grad", "__weakref__")
+                 "_retains_grad", "_vc", "_base", "__weakref__")
 
     # numpy defers to us in ``ndarray + Tensor`` instead of broadcasting elementwise
     __array_priority__ = 1000
@@ -249,7 +251,17 @@ class Tensor:
         self._grad_fn.register_prehook(retain_grad_hook(self))
 
     def detach(self):
-        return _wrap(self._data)
+        t = _wrap(self._data)
+        t._vc = self._vc          # torch: a detached tensor shares the version counter
+        return t
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @property
+    def _is_view(self):
+        return self._base is not None
 
     def detach_(self):
         if self._grad_fn is not None:
@@ -274,6 +286,77 @@ class Tensor:
                                  bool(retain_graph))
                     return
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+    def __getitem__(self, key):
+        return _indexing.getitem(self, key)
+
+    def __setitem__(self, key, value):
+        _indexing.setitem(self, key, value)
+
+    # ------------------------------------------------------------ in-place ops
+    def add_(self, other, *, alpha=1):
+        return _inplace.binary_(_F._ADD, self, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, *, alpha=1):
+        return _inplace.binary_(_F._SUB, self, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other):
+        return _inplace.binary_(_F._MUL, self, other)
+
+    def div_(self, other):
+        return _inplace.binary_(_F._DIV, self, other)
+
+    def pow_(self, exponent):
+        return _inplace.binary_(_F._POW, self, exponent)
+
+    def __iadd__(self, other):
+        return _inplace.binary_(_F._ADD, self, other)
+
+    def __isub__(self, other):
+        return _inplace.binary_(_F._SUB, self, other)
+
+    def __imul__(self, other):
+        return _inplace.binary_(_F._MUL, self, other)
+
+    def __itruediv__(self, other):
+        return _inplace.binary_(_F._DIV, self, other)
+
+    def __ipow__(self, other):
+        return _inplace.binary_(_F._POW, self, other)
+
+    def zero_(self):
+        return _inplace.fill_(self, 0, zero=True)
+
+    def fill_(self, value):
+        return _inplace.fill_(self, value)
+
+    def copy_(self, src, non_blocking=False):
+        return _inplace.copy_(self, src)
+
+    def neg_(self):
+        return _inplace.apply_(self, _F.neg)
+
+    def exp_(self):
+        return _inplace.apply_(self, _F.exp)
+
+    def log_(self):
+        return _inplace.apply_(self, _F.log)
+
+    def sqrt_(self):
+        return _inplace.apply_(self, _F.sqrt)
+
+    def abs_(self):
+        return _inplace.apply_(self, _F.abs)
+
+    def sigmoid_(self):
+        return _inplace.apply_(self, _F.sigmoid)
+
+    def tanh_(self):
+        return _inplace.apply_(self, _F.tanh)
+
+    def relu_(self):
+        return _inplace.apply_(self, _F.relu)
 
     # ------------------------------------------------------------ ops
     def __add__(self, other):
@@ -492,6 +575,8 @@ def _init(t, arr, requires_grad=False):
     t._grad_fn = None
     t._accumulator = None
     t._retains_grad = False
+    t._vc = [0]
+    t._base = None
 
 
 _new = object.__new__
@@ -506,6 +591,8 @@ def _wrap(arr):
     t._grad_fn = None
     t._accumulator = None
     t._retains_grad = False
+    t._vc = [0]
+    t._base = None
     return t
 
 
@@ -518,6 +605,23 @@ def _wrap_result(arr, node):
     t._grad_fn = node
     t._accumulator = None
     t._retains_grad = False
+    t._vc = [0]
+    t._base = None
+    return t
+
+
+def _wrap_view(arr, base, node=None):
+    """A view of ``base`` on ``arr``: it shares the version counter, so an
+    in-place change through either is seen by the graph of both."""
+    t = _new(Tensor)
+    t._data = arr
+    t._requires_grad = node is not None
+    t._grad = None
+    t._grad_fn = node
+    t._accumulator = None
+    t._retains_grad = False
+    t._vc = base._vc
+    t._base = base._base if base._base is not None else base
     return t
 
 
@@ -528,3 +632,5 @@ from .autograd.graph import grad_accumulator  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .functions import _operator  # noqa: E402
 from .ops import views as _views  # noqa: E402
+from .ops import inplace as _inplace  # noqa: E402
+from .ops import indexing as _indexing  # noqa: E402

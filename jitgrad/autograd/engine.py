@@ -73,6 +73,8 @@ def run_backward(roots, root_grads, keep_graph, capture=None):
             continue
         if capture is not None and node in capture:
             capture[node] = grad
+        if node._checks is not None and grad is not None:
+            node.check_versions()
         grads = node.apply(grad) if grad is not None else _NO_GRADS
         if not keep_graph:
             node.release()

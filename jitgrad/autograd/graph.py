@@ -11,12 +11,19 @@ from .. import messages
 
 
 class Node:
-    __slots__ = ("_next", "_saved", "_hooks", "__weakref__")
+    """``_next``: the nodes of the inputs' gradients (None where none flows).
+    ``_saved``: what backward needs (arrays, shapes), dropped after backward.
+    ``_checks``: for each saved tensor, (version counter, version when saved,
+    source), so backward can refuse a tensor changed in place since. The
+    source names the culprit in the error: the input tensor, or for the
+    node's own output (which it must not reference) (node, shape, dtype)."""
+    __slots__ = ("_next", "_saved", "_hooks", "_checks", "__weakref__")
 
-    def __init__(self, next_nodes, saved):
+    def __init__(self, next_nodes, saved, checks=None):
         self._next = next_nodes
         self._saved = saved
         self._hooks = None
+        self._checks = checks
 
     def name(self):
         return type(self).__name__
@@ -30,6 +37,16 @@ class Node:
         if saved is None:
             raise RuntimeError(messages.BACKWARD_TWICE)
         return saved
+
+    def check_versions(self):
+        for vc, expected, source in self._checks:
+            if vc[0] != expected:
+                if type(source) is tuple:
+                    producer, shape, dtype = source
+                else:
+                    producer, shape, dtype = source._grad_fn, source.shape, source._data.dtype
+                raise RuntimeError(messages.modified_by_inplace(
+                    shape, dtype, producer and type(producer).__name__, vc[0], expected))
 
     def release(self):
         # nodes that save nothing stay runnable, as torch's AddBackward0 does
@@ -90,6 +107,18 @@ class AccumulateGrad(Node):
     @property
     def variable(self):
         return self._variable()
+
+
+def saved_version(tensor):
+    """The check entry for saving input ``tensor``'s current contents."""
+    vc = tensor._vc
+    return vc, vc[0], tensor
+
+
+def output_version(result, node):
+    """The check entry for ``node`` saving its own output tensor ``result``."""
+    vc = result._vc
+    return vc, vc[0], (node, result._data.shape, result._data.dtype)
 
 
 def grad_accumulator(tensor):

@@ -15,7 +15,8 @@ import math
 import numpy as np
 
 from .. import derivatives, dtypes, messages
-from ..autograd.graph import MetadataNode, Node, edge, grad_accumulator, node_class
+from ..autograd.graph import (MetadataNode, Node, edge, grad_accumulator, node_class,
+                              output_version, saved_version)
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import elementwise as K
 from ..kernels.elementwise import mul_forward
@@ -93,9 +94,13 @@ def unary(name, x):
     out = flat_out if a.ndim == 1 else flat_out.reshape(a.shape)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
-    saved = tuple(flat if arg == "self" else flat_out for arg in op.grad.args[1:])
+    args = op.grad.args[1:]
+    saved = tuple(flat if arg == "self" else flat_out for arg in args)
     node = _UNARY_NODES[op.name, op.node]((edge(x),), saved)
-    return _wrap_result(out, node)
+    result = _wrap_result(out, node)
+    node._checks = tuple(saved_version(x) if arg == "self" else output_version(result, node)
+                         for arg in args)
+    return result
 
 
 # ------------------------------------------------------------------ binary
@@ -295,7 +300,17 @@ def binary(op, a, b):
         eb = edge(b)
     node = plan.node_cls((ea, eb), (av if save_self else None, bv if save_other else None,
                                     out if save_result else None, plan))
-    return _wrap_result(out_arr, node)
+    result = _wrap_result(out_arr, node)
+    # version checks of what was saved (inlined: this is the hot path)
+    if save_self and plan.a_mode != _PYSCALAR:
+        vc = a._vc
+        node._checks = ((vc, vc[0], a),)
+    if save_other and plan.b_mode != _PYSCALAR:
+        vc = b._vc
+        node._checks = ((vc, vc[0], b),) + (node._checks or ())
+    if save_result:
+        node._checks = (output_version(result, node),) + (node._checks or ())
+    return result
 
 
 def compare(name, a, b):

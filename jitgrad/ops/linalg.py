@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .. import messages
-from ..autograd.graph import Node, edge, node_class
+from ..autograd.graph import Node, edge, node_class, saved_version
 from ..autograd.grad_mode import state as grad_state
 from ..dtypes import from_numpy
 from ..tensor import _wrap, _wrap_result
@@ -107,7 +107,8 @@ def matmul(x, y):
         out = np.asarray(np.dot(a, b))
         if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):
             return _wrap(out)
-        return _wrap_result(out, _DOT_NODE((edge(x), edge(y)), (a, b)))
+        return _wrap_result(out, _DOT_NODE((edge(x), edge(y)), (a, b),
+                                           (saved_version(x), saved_version(y))))
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     out2 = np.matmul(a2, b2)
@@ -118,7 +119,8 @@ def matmul(x, y):
         out = out.reshape(out.shape[:-1])
     if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):
         return _wrap(out)
-    node = _NODES[kind]((edge(x), edge(y)), (a2, b2, out2.shape, a.shape, b.shape))
+    node = _NODES[kind]((edge(x), edge(y)), (a2, b2, out2.shape, a.shape, b.shape),
+                        (saved_version(x), saved_version(y)))
     return _wrap_result(out, node)
 
 

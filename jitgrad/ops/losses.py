@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from .. import messages
-from ..autograd.graph import Node, edge, node_class
+from ..autograd.graph import Node, edge, node_class, saved_version
 from ..autograd.grad_mode import state as grad_state
 from ..kernels.losses import (bce_with_logits_backward_input, bce_with_logits_backward_target,
                               bce_with_logits_forward, bce_with_logits_sum)
@@ -108,5 +108,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         out = np.array(total, dtype)
     if not ((input._requires_grad or target._requires_grad) and grad_state.enabled):
         return _wrap(out)
-    node = _BCE_NODE((edge(input), edge(target)), (x, y, w, pw, reduction, a.shape))
+    node = _BCE_NODE((edge(input), edge(target)), (x, y, w, pw, reduction, a.shape),
+                     tuple(saved_version(t) for t in (input, target, weight, pos_weight)
+                           if isinstance(t, Tensor)))
     return _wrap_result(out, node)

@@ -4,7 +4,8 @@ import math
 import numpy as np
 
 from .. import dtypes, messages
-from ..autograd.graph import MetadataNode, Node, edge, node_class
+from ..autograd.graph import (MetadataNode, Node, edge, node_class, output_version,
+                              saved_version)
 from ..autograd.grad_mode import state as grad_state
 from ..kernels.reductions import vector_norm_backward, vector_norm_middle_axis
 from ..tensor import _wrap, _wrap_result
@@ -137,4 +138,6 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
     node = _NORM_NODE((edge(x),), (x3, out2, order, perm, a.shape))
-    return _wrap_result(out, node)
+    result = _wrap_result(out, node)
+    node._checks = (saved_version(x), output_version(result, node))
+    return result

@@ -5,7 +5,7 @@ import numpy as np
 from .. import messages
 from ..autograd.graph import MetadataNode, edge, node_class
 from ..autograd.grad_mode import state as grad_state
-from ..tensor import _wrap, _wrap_result
+from ..tensor import _wrap, _wrap_result, _wrap_view
 from .shapes import normalize_dim
 
 
@@ -31,10 +31,13 @@ _PERMUTE_NODES = {name: node_class(name, PermuteNode)
                   for name in ("TransposeBackward0", "TBackward0", "PermuteBackward0")}
 
 
-def _record(x, out, node_cls, saved):
+def _record(x, out, node_cls, saved, is_view=True):
+    """``out`` (a view of x, or a new array), recorded by a ``node_cls`` node
+    when x needs grad."""
     if not (x._requires_grad and grad_state.enabled):
-        return _wrap(out)
-    return _wrap_result(out, node_cls((edge(x),), saved))
+        return _wrap_view(out, x) if is_view else _wrap(out)
+    node = node_cls((edge(x),), saved)
+    return _wrap_view(out, x, node) if is_view else _wrap_result(out, node)
 
 
 def _shape_arg(shape):
@@ -77,11 +80,10 @@ def reshape(x, *shape):
     new_shape = infer_shape(_shape_arg(shape), a.size)
     try:
         out = np.reshape(a, new_shape, copy=False)
-        node = _VIEW_NODE
+        return _record(x, out, _VIEW_NODE, (a.shape,))
     except ValueError:
         out = np.reshape(a, new_shape)         # torch copies, then views the copy
-        node = _UNSAFE_VIEW_NODE
-    return _record(x, out, node, (a.shape,))
+        return _record(x, out, _UNSAFE_VIEW_NODE, (a.shape,), is_view=False)
 
 
 def view(x, *shape):
@@ -141,4 +143,4 @@ _CLONE_NODE = node_class("CloneBackward0", CloneNode)
 
 
 def clone(x):
-    return _record(x, x._data.copy(), _CLONE_NODE, ())
+    return _record(x, x._data.copy(), _CLONE_NODE, (), is_view=False)

@@ -1,0 +1,151 @@
+"""``x[key]`` and ``x[key] = value``, with torch's node names.
+
+Basic keys (ints, slices, None, ...) give views, and their backward writes
+the gradient into a zero tensor through the same key. Keys with integer
+tensors, lists or boolean masks copy, and their backward scatters with
+``scatter_add`` over the flat positions the key selected, so repeated
+indices accumulate.
+"""
+import math
+
+import numpy as np
+
+from .. import messages
+from ..autograd.graph import MetadataNode, edge, node_class
+from ..autograd.grad_mode import state as grad_state
+from ..kernels.indexing import scatter_add
+from ..tensor import Tensor, _wrap, _wrap_result, _wrap_view
+from .shapes import sum_to_shape
+
+_BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
+
+
+def _numpy_key(key):
+    """The key with tensors as numpy arrays; and whether it is basic (a view)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    out, basic = [], True
+    for k in parts:
+        if isinstance(k, Tensor):
+            k = k._data
+            if k.ndim == 0 and k.dtype.kind in "iu":
+                k = int(k)
+        if isinstance(k, slice) and k.step is not None and k.step <= 0:
+            raise ValueError("step must be greater than zero")
+        if isinstance(k, bool) or not isinstance(k, _BASIC):
+            basic = False
+            if isinstance(k, (list, tuple)):
+                k = np.asarray(k)
+        out.append(k)
+    return tuple(out), basic
+
+
+def _basic_node_name(key):
+    for k in reversed(key):
+        if isinstance(k, (int, np.integer)):
+            return "SelectBackward0"
+        if k is None:
+            return "UnsqueezeBackward0"
+        if isinstance(k, slice) and k != slice(None):
+            return "SliceBackward0"
+    return "AliasBackward0"
+
+
+def _index(data, key):
+    if data.ndim == 0 and any(k is not None and k is not Ellipsis for k in key):
+        raise IndexError(messages.INDEX_0D)
+    try:
+        return data[key]
+    except IndexError as e:
+        raise IndexError(str(e).replace(" axis ", " dimension ")) from None
+
+
+class ViewIndexNode(MetadataNode):
+    __slots__ = ()
+
+    def apply(self, grad):
+        key, shape, dtype = self._saved
+        g = np.zeros(shape, grad.dtype)
+        g[key] = grad
+        return (g,)
+
+
+class GatherIndexNode(MetadataNode):
+    __slots__ = ()
+
+    def apply(self, grad):
+        key, shape, dtype = self._saved
+        numel = math.prod(shape)
+        positions = np.arange(numel, dtype=np.int64).reshape(shape)[key].ravel()
+        g = np.zeros(numel, grad.dtype)
+        scatter_add(g, positions, np.ascontiguousarray(grad).ravel())
+        return (g.reshape(shape),)
+
+
+_VIEW_NODES = {name: node_class(name, ViewIndexNode) for name in
+               ("SelectBackward0", "SliceBackward0", "UnsqueezeBackward0", "AliasBackward0")}
+_INDEX_NODE = node_class("IndexBackward0", GatherIndexNode)
+
+
+def getitem(x, key):
+    key, basic = _numpy_key(key)
+    data = x._data
+    if basic and Ellipsis not in key:
+        key = key + (Ellipsis,)            # numpy then returns a 0-d view, not a scalar
+    out = _index(data, key)
+    needs = x._requires_grad and grad_state.enabled
+    if basic:
+        node = _VIEW_NODES[_basic_node_name(key)]((edge(x),), (key, data.shape, data.dtype)) \
+            if needs else None
+        return _wrap_view(out, x, node)
+    if not needs:
+        return _wrap(out)
+    return _wrap_result(out, _INDEX_NODE((edge(x),), (key, data.shape, data.dtype)))
+
+
+class CopySlicesNode(MetadataNode):
+    """x[key] = value: x's old values there get no gradient, value gets the
+    gradient of the slots it filled (summed where it was broadcast)."""
+    __slots__ = ()
+
+    def apply(self, grad):
+        key, value_shape, value_dtype = self._saved
+        gx = gv = None
+        if self._next[0] is not None:
+            gx = grad.copy()
+            gx[key] = 0
+        if self._next[1] is not None:
+            gv = np.asarray(grad[key])
+            if gv.shape != value_shape:
+                gv = sum_to_shape(np.ascontiguousarray(gv), value_shape)
+            gv = gv.astype(value_dtype, copy=False)
+        return gx, gv
+
+
+_COPY_SLICES = node_class("CopySlices", CopySlicesNode)
+
+
+def setitem(x, key, value):
+    from .inplace import _needs_graph
+    key, _ = _numpy_key(key)
+    if x._requires_grad and grad_state.enabled:
+        if x._grad_fn is None or (x._base is not None and x._base._grad_fn is None
+                                  and x._base._requires_grad):
+            raise RuntimeError(messages.VIEW_OF_LEAF_INPLACE)
+    v = value._data if isinstance(value, Tensor) else value
+    if x._data.ndim == 0 and any(k is not None and k is not Ellipsis for k in key):
+        raise IndexError(messages.INDEX_0D)
+    try:
+        x._data[key] = v
+    except IndexError as e:
+        raise IndexError(str(e).replace(" axis ", " dimension ")) from None
+    if _needs_graph(x, value):
+        if x._base is not None:
+            raise NotImplementedError(
+                "assigning into a view that records a gradient is not supported yet; "
+                "index the base tensor instead")
+        v_is_t = isinstance(value, Tensor)
+        x._grad_fn = _COPY_SLICES(
+            (edge(x), edge(value) if v_is_t else None),
+            (key, value._data.shape if v_is_t else (), value._data.dtype if v_is_t else None))
+        x._requires_grad = True
+    x._vc[0] += 1
