@@ -54,9 +54,26 @@ class Node:
             self._saved = None
 
     def apply(self, grad):
-        """Gradient (numpy array) of the output -> tuple of gradients, one per
-        entry of ``_next`` (None where no gradient flows)."""
+        """The fast path: gradient (numpy array) of the output -> tuple of
+        gradient arrays, one per entry of ``_next`` (None where none flows),
+        computed with kernels."""
         raise NotImplementedError
+
+    def apply_graph(self, grad):
+        """The ``create_graph=True`` path: the same gradients computed with
+        jitgrad Tensor ops on ``grad`` (a Tensor), so that the backward pass is
+        itself recorded and can be differentiated again. Inputs whose values
+        the formula needs are kept in ``_saved`` as Tensor objects; the node's
+        own output is rebuilt with ``self.output(array)`` (a node must not
+        reference its output tensor: that would be a cycle)."""
+        raise NotImplementedError(
+            f"double backward (create_graph=True) through {type(self).__name__} is not "
+            "supported yet")
+
+    def output(self, array):
+        """This node's output as a Tensor whose grad_fn is this node."""
+        from ..tensor import _wrap_result
+        return _wrap_result(array, self)
 
     def __call__(self, grad):
         return self.apply(grad)
