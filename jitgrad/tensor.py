@@ -250,6 +250,10 @@ class Tensor:
         from .autograd.hooks import retain_grad_hook
         self._grad_fn.register_prehook(retain_grad_hook(self))
 
+    def register_hook(self, hook):
+        from .autograd.hooks import tensor_hook
+        return tensor_hook(self, hook)
+
     def detach(self):
         t = _wrap(self._data)
         t._vc = self._vc          # torch: a detached tensor shares the version counter

@@ -2,12 +2,13 @@
 import numpy as np
 
 from .. import messages
-from .engine import accumulate, run_backward
+from .engine import accumulate, run_backward, run_backward_graph
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .function import Function, FunctionCtx
 from .graph import Node, edge
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled", "Node"]
+           "is_grad_enabled", "Node", "Function", "FunctionCtx"]
 
 
 
@@ -52,32 +53,45 @@ def _roots(outputs, grad_outputs):
     return nodes, seeds
 
 
-def _no_create_graph(create_graph):
+def _seed_tensors(outputs, grad_outputs, seeds):
+    """The seeds as Tensors for create_graph (a given gradient keeps its graph)."""
+    from ..tensor import Tensor, _wrap
+    grads = _as_tuple(grad_outputs)
+    return [grads[i] if grads and isinstance(grads[i], Tensor) and
+            grads[i]._data.dtype == seeds[i].dtype else _wrap(seeds[i])
+            for i in range(len(outputs))]
+
+
+def _run(nodes, seeds, keep, create_graph, outputs, grad_outputs, capture=None):
     if create_graph:
-        raise NotImplementedError(
-            "create_graph=True (higher-order gradients) is not supported yet")
+        run_backward_graph(nodes, _seed_tensors(outputs, grad_outputs, seeds), keep, capture)
+    else:
+        run_backward(nodes, seeds, keep, capture)
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
-    _no_create_graph(create_graph)
     outputs = _as_tuple(tensors)
     if grad_tensors is None:
         grad_tensors = grad_variables
     nodes, seeds = _roots(outputs, grad_tensors)
     keep = bool(retain_graph) if retain_graph is not None else create_graph
     if inputs is None:
-        run_backward(nodes, seeds, keep)
+        _run(nodes, seeds, keep, create_graph, outputs, grad_tensors)
         return
     inputs = _as_tuple(inputs)
     for t in inputs:
         if not t._requires_grad:      # torch retains the grad of each input
             raise RuntimeError(messages.RETAIN_GRAD_NO_REQUIRES)
     capture = {_input_node(t): None for t in inputs}
-    run_backward(nodes, seeds, keep, capture)
+    _run(nodes, seeds, keep, create_graph, outputs, grad_tensors, capture)
     for t in inputs:
         g = capture.get(_input_node(t))
-        if g is not None:
+        if g is None:
+            continue
+        if create_graph:
+            t._grad = g if t._grad is None else t._grad + g
+        else:
             accumulate(t, g, False)
 
 
@@ -89,15 +103,14 @@ def _input_node(t):
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    from ..tensor import _wrap
-    _no_create_graph(create_graph)
+    from ..tensor import Tensor, _wrap
     outputs = _as_tuple(outputs)
     inputs_t = _as_tuple(inputs)
     nodes, seeds = _roots(outputs, grad_outputs)
     keep = bool(retain_graph) if retain_graph is not None else create_graph
     input_nodes = [_input_node(t) for t in inputs_t]
     capture = dict.fromkeys(input_nodes)
-    run_backward(nodes, seeds, keep, capture)
+    _run(nodes, seeds, keep, create_graph, outputs, grad_outputs, capture)
     result = []
     for i, (t, node) in enumerate(zip(inputs_t, input_nodes)):
         g = capture[node]
@@ -108,6 +121,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if not allow_unused:
                 raise RuntimeError(messages.unused_input(i))
             result.append(None)
+        elif isinstance(g, Tensor):
+            result.append(g)
         else:
             result.append(_wrap(g.reshape(t._data.shape).astype(t._data.dtype, copy=True)))
     return tuple(result)

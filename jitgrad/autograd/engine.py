@@ -32,6 +32,8 @@ def _dependencies(roots):
 
 
 def _add(a, b):
+    if type(a) is not type(b) or not hasattr(a, "dtype"):
+        return a.merge(b)               # the per-output gradients of one Function
     out = a.copy() if a.dtype == b.dtype else a.astype(b.dtype)
     if b.flags.c_contiguous and out.shape == b.shape:
         add_forward(out.reshape(-1), b.reshape(-1), out.reshape(-1))
@@ -119,10 +121,11 @@ _NO_GRADS = _NoGrads()
 
 
 def _run_hooks(node, grad, owned):
+    # hooks see and return Tensors (register_hook's contract)
     for hook in node._hooks:
-        result = hook(grad)
+        result = hook(_wrap(grad))
         if result is not None:
-            grad, owned = result, False
+            grad, owned = result._data, False
     return grad, owned
 
 
@@ -167,3 +170,51 @@ def accumulate(leaf, grad, owned):
         add_forward(flat, grad.reshape(-1), flat)
     else:
         existing._data = gd + grad
+
+
+def run_backward_graph(roots, root_grads, keep_graph, capture=None):
+    """``create_graph=True``: the same walk, with gradients as Tensors and each
+    node's ``apply_graph`` (Tensor ops, recorded under enable_grad), so the
+    gradients come with a graph of their own."""
+    from .grad_mode import enable_grad
+    with enable_grad():
+        deps = _dependencies(roots)
+        buffers = {}
+        for node, g in zip(roots, root_grads):
+            prev = buffers.get(node)
+            buffers[node] = g if prev is None else prev + g
+        ready = [n for n in buffers if n not in deps]
+        while ready:
+            node = ready.pop()
+            grad = buffers.pop(node, None)
+            if grad is not None and node._hooks:
+                for hook in node._hooks:
+                    result = hook(grad)
+                    if result is not None:
+                        grad = result
+            if capture is not None and node in capture:
+                capture[node] = grad
+            if type(node) is AccumulateGrad:
+                if capture is None and grad is not None:
+                    leaf = node._variable()
+                    if leaf is not None:
+                        leaf._grad = grad if leaf._grad is None else leaf._grad + grad
+                continue
+            if grad is not None:
+                if node._checks is not None:
+                    node.check_versions()
+                grads = node.apply_graph(grad)
+            else:
+                grads = _NO_GRADS
+            if not keep_graph:
+                node.release()
+            for nxt, gi in zip(node._next, grads):
+                if nxt is None:
+                    continue
+                if gi is not None:
+                    prev = buffers.get(nxt)
+                    buffers[nxt] = gi if prev is None else (
+                        prev.merge(gi) if hasattr(prev, "merge") else prev + gi)
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    ready.append(nxt)

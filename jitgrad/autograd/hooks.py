@@ -1,21 +1,41 @@
 """Hooks the engine runs on a node's incoming gradient."""
 import weakref
 
+from .. import messages
 from ..tensor import _wrap
 
 
 def retain_grad_hook(tensor):
-    """Store the gradient of a non-leaf ``tensor`` in its ``.grad`` (accumulating,
-    as a leaf's would), without keeping the tensor alive."""
+    """Store the gradient (a Tensor) of a non-leaf ``tensor`` in its ``.grad``
+    (accumulating, as a leaf's would), without keeping the tensor alive."""
     ref = weakref.ref(tensor)
 
     def hook(grad):
         t = ref()
         if t is None:
             return None
-        if t._grad is None:
-            t._grad = _wrap(grad.copy())
-        else:
-            t._grad = _wrap(t._grad._data + grad)
+        if grad._grad_fn is None:
+            grad = _wrap(grad._data.copy())
+        t._grad = grad if t._grad is None else t._grad + grad
         return None
     return hook
+
+
+def tensor_hook(tensor, hook):
+    """``tensor.register_hook(hook)``: hook(grad) may return a replacement."""
+    from .graph import grad_accumulator
+    if not tensor._requires_grad:
+        raise RuntimeError(messages.HOOK_NO_REQUIRES_GRAD)
+    node = tensor._grad_fn or grad_accumulator(tensor)
+    return node.register_prehook(_checked(hook))
+
+
+def _checked(hook):
+    # a closure per hook: hooks are plain Python, nothing here is compiled
+    def run(grad):
+        result = hook(grad)
+        if result is not None and tuple(result.shape) != tuple(grad.shape):
+            raise RuntimeError(f"hook '{getattr(hook, '__name__', 'hook')}' has changed the "
+                               "size of value")
+        return result
+    return run

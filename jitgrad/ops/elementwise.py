@@ -17,6 +17,7 @@ import numpy as np
 from .. import derivatives, dtypes, messages
 from ..autograd.graph import (MetadataNode, Node, edge, grad_accumulator, node_class,
                               output_version, saved_version)
+from ..autograd.formulas import compile_formula
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import elementwise as K
 from ..kernels.elementwise import mul_forward
@@ -59,12 +60,32 @@ class UnaryNode(Node):
     op = None
 
     def apply(self, grad):
-        saved = self._saved_or_raise()
+        args, _ = self._saved_or_raise()
         kernel = self.op.grad.kernel
         g = grad if grad.ndim == 1 else grad.ravel()
         out = np.empty(g.size, g.dtype)
-        kernel(g, *saved, out)
+        kernel(g, *args, out)
         return (out if grad.ndim == 1 else out.reshape(grad.shape),)
+
+    def apply_graph(self, grad):
+        args, x = self._saved_or_raise()
+        result = None
+        if "result" in self.op.grad.args:
+            result = self.output(args[-1].reshape(grad._data.shape))
+        return (_formula(self.op)(grad, self=x, result=result),)
+
+
+_formulas = {}
+
+
+def _formula(op, index=None):
+    """The compiled table formula of ``op`` (for input ``index`` of a binary op)."""
+    key = (op.name, index)
+    f = _formulas.get(key)
+    if f is None:
+        text = op.formula if index is None else op.formulas[index]
+        f = _formulas[key] = compile_formula(text)
+    return f
 
 
 def _node_classes(table, base):
@@ -95,7 +116,8 @@ def unary(name, x):
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
     args = op.grad.args[1:]
-    saved = tuple(flat if arg == "self" else flat_out for arg in args)
+    saved = (tuple(flat if arg == "self" else flat_out for arg in args),
+             x if "self" in args else None)
     node = _UNARY_NODES[op.name, op.node]((edge(x),), saved)
     result = _wrap_result(out, node)
     node._checks = tuple(saved_version(x) if arg == "self" else output_version(result, node)
@@ -222,6 +244,36 @@ class BinaryNode(Node):
         return ga, gb
 
 
+    def apply_graph(self, grad):
+        _, _, result, plan, a, b = self._saved_or_raise()
+        if result is not None:
+            result = self.output(result.reshape(plan.out_shape))
+        grads = []
+        for i, post in enumerate((plan.a_post, plan.b_post)):
+            if self._next[i] is None:
+                grads.append(None)
+                continue
+            gi = _formula(self.op, i)(grad, self=a, other=b, result=result)
+            if post is not None:
+                in_shape, in_dtype = post
+                if gi._data.shape != in_shape:
+                    gi = sum_to_size(gi, in_shape)
+                if gi._data.dtype != in_dtype:
+                    gi = cast(gi, in_dtype)
+            grads.append(gi)
+        return tuple(grads)
+
+
+def sum_to_size(t, shape):
+    """``t`` summed down to a broadcast input's ``shape``, as recorded Tensor ops."""
+    lead = t.ndim - len(shape)
+    dims = tuple(i for i in range(t.ndim)
+                 if i < lead or (shape[i - lead] == 1 and t._data.shape[i] != 1))
+    if dims:
+        t = t.sum(dims, keepdim=True)
+    return t.reshape(shape) if t._data.shape != shape else t
+
+
 def _input_grad(grad_kernel, values, plan, post):
     """One input's gradient: its kernel on the saved values, then reshaped,
     reduced and cast back to the input (``post``: None when nothing to do)."""
@@ -299,7 +351,8 @@ def binary(op, a, b):
     elif plan.b_mode != _PYSCALAR:
         eb = edge(b)
     node = plan.node_cls((ea, eb), (av if save_self else None, bv if save_other else None,
-                                    out if save_result else None, plan))
+                                    out if save_result else None, plan,
+                                    a if save_self else None, b if save_other else None))
     result = _wrap_result(out_arr, node)
     # version checks of what was saved (inlined: this is the hot path)
     if save_self and plan.a_mode != _PYSCALAR:
@@ -343,6 +396,10 @@ class ToCopyNode(MetadataNode):
     def apply(self, grad):
         (in_dtype,) = self._saved
         return (grad.astype(in_dtype),)
+
+    def apply_graph(self, grad):
+        (in_dtype,) = self._saved
+        return (cast(grad, in_dtype),)
 
 
 _TO_COPY_NODE = node_class("ToCopyBackward0", ToCopyNode)

@@ -1,0 +1,51 @@
+"""The op table's derivative formulas, evaluated on Tensors.
+
+With ``create_graph=True`` the backward pass must itself be recorded, so
+elementwise nodes evaluate their table formula (``"grad * result"``) with
+jitgrad Tensor ops instead of running the gradient kernel. Each formula is
+compiled once; the names it may use are ``grad``, ``self``, ``other``,
+``result`` and the helpers in ``HELPERS`` (the "named helpers" of
+derivatives.yaml).
+"""
+
+
+def threshold_backward(grad, result, threshold):
+    return grad * (result > threshold)
+
+
+def pow_backward_self(grad, self, other):
+    # torch: exponent == 0 gives a zero gradient (0 * inf would be nan at self == 0)
+    if not hasattr(other, "_data"):
+        return grad * 0 if other == 0 else grad * other * self ** (other - 1)
+    return grad * (other != 0) * other * self ** (other - 1)
+
+
+def pow_backward_exponent(grad, self, other, result):
+    # torch: zero where self == 0 and exponent >= 0
+    if not hasattr(self, "_data"):
+        return grad * 0 if self == 0 else grad * result * _log(self)
+    mask = (self != 0) | (other < 0) if hasattr(other, "_data") else \
+        ((self != 0) if other >= 0 else None)
+    log_self = (self + (self == 0)).log() if mask is not None else self.log()
+    g = grad * result * log_self
+    return g if mask is None else g * mask
+
+
+def _log(value):
+    import math
+    return math.log(value)
+
+
+HELPERS = {"threshold_backward": threshold_backward, "pow_backward_self": pow_backward_self,
+           "pow_backward_exponent": pow_backward_exponent}
+
+
+def compile_formula(text):
+    """A function of (grad, self, other, result) evaluating ``text``."""
+    code = compile(text, f"<derivative: {text}>", "eval")
+
+    def formula(grad, self=None, other=None, result=None):
+        return eval(code, HELPERS, {"grad": grad, "self": self, "other": other,
+                                    "result": result})
+    formula.__qualname__ = f"formula[{text}]"
+    return formula
