@@ -92,9 +92,7 @@ def inplace_broadcast(shape, broadcast):
 INDEX_0D = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
 
-VIEW_OF_HOOK_NO_REQUIRES_GRAD = "cannot register a hook on a tensor that doesn't require gradient"
-
-LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used in an "
+VIEW_OF_LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used in an "
                         "in-place operation.")
 
 HOOK_NO_REQUIRES_GRAD = "cannot register a hook on a tensor that doesn't require gradient"
