@@ -12,8 +12,11 @@ if not _os.path.isdir(_os.path.join(_here, "kernels")) and _os.path.isfile(
 from . import dtypes as _dtypes  # noqa: E402
 from .tensor import Size, Tensor  # noqa: E402,F401  (first: the graph modules import it)
 from ._tensor_str import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
-from .autograd.grad_mode import (enable_grad, is_grad_enabled, no_grad,  # noqa: E402,F401
+from .autograd.grad_mode import (enable_grad, inference_mode,  # noqa: E402,F401
+                                 is_grad_enabled, is_inference_mode_enabled, no_grad,
                                  set_grad_enabled)
+from .accelerators import (accelerator, backends, cuda, get_default_device,  # noqa: E402,F401
+                           set_default_device)
 from .device import device  # noqa: E402,F401
 from .dtypes import (dtype, float32, float64, get_default_dtype, int32, int64,  # noqa: E402,F401
                      set_default_dtype)

@@ -553,6 +553,12 @@ class Tensor:
     def cpu(self):
         return self
 
+    def cuda(self, *args, **kwargs):
+        raise RuntimeError("jitgrad runs on the CPU only; there is no CUDA device")
+
+    def half(self):
+        raise TypeError("jitgrad has no float16 dtype; use float() or double()")
+
     def clone(self):
         from .ops.views import clone
         return clone(self)

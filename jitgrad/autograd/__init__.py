@@ -3,12 +3,23 @@ import numpy as np
 
 from .. import messages
 from .engine import accumulate, run_backward, run_backward_graph
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
+                        set_grad_enabled)
+from . import functional  # noqa: F401
 from .function import Function, FunctionCtx
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node, edge
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled", "Node", "Function", "FunctionCtx"]
+           "is_grad_enabled", "Node", "Function", "FunctionCtx", "gradcheck",
+           "gradgradcheck", "GradcheckError", "functional", "Variable", "inference_mode"]
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """The pre-0.4 wrapper: today a Variable is just a Tensor."""
+    if requires_grad:
+        data.requires_grad_(True)
+    return data
 
 
 

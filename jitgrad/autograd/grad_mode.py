@@ -107,3 +107,44 @@ def _decorate(func, make_context):
         with make_context():
             return func(*args, **kwargs)
     return wrapper
+
+
+class _InferenceState(threading.local):
+    enabled = False
+
+
+inference_state = _InferenceState()
+
+
+class inference_mode(_GradModeContext):
+    """torch.inference_mode: no graph is recorded (like no_grad). jitgrad's
+    version counting is already free of per-op cost, so the two differ only in
+    ``is_inference_mode_enabled()``."""
+
+    def __new__(cls, mode=True):
+        if callable(mode) and not isinstance(mode, bool):      # bare @inference_mode
+            return _decorate(mode, cls)
+        return object.__new__(cls)
+
+    def __init__(self, mode=True):
+        self._mode = not bool(mode) and state.enabled
+        self._inference = bool(mode)
+
+    def __enter__(self):
+        self._prev = state.enabled
+        self._prev_inference = inference_state.enabled
+        if self._inference:
+            state.enabled = False
+        inference_state.enabled = self._inference
+
+    def __exit__(self, *exc):
+        state.enabled = self._prev
+        inference_state.enabled = self._prev_inference
+        return False
+
+    def clone(self):
+        return self.__class__(self._inference)
+
+
+def is_inference_mode_enabled():
+    return inference_state.enabled
