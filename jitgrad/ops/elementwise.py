@@ -67,6 +67,11 @@ class UnaryNode(Node):
         kernel(g, *args, out)
         return (out if grad.ndim == 1 else out.reshape(grad.shape),)
 
+    def release(self):
+        # keep the node runnable when it saved nothing (NegBackward0), as torch does
+        if self._saved is not None and self._saved[0]:
+            self._saved = None
+
     def apply_graph(self, grad):
         args, x = self._saved_or_raise()
         result = None
@@ -115,13 +120,19 @@ def unary(name, x):
     out = flat_out if a.ndim == 1 else flat_out.reshape(a.shape)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
-    args = op.grad.args[1:]
-    saved = (tuple(flat if arg == "self" else flat_out for arg in args),
-             x if "self" in args else None)
-    node = _UNARY_NODES[op.name, op.node]((edge(x),), saved)
+    # unary gradient kernels take (grad, self) or (grad, result) or just grad
+    saves = op.grad.args[1:]
+    node = _UNARY_NODES[op.name, op.node]((x._grad_fn or edge(x),), None)
     result = _wrap_result(out, node)
-    node._checks = tuple(saved_version(x) if arg == "self" else output_version(result, node)
-                         for arg in args)
+    if not saves:
+        node._saved = ((), None)
+    elif saves[0] == "self":
+        node._saved = ((flat,), x)
+        vc = x._vc
+        node._checks = ((vc, vc[0], x),)
+    else:
+        node._saved = ((flat_out,), None)
+        node._checks = ((result._vc, 0, (node, out.shape, out.dtype)),)
     return result
 
 
