@@ -23,6 +23,8 @@ from .dtypes import (dtype, float32, float64, get_default_dtype, int32, int64,  
 from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,  # noqa: E402,F401
                         full_like, initial_seed, linspace, manual_seed, ones, ones_like, rand,
                         randint, randn, seed, tensor, zeros, zeros_like, Generator)
+from .random import (bernoulli, default_generator, get_rng_state, rand_like,  # noqa: E402,F401
+                     randn_like, randperm, set_rng_state)
 from .functions import *  # noqa: E402,F401,F403
 from .functions import abs, pow, sum  # noqa: E402,F401  (names star-import skips)
 from . import autograd, nn  # noqa: E402,F401

@@ -177,58 +177,11 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 
 
 # --------------------------------------------------------------- random
+# The generator and the random factories live in jitgrad/random.py (torch's
+# mt19937 stream, bit for bit); their old names here still work.
 
-class Generator:
-    """The source of ``rand``/``randn``; ``manual_seed`` makes runs repeatable.
-    (Its stream is numpy's PCG64, so values differ from torch's for a seed.)"""
-
-    def __init__(self, seed=None):
-        self.manual_seed(seed if seed is not None else np.random.SeedSequence().entropy % 2**63)
-
-    def manual_seed(self, seed):
-        self._seed = int(seed)
-        self._rng = np.random.Generator(np.random.PCG64(self._seed))
-        return self
-
-    def initial_seed(self):
-        return self._seed
-
-
-default_generator = Generator()
-
-
-def manual_seed(seed):
-    return default_generator.manual_seed(seed)
-
-
-def initial_seed():
-    return default_generator.initial_seed()
-
-
-def seed():
-    default_generator.manual_seed(np.random.SeedSequence().entropy % 2**63)
-    return default_generator.initial_seed()
-
-
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    check_device(device)
-    rng = (generator or default_generator)._rng
-    np_dtype = _float_dtype(dtype)
-    return _finish(rng.random(_size(size), dtype=np_dtype), requires_grad)
-
-
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    check_device(device)
-    rng = (generator or default_generator)._rng
-    np_dtype = _float_dtype(dtype)
-    return _finish(rng.standard_normal(_size(size), dtype=np_dtype), requires_grad)
-
-
-def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
-            requires_grad=False):
-    check_device(device)
-    if high is None:
-        low, high = 0, low
-    rng = (generator or default_generator)._rng
-    np_dtype = dtypes.to_dtype(dtype).numpy if dtype is not None else np.dtype(np.int64)
-    return _finish(rng.integers(low, high, size=_size(size)).astype(np_dtype), requires_grad)
+def __getattr__(name):
+    from . import random
+    if name in random.__all__:
+        return getattr(random, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

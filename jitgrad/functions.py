@@ -1,15 +1,24 @@
 """The torch-named functions (``jitgrad.exp``, ``jitgrad.matmul``, ...); the
 Tensor methods of the same names call these."""
 
+from numbers import Integral as _Integral
+
 from . import derivatives
+from . import messages as _messages
+from .ops import activations as _act
 from .ops import elementwise as _ew
+from .ops import pointwise as _pw
 from .ops import linalg as _linalg
 from .ops import reductions as _red
+from .ops import reductions_extra as _red2
 from .ops import views as _views
+from .ops import einsum as _einsum
+from .ops import shape_ops as _shape
 from .tensor import Tensor
 
 
 _ADD, _SUB, _MUL, _DIV, _POW = (derivatives.BINARY[n] for n in ("add", "sub", "mul", "div", "pow"))
+_MAXIMUM, _MINIMUM = derivatives.BINARY["maximum"], derivatives.BINARY["minimum"]
 
 
 def _binary(op, a, b):
@@ -112,6 +121,87 @@ def relu(input):
     return _ew.unary("relu", _tensor(input, "relu"))
 
 
+# ---- pointwise: more unary ops, maximum/minimum, clamp, where (ops/elementwise.py, ops/pointwise.py)
+
+def log1p(input):
+    return _ew.unary("log1p", _tensor(input, "log1p"))
+
+
+def expm1(input):
+    return _ew.unary("expm1", _tensor(input, "expm1"))
+
+
+def sin(input):
+    return _ew.unary("sin", _tensor(input, "sin"))
+
+
+def cos(input):
+    return _ew.unary("cos", _tensor(input, "cos"))
+
+
+def reciprocal(input):
+    return _ew.unary("reciprocal", _tensor(input, "reciprocal"))
+
+
+def rsqrt(input):
+    return _ew.unary("rsqrt", _tensor(input, "rsqrt"))
+
+
+def sign(input):
+    return _ew.unary("sign", _tensor(input, "sign"))
+
+
+def floor(input):
+    return _ew.unary("floor", _tensor(input, "floor"))
+
+
+def ceil(input):
+    return _ew.unary("ceil", _tensor(input, "ceil"))
+
+
+def round(input, *, decimals=None):  # noqa: A001  (torch's name)
+    # torch records RoundBackward1 whenever decimals is given, even 0
+    if decimals is None:
+        return _ew.unary("round", _tensor(input, "round"))
+    return _pw.round_decimals(_tensor(input, "round"), decimals)
+
+
+def maximum(input, other):
+    return _ew.binary(_MAXIMUM, _tensor(input, "maximum"), _tensor(other, "maximum", "other", 2))
+
+
+def minimum(input, other):
+    return _ew.binary(_MINIMUM, _tensor(input, "minimum"), _tensor(other, "minimum", "other", 2))
+
+
+def clamp(input, min=None, max=None):  # noqa: A002
+    return _pw.clamp(_tensor(input, "clamp"), min, max)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):  # noqa: A002
+    return _pw.clamp_min(_tensor(input, "clamp_min"), min)
+
+
+def clamp_max(input, max):  # noqa: A002
+    return _pw.clamp_max(_tensor(input, "clamp_max"), max)
+
+
+where = _pw.where
+
+
+# softmax / log_softmax (jitgrad/ops/activations.py; nn.functional has the rest of the family)
+
+def softmax(input, dim, dtype=None):
+    return _act.softmax(_tensor(input, "softmax"), dim, dtype)
+
+
+def log_softmax(input, dim, dtype=None):
+    return _act.log_softmax(_tensor(input, "log_softmax"), dim, dtype)
+
+
 # ----------------------------------------------------------- comparisons
 
 def lt(input, other):
@@ -159,6 +249,106 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return _red.norm(_tensor(input, "norm"), p, dim, keepdim, dtype)
 
 
+# max/min/amax/amin/argmax/argmin, prod, var/std, logsumexp, cumsum (ops/reductions_extra.py).
+# Note: ``max``, ``min`` below shadow the builtins in this module.
+
+def _got(*args, **kwargs):
+    """How torch's argument parser lists the arguments it got."""
+    names = ["Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args]
+    names += [f"{k}={'Tensor' if isinstance(v, Tensor) else type(v).__name__}"
+              for k, v in sorted(kwargs.items())]
+    return ", ".join(names)
+
+
+def _max_min(name, input, dim, keepdim, other):
+    input = _tensor(input, name)
+    if isinstance(dim, Tensor) or other is not None:
+        pairwise = globals().get("maximum" if name == "max" else "minimum")
+        if pairwise is None:
+            raise NotImplementedError(_messages.MAXIMUM_MISSING if name == "max"
+                                      else _messages.MINIMUM_MISSING)
+        return pairwise(input, other if other is not None else dim)
+    bad_dim = dim is not None and (not isinstance(dim, _Integral) or isinstance(dim, bool))
+    if bad_dim or (dim is None and keepdim is not None):
+        got = _got(input, dim) if dim is not None else _got(input, keepdim=keepdim)
+        raise TypeError(_messages.max_min_arguments(name, got))
+    return _red2.max_min(name, input, dim, bool(keepdim))
+
+
+def max(input, dim=None, keepdim=None, *, other=None):  # noqa: A001  (torch's name)
+    """The max of the whole tensor; with ``dim``, (values, indices); with a second
+    tensor, the elementwise maximum."""
+    return _max_min("max", input, dim, keepdim, other)
+
+
+def min(input, dim=None, keepdim=None, *, other=None):  # noqa: A001
+    return _max_min("min", input, dim, keepdim, other)
+
+
+def amax(input, dim=(), keepdim=False):
+    return _red2.amax_amin("amax", _tensor(input, "amax"), dim, keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    return _red2.amax_amin("amin", _tensor(input, "amin"), dim, keepdim)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _red2.argmax_argmin("argmax", _tensor(input, "argmax"), dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _red2.argmax_argmin("argmin", _tensor(input, "argmin"), dim, keepdim)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    return _red2.prod(_tensor(input, "prod"), dim, keepdim, dtype)
+
+
+def _var_std(name, input, dim, unbiased, keepdim, correction):
+    input = _tensor(input, name)
+    if isinstance(dim, bool):               # var(x, False): the legacy unbiased flag
+        dim, unbiased = None, dim
+    if unbiased is not None:
+        if correction is not None:
+            kwargs = {"correction": correction, "unbiased": unbiased}
+            raise TypeError(_messages.var_arguments(
+                name, _got(input, dim, **kwargs) if dim is not None else _got(input, **kwargs)))
+        correction = 1 if unbiased else 0
+    return _red2.var_std(name, input, dim, correction, keepdim)
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std("var", input, dim, unbiased, keepdim, correction)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std("std", input, dim, unbiased, keepdim, correction)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std("var_mean", input, dim, unbiased, keepdim, correction)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std("std_mean", input, dim, unbiased, keepdim, correction)
+
+
+_NO_DIM = object()
+
+
+def logsumexp(input, dim=_NO_DIM, keepdim=False):
+    if dim is _NO_DIM:
+        raise TypeError(_messages.missing_dim("logsumexp"))
+    return _red2.logsumexp(_tensor(input, "logsumexp"), dim, keepdim)
+
+
+def cumsum(input, dim=_NO_DIM, *, dtype=None):
+    if dim is _NO_DIM:
+        raise TypeError(_messages.missing_dim("cumsum"))
+    return _red2.cumsum(_tensor(input, "cumsum"), dim, dtype)
+
+
 # ----------------------------------------------------------- linear algebra
 
 def matmul(input, other):
@@ -167,6 +357,92 @@ def matmul(input, other):
 
 def mm(input, mat2):
     return _linalg.mm(_tensor(input, "mm"), _tensor(mat2, "mm", "mat2", 2))
+
+
+def dot(input, tensor):
+    return _linalg.dot(_tensor(input, "dot"), _tensor(tensor, "dot", "tensor", 2))
+
+
+def mv(input, vec):
+    return _linalg.mv(_tensor(input, "mv"), _tensor(vec, "mv", "vec", 2))
+
+
+def bmm(input, mat2):
+    return _linalg.bmm(_tensor(input, "bmm"), _tensor(mat2, "bmm", "mat2", 2))
+
+
+def outer(input, vec2):
+    return _linalg.outer(_tensor(input, "outer"), _tensor(vec2, "outer", "vec2", 2))
+
+
+def ger(input, vec2):
+    return _linalg.outer(_tensor(input, "ger"), _tensor(vec2, "ger", "vec2", 2))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    return _linalg.addmm(_tensor(input, "addmm"), _tensor(mat1, "addmm", "mat1", 2),
+                         _tensor(mat2, "addmm", "mat2", 3), beta, alpha)
+
+
+def einsum(equation, *operands):
+    return _einsum.einsum(equation, *operands)
+
+
+# ----------------------------------------------------------- shape ops
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return _shape.flatten(_tensor(input, "flatten"), start_dim, end_dim)
+
+
+def unflatten(input, dim, sizes):
+    return _shape.unflatten(_tensor(input, "unflatten"), dim, sizes)
+
+
+def squeeze(input, dim=None):
+    return _shape.squeeze(_tensor(input, "squeeze"), dim)
+
+
+def unsqueeze(input, dim):
+    return _shape.unsqueeze(_tensor(input, "unsqueeze"), dim)
+
+
+def cat(tensors, dim=0):
+    return _shape.cat(tensors, dim)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    return _shape.stack(tensors, dim)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    return _shape.split(_tensor(tensor, "split", "tensor"), split_size_or_sections, dim)
+
+
+def chunk(input, chunks, dim=0):
+    return _shape.chunk(_tensor(input, "chunk"), chunks, dim)
+
+
+def unbind(input, dim=0):
+    return _shape.unbind(_tensor(input, "unbind"), dim)
+
+
+def narrow(input, dim, start, length):
+    return _shape.narrow(_tensor(input, "narrow"), dim, start, length)
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    return _shape.gather(_tensor(input, "gather"), dim, index)
+
+
+def index_select(input, dim, index):
+    return _shape.index_select(_tensor(input, "index_select"), dim, index)
+
+
+def masked_fill(input, mask, value):
+    return _shape.masked_fill(_tensor(input, "masked_fill"), mask, value)
 
 
 # ----------------------------------------------------------- views

@@ -212,6 +212,262 @@ MM_NOT_MATRIX = "self must be a matrix"
 MM_MAT2_NOT_MATRIX = "mat2 must be a matrix"
 
 
+# ---- shape ops and linear algebra (ops/shape_ops.py, ops/linalg.py, ops/einsum.py)
+
+def _dims(shape):
+    return ", ".join(str(s) for s in shape)
+
+
+def _tensor_type(np_dtype):
+    from .dtypes import from_numpy
+    return "jitgrad." + {"Float": "FloatTensor", "Double": "DoubleTensor", "Long": "LongTensor",
+                         "Int": "IntTensor", "Bool": "BoolTensor"}[from_numpy(np_dtype)._torch_name]
+
+
+FLATTEN_ORDER = "flatten() has invalid args: start_dim cannot come after end_dim"
+UNFLATTEN_EMPTY = "unflatten: sizes must be non-empty"
+
+
+def unflatten_sizes(sizes, dim, size):
+    return (f"unflatten: Provided sizes [{_dims(sizes)}] don't multiply up to the size of dim "
+            f"{dim} ({size}) in the input tensor")
+
+
+def unflatten_unexpected(inner):
+    # torch appends its C++ stack trace after this
+    return f"unflatten got an unexpected error:\n{inner}"
+
+
+def no_dims(dim):
+    return f"Dimension specified as {dim} but tensor has no dimensions"
+
+
+def unflatten_0d(dim):
+    return unflatten_unexpected(no_dims(dim))
+
+
+def expand_too_few(np_dtype, shape, sizes):
+    return (f"expand({_tensor_type(np_dtype)}{{[{_dims(shape)}]}}, size=[{_dims(sizes)}]): the "
+            f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({len(shape)})")
+
+
+def expand_mismatch(target, existing, dim, sizes, shape):
+    return (f"The expanded size of the tensor ({target}) must match the existing size "
+            f"({existing}) at non-singleton dimension {dim}.  Target sizes: [{_dims(sizes)}].  "
+            f"Tensor sizes: [{_dims(shape)}]")
+
+
+def expand_new_dim_minus_one(dim):
+    return (f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+            f"dimension {dim}")
+
+
+NUMEL_OVERFLOW = "numel: integer multiplication overflow"
+INTERNAL_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers "
+                    "to a single memory location. Please clone() the tensor before performing the "
+                    "operation.")
+REPEAT_TOO_FEW = ("Number of dimensions of repeat dims can not be smaller than number of "
+                  "dimensions of tensor")
+
+
+def sequence_of_tensors(fname, got):
+    return f"{fname}(): argument 'tensors' (position 1) must be tuple of Tensors, not {got}"
+
+
+def tensor_element(index, got, argument=0):
+    return f"expected Tensor as element {index} in argument {argument}, but got {got}"
+
+
+CAT_EMPTY = "jitgrad.cat(): expected a non-empty list of Tensors"
+
+
+def cat_zero_dim(position):
+    return f"zero-dimensional tensor (at position {position}) cannot be concatenated"
+
+
+def cat_ndim(first, other):
+    return f"Tensors must have same number of dimensions: got {first} and {other}"
+
+
+def cat_sizes(dim, expected, got, index):
+    return (f"Sizes of tensors must match except in dimension {dim}. Expected size {expected} "
+            f"but got size {got} for tensor number {index} in the list.")
+
+
+STACK_EMPTY = "stack expects a non-empty TensorList"
+
+
+def stack_sizes(first, index, other):
+    return (f"stack expects each tensor to be equal size, but got [{_dims(first)}] at entry 0 "
+            f"and [{_dims(other)}] at entry {index}")
+
+
+def split_needs_dims(fname):
+    return f"{fname} expects at least a 1-dimensional tensor"
+
+
+def split_size_zero(size):
+    return f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+
+
+def split_size_negative(size):
+    return f"split expects split_size be non-negative, but got split_size={size}"
+
+
+def split_sizes_sum(total, dim, sizes):
+    return (f"split_with_sizes expects split_sizes to sum exactly to {total} (input tensor's "
+            f"size at dimension {dim}), but got split_sizes=[{_dims(sizes)}]")
+
+
+def split_sizes_negative(sizes):
+    return ("split_with_sizes expects split_sizes have only non-negative entries, but got "
+            f"split_sizes=[{_dims(sizes)}]")
+
+
+def chunk_count(chunks):
+    return f"chunk expects `chunks` to be greater than 0, got: {chunks}"
+
+
+NARROW_0D = "narrow() cannot be applied to a 0-dim tensor."
+NARROW_LENGTH = "narrow(): length must be non-negative."
+
+
+def narrow_start(start, size):
+    return f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
+
+
+def narrow_end(start, length, size):
+    return f"start ({start}) + length ({length}) exceeds dimension size ({size})."
+
+
+GATHER_INDEX_DTYPE = "gather(): Expected dtype int32/int64 for index"
+GATHER_INDEX_NDIM = "Index tensor must have the same number of dimensions as input tensor"
+
+
+def gather_index_size(dim, index_shape, shape, gather_dim):
+    return (f"Size does not match at dimension {dim} expected index [{_dims(index_shape)}] to "
+            f"be no larger than self [{_dims(shape)}] apart from dimension {gather_dim}")
+
+
+def index_out_of_bounds(value, dim, size):
+    return f"index {value} is out of bounds for dimension {dim} with size {size}"
+
+
+INDEX_SELECT_DTYPE = "index_select(): Expected dtype int32 or int64 for index"
+INDEX_SELECT_VECTOR = "index_select(): Index is supposed to be a vector"
+INDEX_SELECT_SCALAR_RANGE = "index out of range in self"
+
+
+def index_select_scalar(count):
+    return f"index_select(): Index to scalar can have only 1 value, got {count} value(s)"
+
+
+def index_select_bounds(value, size):
+    return f"INDICES element is out of DATA bounds, id={value} axis_dim={size}"
+
+
+def masked_fill_mask_dtype(c_name):
+    return f"masked_fill_ only supports boolean masks, but got mask with dtype {c_name}"
+
+
+def masked_fill_value_dim(ndim):
+    return ("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{ndim} dimension(s).")
+
+
+def masked_fill_arguments(mask_type, value_type):
+    return (f"masked_fill() received an invalid combination of arguments - got ({mask_type}, "
+            f"{value_type}), but expected one of:\n * (Tensor mask, Tensor value)\n"
+            " * (Tensor mask, Number value)\n")
+
+
+def dot_1d(ndim_a, ndim_b):
+    return f"1D tensors expected, but got {ndim_a}D and {ndim_b}D tensors"
+
+
+DOT_BOOL = "\"dot\" not implemented for 'Bool'"
+
+
+def mv_ranks(mat_ndim, vec_ndim):
+    return f"vector + matrix @ vector expected, got 1, {mat_ndim}, {vec_ndim}"
+
+
+def bmm_3d(which):
+    return f"{which} must be a 3D tensor"
+
+
+def outer_1d(which, ndim):
+    return f"outer: Expected 1-D argument {which}, but got {ndim}-D"
+
+
+def addmm_matrix(which, ndim):
+    return f"{which} must be a matrix, got {ndim}-D tensor"
+
+
+def addmm_dtypes(which, a_name, b_name):
+    return f"{which} and mat2 must have the same dtype, but got {a_name} and {b_name}"
+
+
+EINSUM_NO_OPERANDS = ("einsum(): must specify the equation string and at least one operand, "
+                      "or at least one operand and its subscripts list")
+EINSUM_FEWER = "einsum(): fewer operands were provided than specified in the equation"
+EINSUM_MORE = "einsum(): more operands were provided than specified in the equation"
+
+
+def einsum_subscript(index):
+    return (f"einsum(): invalid subscript given at index {index} in the equation string, "
+            "subscripts must be in [a-zA-Z]")
+
+
+def einsum_dot(operand):
+    return f"einsum(): found '.' for operand {operand} that is not part of any ellipsis"
+
+
+def einsum_two_ellipses(operand):
+    return f"einsum(): found '.' for operand {operand} for which an ellipsis was already found"
+
+
+EINSUM_OUTPUT_TWO_ELLIPSES = "einsum(): found '.' for output but an ellipsis (...) was already found"
+EINSUM_OUTPUT_DOT = "einsum(): found '.' for output that is not part of any ellipsis (...)"
+
+
+def einsum_ndim(n_subscripts, ndim, operand):
+    return (f"einsum(): the number of subscripts in the equation ({n_subscripts}) does not match "
+            f"the number of dimensions ({ndim}) for operand {operand} and no ellipsis was given")
+
+
+def einsum_ndim_ellipsis(n_subscripts, ndim, operand):
+    return (f"einsum(): the number of subscripts in the equation ({n_subscripts}) is more than "
+            f"the number of dimensions ({ndim}) for operand {operand}")
+
+
+def einsum_size(label, size, operand, seen):
+    return (f"einsum(): subscript {label} has size {size} for operand {operand} which does not "
+            f"broadcast with previously seen size {seen}")
+
+
+def einsum_ellipsis_size(dim, operand, size, seen):
+    # torch's text lacks the space before "has"
+    return (f"einsum(): dimension {dim} covered by ellipsis in operand {operand}has size {size} "
+            f"which does not broadcast with previously seen ellipsis with size {seen} for the "
+            "respective dimension")
+
+
+def einsum_output_unknown(label):
+    return (f"einsum(): output subscript {label} does not appear in the equation for any input "
+            "operand")
+
+
+def einsum_output_repeated(label):
+    return f"einsum(): output subscript {label} appears more than once in the output"
+
+
+def einsum_unsupported(equation):
+    return (f"einsum(): the equation '{equation}' repeats a subscript within one operand "
+            "(a diagonal or trace), which jitgrad does not support")
+
+
 def bce_target_size(target_size, input_size):
     return (f"Target size ({target_size}) must be the same as input size ({input_size})")
 
@@ -242,4 +498,414 @@ BOOL_UNSUPPORTED = {
     "abs": (NotImplementedError, "\"abs_cpu\" not implemented for 'Bool'"),
     "relu": (RuntimeError, "Boolean inputs not supported for relu"),
     "pow": (NotImplementedError, "\"pow\" not implemented for 'Bool'"),
+    "floor": (NotImplementedError, "\"floor_vml_cpu\" not implemented for 'Bool'"),
+    "ceil": (NotImplementedError, "\"ceil_vml_cpu\" not implemented for 'Bool'"),
+    "round": (NotImplementedError, "\"round_vml_cpu\" not implemented for 'Bool'"),
 }
+
+
+# ---- pointwise ops: clamp, where, softplus, round(decimals) (ops/pointwise.py)
+
+CLAMP_NO_BOUNDS = "torch.clamp: At least one of 'min' or 'max' must not be None"
+
+
+def clamp_bool(which):
+    # which: "clamp", "clamp_min" or "clamp_max" (the kernel torch names)
+    return f"\"{which}_scalar_cpu\" not implemented for 'Bool'"
+
+
+def where_condition_dtype(torch_name):
+    return f"where expected condition to be a boolean tensor, but got a tensor with dtype {torch_name}"
+
+
+def not_implemented_kernel(kernel, torch_name):
+    return f"\"{kernel}\" not implemented for '{torch_name}'"
+
+
+def scalar_overflow(c_name):
+    return f"value cannot be converted to type {c_name} without overflow"
+
+
+def must_be(fname, arg, expected, value, position=None):
+    where = f" (position {position})" if position is not None else ""
+    return f"{fname}(): argument '{arg}'{where} must be {expected}, not {type(value).__name__}"
+
+
+def invalid_combination(fname, got, options):
+    """torch's argument parser refusing every overload: ``got`` describes the
+    arguments, ``options`` is a list of (signature, mismatch line or None)."""
+    lines = [f"{fname}() received an invalid combination of arguments - got {got}, "
+             "but expected one of:"]
+    for signature, mismatch in options:
+        lines.append(f" * {signature}")
+        if mismatch is not None:
+            lines.append(f"      didn't match because {mismatch}")
+    return "\n".join(lines) + "\n"
+
+
+# ---- nn.functional: activations, softmax, dropout, linear, losses
+
+def not_implemented_for(kernel_name, torch_name):
+    return f"\"{kernel_name}\" not implemented for '{torch_name}'"
+
+
+def implicit_softmax_dim(name):
+    return (f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+            "include dim=X as an argument.")
+
+
+GELU_APPROXIMATE = "approximate argument must be either none or tanh."
+
+INPLACE_LEAKY_RELU_NEGATIVE_SLOPE = (
+    "In-place leakyReLu backward calculation is triggered with a negative slope which is not "
+    "supported. This is caused by calling in-place forward function with a negative slope, "
+    "please call out-of-place version instead. File an issue at "
+    "https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu backward "
+    "calculation with negative slope")
+
+INPLACE_ELU_NEGATIVE_ALPHA = (
+    "In-place elu backward calculation is triggered with a negative slope which is not "
+    "supported. This is caused by calling in-place forward function with a negative slope, "
+    "please call out-of-place version instead.")
+
+
+def dropout_probability(p):
+    return f"dropout probability has to be between 0 and 1, but got {p}"
+
+
+def arg_must_be(fname, arg, position, value, expected="Tensor"):
+    return (f"{fname}(): argument '{arg}' (position {position}) must be {expected}, "
+            f"not {type(value).__name__}")
+
+
+def linear_dims(ndim_input, ndim_weight):
+    return (f"both arguments to linear need to be at least 1D, but they are {ndim_input}D "
+            f"and {ndim_weight}D")
+
+
+MAT2_1D = "mat2 must be a matrix, got 1-D tensor"
+
+
+def addmm_dtypes(which, a_name, b_name):
+    # addmm checks bias ("self") against mat2 first, then mat1 against mat2
+    return f"{which} and mat2 must have the same dtype, but got {a_name} and {b_name}"
+
+
+def expand_size(target, existing, dim):
+    return (f"The expanded size of the tensor ({target[dim]}) must match the existing size "
+            f"({existing[dim - len(target) + len(existing)]}) at non-singleton dimension {dim}.  "
+            f"Target sizes: [{', '.join(map(str, target))}].  "
+            f"Tensor sizes: [{', '.join(map(str, existing))}]")
+
+
+def expand_ndim(type_name, existing, target):
+    return (f"expand(jitgrad.{type_name}{{[{', '.join(map(str, existing))}]}}, "
+            f"size=[{', '.join(map(str, target))}]): the number of sizes provided "
+            f"({len(target)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({len(existing)})")
+
+
+def target_size_warning(target_size, input_size):
+    return (f"Using a target size ({target_size}) that is different to the input size "
+            f"({input_size}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.")
+
+
+def legacy_reduction(reduction):
+    return (f"size_average and reduce args will be deprecated, please use "
+            f"reduction='{reduction}' instead.")
+
+
+ELEMENTWISE_MEAN = ("reduction='elementwise_mean' is deprecated. Please use reduction='mean' "
+                    "instead.")
+
+WEIGHTS_SIZE = "Weights and input must have the same size."
+
+
+def invalid_reduction_mode(reduction):
+    return f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'."
+
+
+SMOOTH_L1_NEGATIVE_BETA = "smooth_l1_loss does not support negative values for beta."
+
+
+def bce_target_size_deprecated(target_size, input_size):
+    return (f"Using a target size ({target_size}) that is different to the input size "
+            f"({input_size}) is deprecated. Please ensure they have the same size.")
+
+
+BCE_INPUT_RANGE = "all elements of input should be between 0 and 1"
+BCE_TARGET_RANGE = "all elements of target should be between 0 and 1"
+
+
+def found_dtype(found, expected):
+    return f"Found dtype {found} but expected {expected}"
+
+
+def not_differentiable(fname, arg):
+    return (f"The function '{fname}' is not differentiable with respect to argument '{arg}'. "
+            "This input cannot have requires_grad True.")
+
+
+def broadcast_shapes_dim(length, index, arg_index, arg_size, shape):
+    return (f"Attempting to broadcast a dimension of length {length} at {index}! Mismatching "
+            f"argument at index {arg_index} had {arg_size}; but expected shape should be "
+            f"broadcastable to [{', '.join(map(str, shape))}]")
+
+
+def expected_dims(ndim):
+    return f"Expected 1 or more dimensions (got {ndim})"
+
+
+def batch_size_mismatch(input_n, target_n):
+    return f"Expected input batch_size ({input_n}) to match target batch_size ({target_n})."
+
+
+MULTI_TARGET = "0D or 1D target tensor expected, multi-target not supported"
+
+
+def target_dtype(torch_name):
+    return f"expected target dtype to be Long or Byte, but got {torch_name}"
+
+
+def one_d_target_size(size):
+    return f"For 1D input, 1D target must have size 1, but got target size: {size}"
+
+
+def nll_weight_shape(n_classes, shape, prefix=""):
+    return (f"{prefix}weight tensor should be defined either for all {n_classes} classes or no "
+            f"classes but got weight tensor of shape: [{', '.join(map(str, shape))}]")
+
+
+NLL2D_WEIGHT = "weight tensor should be defined either for all or no classes"
+
+
+def spatial_target_dims(ndim):
+    return ("only batches of spatial targets supported (3D tensors) but got targets of "
+            f"dimension: {ndim}")
+
+
+def spatial_size_mismatch(input_shape, target_shape):
+    # (sic: torch's message has no closing parenthesis)
+    return (f"size mismatch (got input: [{', '.join(map(str, input_shape))}] , target: "
+            f"[{', '.join(map(str, target_shape))}]")
+
+
+def expected_target_size(expected, got):
+    return (f"Expected target size [{', '.join(map(str, expected))}], got "
+            f"[{', '.join(map(str, got))}]")
+
+
+def expected_scalar_type(expected, found):
+    return f"expected scalar type {expected} but found {found}"
+
+
+def target_out_of_bounds(t):
+    return f"Target {t} is out of bounds."
+
+
+def prob_target_dtype(torch_name):
+    return f"Expected floating point type for target with class probabilities, got {torch_name}"
+
+
+PROB_TARGET_IGNORE_INDEX = "ignore_index is not supported for floating point target"
+
+
+def label_smoothing_range(value):
+    return f"label_smoothing must be between 0.0 and 1.0. Got: {value:g}"
+
+
+def no_dimensions(dim):
+    return f"Dimension specified as {dim} but tensor has no dimensions"
+
+
+ONE_HOT_DTYPE = "one_hot is only applicable to index tensor of type LongTensor."
+ONE_HOT_NEGATIVE = "Class values must be non-negative."
+ONE_HOT_TOO_SMALL = "Class values must be smaller than num_classes."
+ONE_HOT_EMPTY = "Can not infer total number of classes from empty tensor."
+
+
+# ---- reductions: max/min/amax/amin/argmax/argmin, prod, var/std, logsumexp, cumsum
+
+def reduction_dim_unspecified(name):
+    return (f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument.")
+
+
+def arg_reduction_dim_unspecified(name):
+    return f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+
+
+def reduction_dim_empty(name, dim):
+    return f"{name}(): Expected reduction dim {dim} to have non-zero size."
+
+
+def arg_bool(name):
+    return f"{name}(): does not support bool input"
+
+
+VAR_NOT_FLOAT = "std and var only support floating point and complex dtypes"
+
+
+def var_mean_not_float(name):
+    return f"{name} only support floating point and complex dtypes"
+
+
+def dof_warning(name):
+    return (f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than "
+            "the reduction factor (input numel divided by output numel).")
+
+
+def autograd_dtype(torch_name):
+    return f"Autograd not support dtype: {torch_name}"
+
+
+def dim_must_be_int(name, type_name):
+    return f"{name}(): argument 'dim' must be int, not {type_name}"
+
+
+def dim_must_be_int_tuple(name, type_name):
+    return f"{name}(): argument 'dim' must be tuple of ints, not {type_name}"
+
+
+def missing_dim(name):
+    return f'{name}() missing 1 required positional arguments: "dim"'
+
+
+MAXIMUM_MISSING = ("max(input, other) is the elementwise maximum, and jitgrad has no "
+                   "`maximum` op yet")
+MINIMUM_MISSING = ("min(input, other) is the elementwise minimum, and jitgrad has no "
+                   "`minimum` op yet")
+
+
+def var_arguments(name, got):
+    return (f"{name}() received an invalid combination of arguments - got ({got}), but "
+            "expected one of:\n"
+            " * (Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False, "
+            "*, Tensor out = None)\n"
+            " * (Tensor input, tuple of ints dim = None, *, Number correction = None, "
+            "bool keepdim = False, Tensor out = None)\n"
+            " * (Tensor input, bool unbiased = True)\n")
+
+
+def max_min_arguments(name, got):
+    return (f"{name}() received an invalid combination of arguments - got ({got}), but "
+            "expected one of:\n"
+            " * (Tensor input, *, Tensor out = None)\n"
+            " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+            " * (Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)\n")
+
+
+# ---- random numbers (jitgrad/random.py)
+
+def manual_seed_type(type_name):
+    return f"manual_seed expected a long, but got {type_name}"
+
+
+SEED_OVERFLOW = "Overflow when unpacking long long"
+RNG_STATE_TYPE = "RNG state must be a torch.ByteTensor"
+INVALID_MT_STATE = "Invalid mt19937 state"
+
+
+def rng_state_size(expected, got):
+    return (f"Expected a CPUGeneratorImplState of size {expected} but found the input RNG "
+            f"state size to be {got}")
+
+
+def invalid_arguments(fname, got, signatures):
+    """torch's argument parser refusing a call; ``signatures`` is its list of
+    overloads, one `` * (...)\\n`` line each."""
+    return (f"{fname}() received an invalid combination of arguments - got ({got}), but "
+            f"expected one of:\n{signatures}")
+
+
+def argument_type(fname, arg, expected, got, position=None):
+    where = f" (position {position})" if position is not None else ""
+    return f"{fname}(): argument '{arg}'{where} must be {expected}, not {got}"
+
+
+_FACTORY_TAIL = ("Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+                 "torch.device device = None, bool pin_memory = False, "
+                 "bool requires_grad = False)\n")
+
+
+def _factory_overloads(head):
+    return (f" * ({head}, *, torch.Generator generator, {_FACTORY_TAIL}"
+            f" * ({head}, *, {_FACTORY_TAIL}")
+
+
+SIZE_SIGNATURES = _factory_overloads("tuple of ints size")
+RANDPERM_SIGNATURES = _factory_overloads("int n")
+RANDINT_SIGNATURES = (_factory_overloads("int high, tuple of ints size")
+                      + _factory_overloads("int low, int high, tuple of ints size"))
+_LIKE_TAIL = ("torch.memory_format memory_format = None, torch.dtype dtype = None, "
+              "torch.layout layout = None, torch.device device = None, "
+              "bool pin_memory = False, bool requires_grad = False)\n")
+LIKE_SIGNATURES = (" * (Tensor input, *, torch.Generator generator, " + _LIKE_TAIL
+                   + " * (Tensor input, *, " + _LIKE_TAIL)
+BERNOULLI_SIGNATURES = (" * (Tensor input, *, torch.Generator generator = None, "
+                        "Tensor out = None)\n"
+                        " * (Tensor input, float p, *, torch.Generator generator = None)\n")
+BERNOULLI__SIGNATURES = (" * (Tensor p, *, torch.Generator generator = None)\n"
+                         " * (float p = 0.5, *, torch.Generator generator = None)\n")
+
+
+def not_implemented_for(kernel_name, torch_name):
+    return f"\"{kernel_name}\" not implemented for '{torch_name}'"
+
+
+def random_from_to(low, high):
+    return f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+
+
+def random_from_to_cast(low, high):
+    return ("random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but "
+            f"got from={low} >= to={high}")
+
+
+def out_of_bounds(name, c_name):
+    return f"{name} is out of bounds for {c_name}"
+
+
+def random_precision(name, digits, c_name):
+    return (f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision "
+            f"limitations {c_name} can support discrete uniform distribution only within this "
+            "range. This warning will become an error in version 1.7 release, please fix the "
+            "code in advance")
+
+
+def convert_overflow(c_name):
+    return f"value cannot be converted to type {c_name} without overflow"
+
+
+def randperm_precision(limit, torch_name):
+    return f"n cannot be greater than {limit} for {torch_name} type."
+
+
+# C++ streams print doubles as %g does
+def uniform_range(low, high):
+    return f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}"
+
+
+def uniform_span(torch_name, low, high):
+    return (f"uniform_ expects to-from <= std::numeric_limits<{torch_name}>::max(), but found "
+            f"to={high:g} and from={low:g} which result in to-from to exceed the limit")
+
+
+def normal_std(std):
+    return f"normal expects std >= 0.0, but found std {std:g}"
+
+
+def bernoulli_p(p):
+    return f"bernoulli_ expects p to be in [0, 1], but got p={p:g}"
+
+
+BERNOULLI_P_IN = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                  "error message be improved?  If so, please report an enhancement request "
+                  "to PyTorch.)")
+BERNOULLI_NO_DERIVATIVE = "derivative for aten::bernoulli is not implemented"
+
+
+def state_dict_shape(key, checkpoint_shape, own_shape):
+    return (f"size mismatch for {key}: copying a param with shape {checkpoint_shape} from "
+            f"checkpoint, the shape in current model is {own_shape}.")

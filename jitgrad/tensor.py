@@ -362,6 +362,61 @@ class Tensor:
     def relu_(self):
         return _inplace.apply_(self, _F.relu)
 
+    # pointwise (ops/elementwise.py, ops/pointwise.py)
+    def log1p_(self):
+        return _inplace.apply_(self, _F.log1p)
+
+    def expm1_(self):
+        return _inplace.apply_(self, _F.expm1)
+
+    def sin_(self):
+        return _inplace.apply_(self, _F.sin)
+
+    def cos_(self):
+        return _inplace.apply_(self, _F.cos)
+
+    def reciprocal_(self):
+        return _inplace.apply_(self, _F.reciprocal)
+
+    def rsqrt_(self):
+        return _inplace.apply_(self, _F.rsqrt)
+
+    def sign_(self):
+        return _inplace.apply_(self, _F.sign)
+
+    def floor_(self):
+        return _inplace.apply_(self, _F.floor)
+
+    def ceil_(self):
+        return _inplace.apply_(self, _F.ceil)
+
+    def round_(self, *, decimals=None):
+        return _inplace.apply_(self, lambda t: _F.round(t, decimals=decimals))
+
+    def clamp_(self, min=None, max=None):  # noqa: A002
+        return _pointwise.clamp_(self, min, max)
+
+    clip_ = clamp_
+
+    def clamp_min_(self, min):  # noqa: A002
+        return _pointwise.clamp_(self, min, None, "clamp_min")
+
+    def clamp_max_(self, max):  # noqa: A002
+        return _pointwise.clamp_(self, None, max, "clamp_max")
+
+    # random draws (jitgrad/random.py)
+    def uniform_(self, from_=0, to=1, *, generator=None):
+        return _random.uniform_(self, from_, to, generator=generator)
+
+    def normal_(self, mean=0, std=1, *, generator=None):
+        return _random.normal_(self, mean, std, generator=generator)
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        return _random.bernoulli_(self, p, generator=generator)
+
+    def bernoulli(self, p=None, *, generator=None):
+        return _random.bernoulli(self, p, generator=generator)
+
     # ------------------------------------------------------------ ops
     def __add__(self, other):
         return _operator(_F._ADD, self, other)
@@ -471,6 +526,66 @@ class Tensor:
     def relu(self):
         return _F.relu(self)
 
+    def log1p(self):
+        return _F.log1p(self)
+
+    def expm1(self):
+        return _F.expm1(self)
+
+    def sin(self):
+        return _F.sin(self)
+
+    def cos(self):
+        return _F.cos(self)
+
+    def reciprocal(self):
+        return _F.reciprocal(self)
+
+    def rsqrt(self):
+        return _F.rsqrt(self)
+
+    def sign(self):
+        return _F.sign(self)
+
+    def floor(self):
+        return _F.floor(self)
+
+    def ceil(self):
+        return _F.ceil(self)
+
+    def round(self, *, decimals=None):
+        return _F.round(self, decimals=decimals)
+
+    def maximum(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(messages.must_be("maximum", "other", "Tensor", other, 1))
+        return _F.maximum(self, other)
+
+    def minimum(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(messages.must_be("minimum", "other", "Tensor", other, 1))
+        return _F.minimum(self, other)
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        return _pointwise.clamp(self, min, max)
+
+    clip = clamp
+
+    def clamp_min(self, min):  # noqa: A002
+        return _pointwise.clamp_min(self, min)
+
+    def clamp_max(self, max):  # noqa: A002
+        return _pointwise.clamp_max(self, max)
+
+    def where(self, condition, y):
+        return _pointwise.where(condition, self, y)
+
+    def softmax(self, dim, dtype=None):
+        return _F.softmax(self, dim, dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        return _F.log_softmax(self, dim, dtype)
+
     def lt(self, other):
         return _F.lt(self, other)
 
@@ -498,6 +613,39 @@ class Tensor:
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         return _F.norm(self, p, dim, keepdim, dtype)
 
+    def max(self, dim=None, keepdim=None, *, other=None):
+        return _F.max(self, dim, keepdim, other=other)
+
+    def min(self, dim=None, keepdim=None, *, other=None):
+        return _F.min(self, dim, keepdim, other=other)
+
+    def amax(self, dim=(), keepdim=False):
+        return _F.amax(self, dim, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return _F.amin(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _F.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _F.argmin(self, dim, keepdim)
+
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        return _F.prod(self, dim, keepdim, dtype=dtype)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _F.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _F.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def logsumexp(self, *args, **kwargs):       # (dim, keepdim=False); dim is required
+        return _F.logsumexp(self, *args, **kwargs)
+
+    def cumsum(self, *args, **kwargs):          # (dim, *, dtype=None); dim is required
+        return _F.cumsum(self, *args, **kwargs)
+
     def matmul(self, other):
         return _F.matmul(self, other)
 
@@ -524,6 +672,73 @@ class Tensor:
     @property
     def T(self):
         return _views.numpy_T(self)
+
+    @property
+    def mT(self):
+        return _views.transpose(self, -2, -1)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _shape.flatten(self, start_dim, end_dim)
+
+    def unflatten(self, dim, sizes):
+        return _shape.unflatten(self, dim, sizes)
+
+    def squeeze(self, dim=None):
+        return _shape.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return _shape.unsqueeze(self, dim)
+
+    def expand(self, *sizes):
+        return _shape.expand(self, *sizes)
+
+    def expand_as(self, other):
+        return _shape.expand_as(self, other)
+
+    def repeat(self, *sizes):
+        return _shape.repeat(self, *sizes)
+
+    def contiguous(self, memory_format=None):
+        return _shape.contiguous(self)
+
+    def split(self, split_size, dim=0):
+        return _shape.split(self, split_size, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _shape.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return _shape.unbind(self, dim)
+
+    def narrow(self, dim, start, length):
+        return _shape.narrow(self, dim, start, length)
+
+    def gather(self, dim, index, *, sparse_grad=False):
+        return _shape.gather(self, dim, index)
+
+    def index_select(self, dim, index):
+        return _shape.index_select(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        return _shape.masked_fill(self, mask, value)
+
+    def dot(self, tensor):
+        return _F.dot(self, tensor)
+
+    def mv(self, vec):
+        return _F.mv(self, vec)
+
+    def bmm(self, mat2):
+        return _F.bmm(self, mat2)
+
+    def outer(self, vec2):
+        return _F.outer(self, vec2)
+
+    def ger(self, vec2):
+        return _F.ger(self, vec2)
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return _F.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
     def to(self, *args, **kwargs):
         from .device import to
@@ -643,4 +858,7 @@ from .ops import elementwise as _ew  # noqa: E402
 from .functions import _operator  # noqa: E402
 from .ops import views as _views  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
+from .ops import pointwise as _pointwise  # noqa: E402
 from .ops import indexing as _indexing  # noqa: E402
+from . import random as _random  # noqa: E402
+from .ops import shape_ops as _shape  # noqa: E402

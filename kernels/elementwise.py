@@ -9,10 +9,13 @@ is ``mul_forward``) the op table reuses that kernel instead.
 """
 import math
 
+import numpy as np
+
 from .jit import kernel
 
 from .access import at
-from .vmath import vexp, vtanh
+from .vmath import (like, log1p_fast_ok, log_fast_ok, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p,
+                    vlog1p_fast, vlog_fast, vsin, vtanh)
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -94,7 +97,7 @@ def pow_backward_exponent(grad, a, b, result, out):
         if ai == 0 and at(b, i) >= 0:
             out[i] = 0
         else:
-            out[i] = at(grad, i) * result[i] * math.log(ai)
+            out[i] = at(grad, i) * result[i] * vlog(ai)
 
 
 # ------------------------------------------------------------ transcendental
@@ -106,17 +109,145 @@ def exp_forward(x, out):
         out[i] = vexp(x[i])
 
 
+# Two-pass kernels (log, sin, cos): the vectorised fast form for every element
+# while a flag notes any element outside its domain; only then a second loop
+# redoes those (see kernels/vmath.py). ``out`` must not alias ``x``.
+
+
 @kernel
 def log_forward(x, out):
+    special = False
     for i in range(out.size):
         xi = x[i]
-        # math.log raises on x <= 0; torch returns -inf / nan
-        if xi > 0:
-            out[i] = math.log(xi)
-        elif xi == 0:
-            out[i] = -math.inf
-        else:
-            out[i] = math.nan
+        out[i] = vlog_fast(xi)
+        special |= not log_fast_ok(xi)
+    if special:                   # zeros, negatives, subnormals, inf, nan
+        for i in range(out.size):
+            xi = x[i]
+            if not log_fast_ok(xi):
+                out[i] = vlog(xi)
+
+
+@kernel
+def log1p_forward(x, out):
+    special = False
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = vlog1p_fast(xi)
+        special |= not log1p_fast_ok(xi)
+    if special:                   # x <= -1, inf, nan
+        for i in range(out.size):
+            xi = x[i]
+            if not log1p_fast_ok(xi):
+                out[i] = vlog1p(xi)
+
+
+@kernel
+def log1p_backward(grad, x, out):
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] / (like(xi, 1.0) + xi)
+
+
+@kernel
+def expm1_forward(x, out):
+    for i in range(out.size):
+        out[i] = vexpm1(x[i])
+
+
+@kernel
+def expm1_backward(grad, result, out):
+    for i in range(out.size):
+        r = result[i]
+        out[i] = grad[i] * (r + like(r, 1.0))
+
+
+@kernel
+def sin_forward(x, out):
+    special = False
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = vsin(xi)
+        special |= not sincos_ok(xi)
+    if special:                   # huge arguments, inf, nan: libm
+        for i in range(out.size):
+            xi = x[i]
+            if not sincos_ok(xi):
+                out[i] = math.sin(xi)
+
+
+@kernel
+def cos_forward(x, out):
+    special = False
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = vcos(xi)
+        special |= not sincos_ok(xi)
+    if special:
+        for i in range(out.size):
+            xi = x[i]
+            if not sincos_ok(xi):
+                out[i] = math.cos(xi)
+
+
+@kernel
+def sin_backward(grad, x, out):
+    # grad * cos(x)
+    special = False
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] * vcos(xi)
+        special |= not sincos_ok(xi)
+    if special:
+        for i in range(out.size):
+            xi = x[i]
+            if not sincos_ok(xi):
+                out[i] = grad[i] * math.cos(xi)
+
+
+@kernel
+def cos_backward(grad, x, out):
+    # -grad * sin(x)
+    special = False
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = -grad[i] * vsin(xi)
+        special |= not sincos_ok(xi)
+    if special:
+        for i in range(out.size):
+            xi = x[i]
+            if not sincos_ok(xi):
+                out[i] = -grad[i] * math.sin(xi)
+
+
+@kernel
+def reciprocal_forward(x, out):
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = like(xi, 1.0) / xi
+
+
+@kernel
+def reciprocal_backward(grad, result, out):
+    # -grad * result**2
+    for i in range(out.size):
+        r = result[i]
+        out[i] = -grad[i] * (r * r)
+
+
+@kernel
+def rsqrt_forward(x, out):
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = like(xi, 1.0) / np.sqrt(xi) if xi >= 0 else like(xi, math.nan)
+
+
+@kernel
+def rsqrt_backward(grad, result, out):
+    # -0.5 * grad * result**3
+    for i in range(out.size):
+        r = result[i]
+        out[i] = like(r, -0.5) * grad[i] * (r * r * r)
 
 
 @kernel
@@ -129,21 +260,24 @@ def sqrt_forward(x, out):
 @kernel
 def sqrt_backward(grad, result, out):
     for i in range(out.size):
-        out[i] = grad[i] / (2 * result[i])
+        r = result[i]
+        out[i] = grad[i] / (r + r)
 
 
 @kernel
 def sigmoid_forward(x, out):
     # exp(-x) overflowing to inf still gives the right limit, 0
     for i in range(out.size):
-        out[i] = 1 / (1 + vexp(-x[i]))
+        xi = x[i]
+        one = like(xi, 1.0)
+        out[i] = one / (one + vexp(-xi))
 
 
 @kernel
 def sigmoid_backward(grad, result, out):
     for i in range(out.size):
         r = result[i]
-        out[i] = grad[i] * r * (1 - r)
+        out[i] = grad[i] * r * (like(r, 1.0) - r)
 
 
 @kernel
@@ -156,7 +290,7 @@ def tanh_forward(x, out):
 def tanh_backward(grad, result, out):
     for i in range(out.size):
         r = result[i]
-        out[i] = grad[i] * (1 - r * r)
+        out[i] = grad[i] * (like(r, 1.0) - r * r)
 
 
 # ------------------------------------------------------------- piecewise
@@ -188,6 +322,194 @@ def threshold_backward(grad, result, out):
     # torch's name for relu's backward: pass grad where the output is positive
     for i in range(out.size):
         out[i] = grad[i] if result[i] > 0 else 0
+
+
+@kernel
+def sign_forward(x, out):
+    # torch: sign(nan) == 0; bools stay bools
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = 1 if xi > 0 else (-1 if xi < 0 else 0)
+
+
+@kernel
+def floor_forward(x, out):
+    for i in range(out.size):
+        out[i] = np.floor(x[i])
+
+
+@kernel
+def ceil_forward(x, out):
+    for i in range(out.size):
+        out[i] = np.ceil(x[i])
+
+
+@kernel
+def round_forward(x, out):
+    # half to even, as torch's nearbyint
+    for i in range(out.size):
+        out[i] = np.rint(x[i])
+
+
+@kernel
+def round_decimals_forward(x, ten_pow, negative, out):
+    # torch: decimals < 0 rounds x / 10**-decimals; ten_pow is in x's dtype
+    if negative:
+        for i in range(out.size):
+            out[i] = np.rint(x[i] / ten_pow) * ten_pow
+    else:
+        for i in range(out.size):
+            out[i] = np.rint(x[i] * ten_pow) / ten_pow
+
+
+@kernel
+def zero_backward(grad, out):
+    # sign, floor, ceil, round: the gradient is zero everywhere
+    for i in range(out.size):
+        out[i] = 0
+
+
+# ------------------------------------------------------------ maximum, minimum
+
+
+@kernel
+def maximum_forward(a, b, out):
+    # nan in either operand propagates
+    for i in range(out.size):
+        ai = at(a, i)
+        bi = at(b, i)
+        out[i] = ai if (ai > bi or ai != ai) else bi
+
+
+@kernel
+def minimum_forward(a, b, out):
+    for i in range(out.size):
+        ai = at(a, i)
+        bi = at(b, i)
+        out[i] = ai if (ai < bi or ai != ai) else bi
+
+
+@kernel
+def extremum_backward(grad, a, b, out):
+    # maximum's gradient of a (minimum's with a, b swapped): all of grad where
+    # a wins (or is unordered: nan), half at a tie, none where a loses
+    for i in range(out.size):
+        ai = at(a, i)
+        bi = at(b, i)
+        g = at(grad, i)
+        out[i] = 0 if ai < bi else (g * like(g, 0.5) if ai == bi else g)
+
+
+# ------------------------------------------------------------ clamp
+
+
+@kernel
+def clamp_forward(x, lo, hi, out):
+    # min(max(x, lo), hi) with nan anywhere propagating, as torch
+    for i in range(out.size):
+        v = x[i]
+        lv = at(lo, i)
+        hv = at(hi, i)
+        v = lv if (v < lv or lv != lv) else v
+        out[i] = hv if (v > hv or hv != hv) else v
+
+
+@kernel
+def clamp_min_forward(x, lo, out):
+    for i in range(out.size):
+        v = x[i]
+        lv = at(lo, i)
+        out[i] = lv if (v < lv or lv != lv) else v
+
+
+@kernel
+def clamp_max_forward(x, hi, out):
+    for i in range(out.size):
+        v = x[i]
+        hv = at(hi, i)
+        out[i] = hv if (v > hv or hv != hv) else v
+
+
+@kernel
+def clamp_backward(grad, x, lo, hi, out):
+    # self's gradient with both bounds: where lo <= x <= hi
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] if (xi >= at(lo, i) and xi <= at(hi, i)) else 0
+
+
+@kernel
+def clamp_backward_min(grad, x, lo, hi, out):
+    # min's gradient with both bounds: where x < min < max
+    for i in range(out.size):
+        lv = at(lo, i)
+        out[i] = grad[i] if (x[i] < lv and lv < at(hi, i)) else 0
+
+
+@kernel
+def clamp_backward_max(grad, x, lo, hi, out):
+    # max's gradient with both bounds: where x > max, or max < min
+    for i in range(out.size):
+        hv = at(hi, i)
+        out[i] = grad[i] if (x[i] > hv or hv < at(lo, i)) else 0
+
+
+@kernel
+def ge_mask_backward(grad, a, b, out):
+    # grad where a >= b (clamp_min's self: x >= min; clamp_max's: max >= x)
+    for i in range(out.size):
+        out[i] = grad[i] if at(a, i) >= at(b, i) else 0
+
+
+@kernel
+def gt_mask_backward(grad, a, b, out):
+    # grad where a > b (clamp_min's min: min > x; clamp_max's max: x > max)
+    for i in range(out.size):
+        out[i] = grad[i] if at(a, i) > at(b, i) else 0
+
+
+# ------------------------------------------------------------ where
+
+
+@kernel
+def where_forward(cond, a, b, out):
+    for i in range(out.size):
+        out[i] = at(a, i) if at(cond, i) else at(b, i)
+
+
+@kernel
+def where_backward(grad, cond, out):
+    # input's gradient: grad where cond (other's: where_backward_other)
+    for i in range(out.size):
+        out[i] = grad[i] if at(cond, i) else 0
+
+
+@kernel
+def where_backward_other(grad, cond, out):
+    for i in range(out.size):
+        out[i] = 0 if at(cond, i) else grad[i]
+
+
+# ------------------------------------------------------------ softplus
+
+
+@kernel
+def softplus_forward(x, beta, threshold, out):
+    # x where x * beta > threshold (linear regime), else log1p(exp(x beta)) / beta
+    for i in range(out.size):
+        xi = x[i]
+        xb = xi * beta
+        out[i] = xi if xb > threshold else vlog1p(vexp(xb)) / beta
+
+
+@kernel
+def softplus_backward(grad, x, beta, threshold, out):
+    # torch's formula: z = exp(x beta); grad * z / (z + 1) below the threshold
+    for i in range(out.size):
+        xb = x[i] * beta
+        z = vexp(xb)
+        g = grad[i]
+        out[i] = g if xb > threshold else g * z / (z + like(z, 1.0))
 
 
 # ----------------------------------------------------- comparisons (no grad)

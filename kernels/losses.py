@@ -3,7 +3,7 @@ prunes the branch at compile time), as a scalar, or as a flat array of the
 input's size; ``grad`` is a flat array or the scalar of a reduced loss."""
 import math
 
-from .jit import kernel
+from .jit import kernel, reduction_kernel
 
 from .access import at
 from .vmath import vexp
@@ -75,3 +75,325 @@ def bce_with_logits_backward_target(grad, x, weight, pos_weight, out):
         if weight is not None:
             d *= at(weight, i)
         out[i] = at(grad, i) * d
+
+
+# ------------------------------------------------------------------ mse, smooth_l1
+
+@kernel
+def mse_forward(x, y, out):
+    for i in range(out.size):
+        d = x[i] - y[i]
+        out[i] = d * d
+
+
+@kernel
+def mse_sum(x, y):
+    s = 0.0
+    for i in range(x.size):
+        d = x[i] - y[i]
+        s += d * d
+    return s
+
+
+@kernel
+def mse_backward(grad, x, y, norm, gx, gy):
+    # d/dx = norm (x - y) grad with norm = 2 (/ numel for the mean); d/dy = -d/dx.
+    # ``gx``/``gy`` may be None (that input needs no gradient).
+    for i in range(x.size):
+        d = norm * (x[i] - y[i]) * at(grad, i)
+        if gx is not None:
+            gx[i] = d
+        if gy is not None:
+            gy[i] = -d
+
+
+@kernel
+def smooth_l1_term(x, y, beta, i):
+    z = abs(x[i] - y[i])
+    return 0.5 * z * z / beta if z < beta else z - 0.5 * beta
+
+
+@kernel
+def smooth_l1_forward(x, y, beta, out):
+    for i in range(out.size):
+        out[i] = smooth_l1_term(x, y, beta, i)
+
+
+@kernel
+def smooth_l1_sum(x, y, beta):
+    s = 0.0
+    for i in range(x.size):
+        s += smooth_l1_term(x, y, beta, i)
+    return s
+
+
+@kernel
+def smooth_l1_backward(grad, x, y, beta, norm, gx, gy):
+    # d/dx = norm clamp((x - y) / beta, -1, 1) grad; d/dy = -d/dx
+    for i in range(x.size):
+        d = x[i] - y[i]
+        if d <= -beta:
+            v = -norm * at(grad, i)
+        elif d >= beta:
+            v = norm * at(grad, i)
+        else:
+            v = norm * d * at(grad, i) / beta
+        if gx is not None:
+            gx[i] = v
+        if gy is not None:
+            gy[i] = -v
+
+
+# ------------------------------------------------------------------ binary_cross_entropy
+
+@kernel
+def bce_forward(x, y, weight, out, reduce):
+    # -w [y log x + (1 - y) log(1 - x)] with each log clamped at -100, in torch's
+    # order of operations. Writes ``out`` (reduce False) or returns the sum; the
+    # status is 1 (an input outside [0, 1]) or 2 (a target outside) at the first
+    # bad element, checked input first as torch does.
+    s = 0.0
+    for i in range(x.size):
+        xi = x[i]
+        yi = y[i]
+        if not (xi >= 0 and xi <= 1):
+            return 1, s
+        if not (yi >= 0 and yi <= 1):
+            return 2, s
+        v = (yi - 1) * max(math.log1p(-xi), -100.0) - yi * max(math.log(xi), -100.0)
+        if weight is not None:
+            v *= at(weight, i)
+        if reduce:
+            s += v
+        else:
+            out[i] = v
+    return 0, s
+
+
+@kernel
+def bce_backward_input(grad, x, y, weight, norm, out):
+    # grad (x - y) / max((1 - x) x, 1e-12) w norm
+    for i in range(out.size):
+        xi = x[i]
+        d = at(grad, i) * (xi - y[i]) / max((1 - xi) * xi, 1e-12)
+        if weight is not None:
+            d *= at(weight, i)
+        out[i] = d * norm
+
+
+@kernel
+def bce_backward_target(grad, x, weight, norm, out):
+    # -grad logit(x) w norm
+    for i in range(out.size):
+        xi = x[i]
+        d = -math.log(xi / (1 - xi)) * at(grad, i)
+        if weight is not None:
+            d *= at(weight, i)
+        out[i] = d * norm
+
+
+# ------------------------------------------------------------------ nll_loss, cross_entropy
+#
+# The input is a flat C-contiguous (A, R, B) array with the classes on R:
+# (N, C) is (N, C, 1), (N, C, d1, ..., dk) is (N, C, d1 ... dk), (C,) is
+# (1, C, 1). Targets are the flat (A, B) int64 class indices. Forward
+# kernels write the per-sample losses and return (status, bad target, total
+# weight, sum of the losses): status 1 means target ``bad`` is out of
+# [0, C) (and is not ``ignore_index``).
+
+@kernel
+def nll_forward(x, A, R, B, target, weight, ignore_index, losses):
+    total = 0.0
+    s = 0.0
+    for a in range(A):
+        for b in range(B):
+            i = a * B + b
+            t = target[i]
+            if t == ignore_index:
+                losses[i] = 0
+                continue
+            if t < 0 or t >= R:
+                return 1, t, total, s
+            w = 1.0 if weight is None else weight[t]
+            v = -x[(a * R + t) * B + b] * w
+            losses[i] = v
+            s += v
+            total += w
+    return 0, 0, total, s
+
+
+@kernel
+def nll_backward(grad, A, R, B, target, weight, ignore_index, out):
+    # out (zeroed) gets -w[t] grad at each target's class
+    for a in range(A):
+        for b in range(B):
+            i = a * B + b
+            t = target[i]
+            if t == ignore_index:
+                continue
+            w = 1 if weight is None else weight[t]
+            out[(a * R + t) * B + b] = -at(grad, i) * w
+
+
+@reduction_kernel
+def logsumexp_middle(x, A, R, B, lse):
+    # lse[a, b] = log sum_r exp(x[a, r, b]), stable (max subtracted); lse is
+    # float64, so that max + log(sum) keeps the precision of both terms
+    for a in range(A):
+        for b in range(B):
+            base = a * R * B + b
+            if R == 0:
+                lse[a * B + b] = -math.inf
+                continue
+            m = x[base]
+            for r in range(1, R):
+                m = max(m, x[base + r * B])
+            s = 0.0
+            for r in range(R):
+                s += vexp(x[base + r * B] - m)
+            lse[a * B + b] = m + math.log(s)
+
+
+@kernel
+def cross_entropy_forward(x, A, R, B, target, weight, ignore_index, smoothing, losses, lse):
+    # fused log_softmax + nll (+ label smoothing): per sample
+    # (1 - ls) w[t] (lse - x[t]) + ls / C sum_c w[c] (lse - x[c]), 0 where ignored
+    logsumexp_middle(x, A, R, B, lse)
+    total = 0.0
+    loss_sum = 0.0
+    for a in range(A):
+        for b in range(B):
+            i = a * B + b
+            t = target[i]
+            if t == ignore_index:
+                losses[i] = 0
+                continue
+            if t < 0 or t >= R:
+                return 1, t, total, loss_sum
+            w = 1.0 if weight is None else weight[t]
+            base = a * R * B + b
+            li = lse[i]
+            v = (li - x[base + t * B]) * w
+            if smoothing > 0:
+                s = 0.0
+                for r in range(R):
+                    wr = 1.0 if weight is None else weight[r]
+                    s += (li - x[base + r * B]) * wr
+                v = (1 - smoothing) * v + smoothing / R * s
+            losses[i] = v
+            loss_sum += v
+            total += w
+    return 0, 0, total, loss_sum
+
+
+@kernel
+def cross_entropy_backward(grad, x, A, R, B, target, weight, ignore_index, smoothing,
+                           weight_sum, lse, out):
+    # (1 - ls) w[t] (p - onehot(t)) + ls / C (p W - w), p = softmax(x),
+    # W = sum of the weights; zero rows for ignored targets. ``grad`` is the
+    # per-sample array or the scalar already divided for the mean.
+    if smoothing > 0:
+        _cross_entropy_backward_smoothed(grad, x, A, R, B, target, weight, ignore_index,
+                                         smoothing, weight_sum, lse, out)
+        return
+    dt = out.dtype.type
+    for a in range(A):
+        for b in range(B):
+            i = a * B + b
+            t = target[i]
+            base = a * R * B + b
+            if t == ignore_index:
+                for r in range(R):
+                    out[base + r * B] = 0
+                continue
+            hi = dt(lse[i])                  # lse (float64) as hi + lo in x's dtype
+            lo = dt(lse[i] - hi)
+            c = dt(at(grad, i)) * (dt(1) if weight is None else weight[t])
+            for r in range(R):
+                out[base + r * B] = c * vexp((x[base + r * B] - hi) - lo)
+            out[base + t * B] -= c
+
+
+@kernel
+def _cross_entropy_backward_smoothed(grad, x, A, R, B, target, weight, ignore_index, smoothing,
+                                     weight_sum, lse, out):
+    dt = out.dtype.type
+    keep = dt(1 - smoothing)
+    share = dt(smoothing / R)
+    W = dt(weight_sum)
+    for a in range(A):
+        for b in range(B):
+            i = a * B + b
+            t = target[i]
+            base = a * R * B + b
+            if t == ignore_index:
+                for r in range(R):
+                    out[base + r * B] = 0
+                continue
+            g = dt(at(grad, i))
+            hi = dt(lse[i])
+            lo = dt(lse[i] - hi)
+            c = g * keep * (dt(1) if weight is None else weight[t])
+            for r in range(R):
+                p = vexp((x[base + r * B] - hi) - lo)
+                wr = dt(1) if weight is None else weight[r]
+                out[base + r * B] = c * p + g * share * (p * W - wr)
+            out[base + t * B] -= c
+
+
+@kernel
+def cross_entropy_prob_forward(x, A, R, B, target, weight, smoothing, losses, lse):
+    # -sum_c w[c] t'[c] (x[c] - lse), t' = t (1 - ls) + ls / C
+    logsumexp_middle(x, A, R, B, lse)
+    keep = 1 - smoothing
+    share = smoothing / R
+    loss_sum = 0.0
+    for a in range(A):
+        for b in range(B):
+            i = a * B + b
+            base = a * R * B + b
+            li = lse[i]
+            s = 0.0
+            for r in range(R):
+                j = base + r * B
+                tr = target[j] * keep + share
+                if weight is not None:
+                    tr *= weight[r]
+                s += tr * (li - x[j])
+            losses[i] = s
+            loss_sum += s
+    return loss_sum
+
+
+@kernel
+def cross_entropy_prob_backward(grad, x, A, R, B, target, weight, smoothing, lse, gx, gt):
+    # d/dx[c] = grad (p[c] S - w[c] t'[c]), S = sum_c w[c] t'[c];
+    # d/dt[c] = grad (1 - ls) w[c] (lse - x[c]). ``gx``/``gt`` may be None.
+    keep = 1 - smoothing
+    share = smoothing / R
+    for a in range(A):
+        for b in range(B):
+            i = a * B + b
+            base = a * R * B + b
+            g = at(grad, i)
+            li = lse[i]
+            if gx is not None:
+                S = 0.0
+                for r in range(R):
+                    tr = target[base + r * B] * keep + share
+                    if weight is not None:
+                        tr *= weight[r]
+                    S += tr
+                for r in range(R):
+                    j = base + r * B
+                    tr = target[j] * keep + share
+                    if weight is not None:
+                        tr *= weight[r]
+                    gx[j] = g * (vexp(x[j] - li) * S - tr)
+            if gt is not None:
+                for r in range(R):
+                    j = base + r * B
+                    d = g * keep * (li - x[j])
+                    if weight is not None:
+                        d *= weight[r]
+                    gt[j] = d

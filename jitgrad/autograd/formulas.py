@@ -24,11 +24,11 @@ def pow_backward_exponent(grad, self, other, result):
     # torch: zero where self == 0 and exponent >= 0
     if not hasattr(self, "_data"):
         return grad * 0 if self == 0 else grad * result * _log(self)
-    mask = (self != 0) | (other < 0) if hasattr(other, "_data") else \
-        ((self != 0) if other >= 0 else None)
-    log_self = (self + (self == 0)).log() if mask is not None else self.log()
+    keep = (self != 0) + (other < 0) if hasattr(other, "_data") else \
+        ((self != 0) if other >= 0 else None)       # bool + bool is logical or
+    log_self = (self + (self == 0)).log() if keep is not None else self.log()
     g = grad * result * log_self
-    return g if mask is None else g * mask
+    return g if keep is None else g * keep
 
 
 def _log(value):

@@ -74,6 +74,8 @@ class UnaryNode(Node):
 
     def apply_graph(self, grad):
         args, x = self._saved_or_raise()
+        if self.op.grad.kernel is K.zero_backward:
+            return (_wrap(np.zeros(grad._data.shape, grad._data.dtype)),)     # zeros_like(grad)
         result = None
         if "result" in self.op.grad.args:
             result = self.output(args[-1].reshape(grad._data.shape))
@@ -104,16 +106,20 @@ def _node_classes(table, base):
 
 
 _UNARY_NODES = _node_classes(derivatives.UNARY, UnaryNode)
+_INTEGER_IDENTITY = frozenset(("floor", "ceil", "round"))
 
 
 def unary(name, x):
     op = derivatives.UNARY[name]
     a = x._data
-    if a.dtype.kind == "b" and name in messages.BOOL_UNSUPPORTED:
-        exc, text = messages.BOOL_UNSUPPORTED[name]
-        raise exc(text)
-    if op.float_only and a.dtype.kind != "f":
-        a = a.astype(dtypes.get_default_dtype().numpy)
+    if a.dtype.kind != "f":
+        if a.dtype.kind == "b" and name in messages.BOOL_UNSUPPORTED:
+            exc, text = messages.BOOL_UNSUPPORTED[name]
+            raise exc(text)
+        if op.float_only:
+            a = a.astype(dtypes.get_default_dtype().numpy)
+        elif name in _INTEGER_IDENTITY:
+            return _wrap(a.copy())          # floor/ceil/round of integers: a copy, as torch
     flat = a if a.ndim == 1 else a.ravel()
     flat_out = np.empty(flat.size, a.dtype)
     op.forward(flat, flat_out)
@@ -378,7 +384,7 @@ def binary(op, a, b):
 
 
 def compare(name, a, b):
-    plan = _plan(derivatives.BINARY["sub"], a, b)    # comparisons promote like sub
+    plan = _plan(derivatives.BINARY["add"], a, b)    # comparisons promote like add (bools too)
     av = plan.prepare(a, plan.a_mode)
     bv = plan.prepare(b, plan.b_mode)
     out = np.empty(plan.out_size, np.bool_)

@@ -64,9 +64,11 @@ class ViewIndexNode(MetadataNode):
 
     def apply(self, grad):
         key, shape, dtype = self._saved
-        g = np.zeros(shape, grad.dtype)
-        g[key] = grad
-        return (g,)
+        return (_embed(grad, key, shape, False),)
+
+    def apply_graph(self, grad):
+        key, shape, dtype = self._saved
+        return (index_embed(grad, key, shape, False),)
 
 
 class GatherIndexNode(MetadataNode):
@@ -74,11 +76,69 @@ class GatherIndexNode(MetadataNode):
 
     def apply(self, grad):
         key, shape, dtype = self._saved
-        numel = math.prod(shape)
-        positions = np.arange(numel, dtype=np.int64).reshape(shape)[key].ravel()
-        g = np.zeros(numel, grad.dtype)
-        scatter_add(g, positions, np.ascontiguousarray(grad).ravel())
-        return (g.reshape(shape),)
+        return (_embed(grad, key, shape, True),)
+
+    def apply_graph(self, grad):
+        key, shape, dtype = self._saved
+        return (index_embed(grad, key, shape, True),)
+
+
+def _embed(grad, key, shape, accumulate):
+    """Zeros of ``shape`` holding ``grad`` at ``key`` (the adjoint of
+    ``x[key]``); with ``accumulate`` (advanced keys) repeated positions sum."""
+    if not accumulate:
+        g = np.zeros(shape, grad.dtype)
+        g[key] = grad
+        return g
+    numel = math.prod(shape)
+    positions = np.arange(numel, dtype=np.int64).reshape(shape)[key].ravel()
+    g = np.zeros(numel, grad.dtype)
+    scatter_add(g, positions, np.ascontiguousarray(grad).ravel())
+    return g.reshape(shape)
+
+
+class EmbedNode(MetadataNode):
+    """The recorded backward of ``x[key]`` (for create_graph): its own
+    backward takes ``grad[key]`` again."""
+    __slots__ = ()
+
+    def apply(self, grad):
+        (key,) = self._saved
+        return (np.asarray(grad[key]),)
+
+    def apply_graph(self, grad):
+        (key,) = self._saved
+        return (getitem(grad, key),)
+
+
+_EMBED_NODES = {name: node_class(name, EmbedNode) for name in
+                ("SelectBackwardBackward0", "SliceBackwardBackward0", "IndexPutImplBackward0")}
+
+
+def index_embed(g, key, shape, accumulate):
+    """``_embed`` on a Tensor, recorded under torch's names for the
+    backward of select, slice and index (select_backward, slice_backward,
+    index_put with accumulate)."""
+    name = "IndexPutImplBackward0" if accumulate else None
+    if not accumulate:
+        # torch indexes left to right, so the gradient's outermost node is the
+        # backward of the key's first select or slice
+        for k in key:
+            if isinstance(k, (int, np.integer)):
+                name = "SelectBackwardBackward0"
+                break
+            if isinstance(k, slice) and k != slice(None):
+                name = "SliceBackwardBackward0"
+                break
+        if name is None:
+            # only None, ``...`` and full slices: the embedding is a reshape
+            return g if g._data.shape == shape else g.reshape(shape)
+    out = _embed(g._data, key, shape, accumulate)
+    if not (g._requires_grad and grad_state.enabled):
+        return _wrap(out)
+    if not accumulate and not any(k is Ellipsis for k in key):
+        key = key + (Ellipsis,)            # grad[key] must stay an array
+    return _wrap_result(out, _EMBED_NODES[name]((edge(g),), (key,)))
 
 
 _VIEW_NODES = {name: node_class(name, ViewIndexNode) for name in
@@ -120,6 +180,22 @@ class CopySlicesNode(MetadataNode):
             gv = gv.astype(value_dtype, copy=False)
         return gx, gv
 
+    def apply_graph(self, grad):
+        from .elementwise import cast, sum_to_size
+        key, value_shape, value_dtype = self._saved
+        gx = gv = None
+        if self._next[0] is not None:
+            keep = np.ones(grad._data.shape, grad._data.dtype)
+            keep[key] = 0
+            gx = grad * _wrap(keep)
+        if self._next[1] is not None:
+            gv = getitem(grad, key)
+            if gv._data.shape != value_shape:
+                gv = sum_to_size(gv, value_shape)
+            if gv._data.dtype != value_dtype:
+                gv = cast(gv, value_dtype)
+        return gx, gv
+
 
 _COPY_SLICES = node_class("CopySlices", CopySlicesNode)
 
@@ -134,6 +210,9 @@ def setitem(x, key, value):
     v = value._data if isinstance(value, Tensor) else value
     if x._data.ndim == 0 and any(k is not None and k is not Ellipsis for k in key):
         raise IndexError(messages.INDEX_0D)
+    if not x._data.flags.writeable:
+        # an expanded tensor (numpy's read-only broadcast view)
+        raise RuntimeError(messages.INTERNAL_OVERLAP)
     try:
         x._data[key] = v
     except IndexError as e:

@@ -16,8 +16,9 @@ from ..autograd.graph import Node, edge, node_class, saved_version
 from ..autograd.grad_mode import state as grad_state
 from ..dtypes import from_numpy
 from ..tensor import _wrap, _wrap_result
-from .elementwise import scale_array
+from .elementwise import scale_array, sum_to_size
 from .shapes import broadcast_shape, sum_to_shape
+from ..kernels.linalg import addmm_epilogue
 
 
 class MatmulNode(Node):
@@ -26,7 +27,7 @@ class MatmulNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        a2, b2, out2_shape, a_shape, b_shape = self._saved_or_raise()
+        a2, b2, out2_shape, a_shape, b_shape, _, _ = self._saved_or_raise()
         g = grad.reshape(out2_shape)
         ga = gb = None
         if self._next[0] is not None:
@@ -37,15 +38,36 @@ class MatmulNode(Node):
             gb = sum_to_shape(gb, b2.shape).reshape(b_shape)
         return ga, gb
 
+    def apply_graph(self, grad):
+        a2, b2, out2_shape, a_shape, b_shape, x, y = self._saved_or_raise()
+        g = _reshaped(grad, out2_shape)
+        ga = gb = None
+        if self._next[0] is not None:
+            ga = g.matmul(_reshaped(y, b2.shape).transpose(-1, -2))
+            ga = _reshaped(sum_to_size(ga, a2.shape), a_shape)
+        if self._next[1] is not None:
+            gb = _reshaped(x, a2.shape).transpose(-1, -2).matmul(g)
+            gb = _reshaped(sum_to_size(gb, b2.shape), b_shape)
+        return ga, gb
+
+
+def _reshaped(t, shape):
+    return t if t._data.shape == shape else t.reshape(shape)
+
 
 class DotNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        a, b = self._saved_or_raise()
+        a, b, _, _ = self._saved_or_raise()
         g = grad.reshape(-1)[0]
         return (None if self._next[0] is None else scale_array(b, g),
                 None if self._next[1] is None else scale_array(a, g))
+
+    def apply_graph(self, grad):
+        _, _, x, y = self._saved_or_raise()
+        return (None if self._next[0] is None else grad * y,
+                None if self._next[1] is None else grad * x)
 
 
 _NODES = {name: node_class(name, MatmulNode) for name in
@@ -107,7 +129,7 @@ def matmul(x, y):
         out = np.asarray(np.dot(a, b))
         if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):
             return _wrap(out)
-        return _wrap_result(out, _DOT_NODE((edge(x), edge(y)), (a, b),
+        return _wrap_result(out, _DOT_NODE((edge(x), edge(y)), (a, b, x, y),
                                            (saved_version(x), saved_version(y))))
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
@@ -119,7 +141,7 @@ def matmul(x, y):
         out = out.reshape(out.shape[:-1])
     if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):
         return _wrap(out)
-    node = _NODES[kind]((edge(x), edge(y)), (a2, b2, out2.shape, a.shape, b.shape),
+    node = _NODES[kind]((edge(x), edge(y)), (a2, b2, out2.shape, a.shape, b.shape, x, y),
                         (saved_version(x), saved_version(y)))
     return _wrap_result(out, node)
 
@@ -130,3 +152,147 @@ def mm(x, y):
     if y._data.ndim != 2:
         raise RuntimeError(messages.MM_MAT2_NOT_MATRIX)
     return matmul(x, y)
+
+
+# ------------------------------------------------------------------ dot, mv, bmm, outer
+
+def dot(x, y):
+    a, b = x._data, y._data
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(messages.dot_1d(a.ndim, b.ndim))
+    if a.dtype == np.bool_ or b.dtype == np.bool_:
+        raise NotImplementedError(messages.DOT_BOOL)
+    return matmul(x, y)
+
+
+def mv(x, vec):
+    if x._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(messages.mv_ranks(x._data.ndim, vec._data.ndim))
+    return matmul(x, vec)
+
+
+_BMM_NODE = node_class("BmmBackward0", MatmulNode)
+
+
+def bmm(x, y):
+    a, b = x._data, y._data
+    if a.ndim != 3:
+        raise RuntimeError(messages.bmm_3d("batch1"))
+    if b.ndim != 3:
+        raise RuntimeError(messages.bmm_3d("batch2"))
+    if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
+        raise RuntimeError(messages.bmm_batch2((a.shape[0], a.shape[2]), b.shape[:2]))
+    if a.dtype != b.dtype:
+        raise RuntimeError(messages.bmm_dtypes(from_numpy(a.dtype)._torch_name,
+                                               from_numpy(b.dtype)._torch_name))
+    out = np.matmul(a, b)
+    if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):
+        return _wrap(out)
+    return _wrap_result(out, _BMM_NODE((edge(x), edge(y)), (a, b, out.shape, a.shape, b.shape, x, y),
+                                       (saved_version(x), saved_version(y))))
+
+
+def outer(x, vec2):
+    """Torch computes ``self.reshape(-1, 1) * vec2``: a ViewBackward0 under a
+    MulBackward0, with mul's type promotion."""
+    a, b = x._data, vec2._data
+    if a.ndim != 1:
+        raise RuntimeError(messages.outer_1d("self", a.ndim))
+    if b.ndim != 1:
+        raise RuntimeError(messages.outer_1d("vec2", b.ndim))
+    from .views import reshape
+    return reshape(x, (a.shape[0], 1)) * vec2
+
+
+ger = outer
+
+
+# ------------------------------------------------------------------ addmm
+
+
+class AddmmNode(Node):
+    """Saved: mat1, mat2 (arrays and tensors), the bias shape, alpha, beta."""
+    __slots__ = ()
+
+    def apply(self, grad):
+        m1, m2, bias_shape, alpha, beta, _, _ = self._saved_or_raise()
+        nxt = self._next
+        gi = g1 = g2 = None
+        if nxt[0] is not None:
+            gi = sum_to_shape(grad, bias_shape)
+            if beta != 1:
+                gi = scale_array(gi, beta)
+        if nxt[1] is not None:
+            g1 = np.matmul(grad, m2.T)
+            if alpha != 1:
+                g1 = scale_array(g1, alpha)
+        if nxt[2] is not None:
+            g2 = np.matmul(m1.T, grad)
+            if alpha != 1:
+                g2 = scale_array(g2, alpha)
+        return gi, g1, g2
+
+    def apply_graph(self, grad):
+        _, _, bias_shape, alpha, beta, mat1, mat2 = self._saved_or_raise()
+        nxt = self._next
+        gi = g1 = g2 = None
+        if nxt[0] is not None:
+            gi = sum_to_size(grad, bias_shape)
+            if beta != 1:
+                gi = gi * beta
+        if nxt[1] is not None:
+            g1 = grad.matmul(mat2.t())
+            if alpha != 1:
+                g1 = g1 * alpha
+        if nxt[2] is not None:
+            g2 = mat1.t().matmul(grad)
+            if alpha != 1:
+                g2 = g2 * alpha
+        return gi, g1, g2
+
+
+_ADDMM_NODE = node_class("AddmmBackward0", AddmmNode)
+_addmm_plans = {}
+
+
+def _addmm_plan(bias, m1, m2):
+    """(output shape, bias strides (si, sj) over the output) after torch's checks,
+    in torch's order: dtypes, ranks, product shapes, then the bias broadcast."""
+    for which, a in (("self", bias), ("mat1", m1)):
+        if a.dtype != m2.dtype:
+            raise RuntimeError(messages.addmm_dtypes(which, from_numpy(a.dtype)._torch_name,
+                                                     from_numpy(m2.dtype)._torch_name))
+    if m1.ndim != 2:
+        raise RuntimeError(messages.addmm_matrix("mat1", m1.ndim))
+    if m2.ndim != 2:
+        raise RuntimeError(messages.addmm_matrix("mat2", m2.ndim))
+    if m1.shape[1] != m2.shape[0]:
+        raise RuntimeError(messages.mm_shapes(m1.shape, m2.shape))
+    out_shape = (m1.shape[0], m2.shape[1])
+    from .shape_ops import expand_shape
+    expand_shape(bias.shape, out_shape, bias.dtype)
+    rows, cols = (1,) * (2 - bias.ndim) + bias.shape
+    # element (i, j) of the broadcast bias is bias.ravel()[i * si + j * sj]
+    return out_shape, (0 if rows == 1 else cols), (0 if cols == 1 else 1)
+
+
+def addmm(bias, m1, m2, beta=1, alpha=1):
+    """``beta * bias + alpha * (mat1 @ mat2)``: one BLAS product, then one
+    kernel pass that scales it and adds the broadcast bias."""
+    b, a1, a2 = bias._data, m1._data, m2._data
+    key = (b.shape, b.dtype, a1.shape, a1.dtype, a2.shape, a2.dtype)
+    plan = _addmm_plans.get(key)
+    if plan is None:
+        plan = _addmm_plans[key] = _addmm_plan(b, a1, a2)
+    (m, n), si, sj = plan
+    out = np.matmul(a1, a2)
+    if beta != 0:
+        t = out.dtype.type
+        addmm_epilogue(out.reshape(-1), b.ravel(), m, n, si, sj, t(alpha), t(beta))
+    elif alpha != 1:
+        out = scale_array(out, alpha)
+    if not ((bias._requires_grad or m1._requires_grad or m2._requires_grad) and grad_state.enabled):
+        return _wrap(out)
+    node = _ADDMM_NODE((edge(bias), edge(m1), edge(m2)), (a1, a2, b.shape, alpha, beta, m1, m2),
+                       (saved_version(m1), saved_version(m2)))
+    return _wrap_result(out, node)

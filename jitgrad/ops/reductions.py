@@ -22,6 +22,18 @@ class SumNode(MetadataNode):
             grad = scale_array(grad, scale)
         return (repeat_to(grad, plan, in_shape),)
 
+    def apply_graph(self, grad):
+        # grad.expand(self.sizes()) (/ numel for mean), as recorded ops: the reduced
+        # dims come back as size 1, then adding zeros broadcasts them out
+        plan, in_shape, scale = self._saved_or_raise()
+        if scale != 1:
+            grad = grad * scale
+        if grad._data.shape != plan.kept_shape:
+            grad = grad.reshape(plan.kept_shape)
+        if plan.kept_shape != in_shape:
+            grad = grad + _wrap(np.zeros(in_shape, grad._data.dtype))
+        return (grad,)
+
 
 _SUM_NODES = {name: node_class(name, SumNode)
               for name in ("SumBackward0", "SumBackward1", "MeanBackward0", "MeanBackward1")}
@@ -56,6 +68,8 @@ def _reduce(x, dim, keepdim, out_dtype, mean):
 def sum(x, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         out_dtype = dtypes.to_dtype(dtype).numpy
+        if out_dtype.kind != "f" and x._requires_grad and grad_state.enabled:
+            raise RuntimeError(messages.autograd_dtype(dtypes.from_numpy(out_dtype)._torch_name))
     elif x._data.dtype.kind in "biu":
         out_dtype = np.dtype(np.int64)      # torch sums integers and bools as int64
     else:
@@ -80,7 +94,7 @@ class NormNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        x3, norm2, p, perm, in_shape = self._saved_or_raise()
+        x3, norm2, p, perm, in_shape = self._saved_or_raise()[:5]
         out = np.empty(x3.shape, x3.dtype)
         g2 = np.ascontiguousarray(grad, dtype=x3.dtype).reshape(norm2.shape)
         vector_norm_backward(g2, x3, norm2, p, out)
@@ -88,6 +102,27 @@ class NormNode(Node):
             return (out.reshape(in_shape),)
         moved = out.reshape([in_shape[d] for d in perm])
         return (np.ascontiguousarray(moved.transpose(np.argsort(perm))),)
+
+    def apply_graph(self, grad):
+        # torch's norm_backward on Tensors. p = 0 and p = inf have gradients linear in
+        # grad with weights that do not depend on x: grad * (this node on ones).
+        saved = self._saved_or_raise()
+        x3, norm2, p, _, in_shape, x, kept_shape = saved
+        g = grad if grad._data.shape == kept_shape else grad.reshape(kept_shape)
+        if p == 0 or p == math.inf:
+            weights = self.apply(np.ones(norm2.shape, x3.dtype))[0].reshape(in_shape)
+            return (g * _wrap(weights),)
+        if x._data.dtype != x3.dtype:
+            x = cast(x, x3.dtype)
+        n = self.output(norm2.reshape(kept_shape))
+        nonzero = n != 0
+        safe_n = n + (n == 0)
+        if p == 2:
+            return (g * (x / safe_n) * nonzero,)
+        # sign(x) * (|x| / n) ** (p - 1), written to stay finite where x or n is 0
+        ax = x.abs()
+        safe_ax = ax + (ax == 0)
+        return (g * (x / safe_ax) * (safe_ax / safe_n) ** (p - 1) * nonzero,)
 
 
 _NORM_NODE = node_class("LinalgVectorNormBackward0", NormNode)
@@ -137,7 +172,8 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
     out = out2.reshape(out_shape)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
-    node = _NORM_NODE((edge(x),), (x3, out2, order, perm, a.shape))
+    kept_shape = tuple(1 if d in dims else s for d, s in enumerate(a.shape))
+    node = _NORM_NODE((edge(x),), (x3, out2, order, perm, a.shape, x, kept_shape))
     result = _wrap_result(out, node)
     node._checks = (saved_version(x), output_version(result, node))
     return result

@@ -16,6 +16,10 @@ class ReshapeNode(MetadataNode):
         (in_shape,) = self._saved
         return (grad.reshape(in_shape),)
 
+    def apply_graph(self, grad):
+        (in_shape,) = self._saved
+        return (reshape(grad, in_shape),)
+
 
 class PermuteNode(MetadataNode):
     __slots__ = ()
@@ -23,6 +27,10 @@ class PermuteNode(MetadataNode):
     def apply(self, grad):
         (inverse,) = self._saved
         return (grad.transpose(inverse),)
+
+    def apply_graph(self, grad):
+        (inverse,) = self._saved
+        return (permute(grad, inverse),)
 
 
 _VIEW_NODE = node_class("ViewBackward0", ReshapeNode)
@@ -136,6 +144,9 @@ class CloneNode(MetadataNode):
     __slots__ = ()
 
     def apply(self, grad):
+        return (grad,)
+
+    def apply_graph(self, grad):
         return (grad,)
 
 

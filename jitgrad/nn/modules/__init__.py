@@ -1,0 +1,4 @@
+from .container import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .layers import (GELU, Dropout, Flatten, Identity, LeakyReLU, Linear,  # noqa: F401
+                     LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh)
+from .module import Module  # noqa: F401

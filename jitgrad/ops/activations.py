@@ -1,0 +1,585 @@
+"""nn.functional's activations (leaky_relu, elu, gelu, silu), softmax and
+log_softmax, dropout and linear: forward and backward side by side.
+
+Every op records one node named as torch names it. Pointwise activations
+save the flat input (or, for the in-place ``leaky_relu_``/``elu_``, the
+result) and a parameter already in the array's dtype. Softmax plans the
+(A, R, B) view of the input per (shape, dim); linear plans its rank case,
+node name and bias handling per shapes and dtypes, then runs one BLAS
+matmul and one bias pass forward, two matmuls and one reduction backward.
+"""
+import math
+import warnings
+
+import numpy as np
+
+from .. import dtypes, messages
+from ..autograd.graph import Node, edge, node_class, output_version, saved_version
+from ..autograd.grad_mode import state as grad_state
+from ..kernels import activations as K
+from ..kernels.elementwise import mul_forward
+from ..kernels.reductions import sum_middle_axis
+from ..tensor import Tensor, _wrap, _wrap_result
+from . import inplace as _inplace
+from . import linalg as _linalg
+from .elementwise import cast, sum_to_size
+from .shapes import broadcast_shape, normalize_dim, sum_to_shape
+
+
+def _float_only(x, kernel_name):
+    if x._data.dtype.kind != "f":
+        raise NotImplementedError(messages.not_implemented_for(kernel_name,
+                                                               x.dtype._torch_name))
+
+
+def _constant(array):
+    """A Tensor of values that the gradient formula treats as constants."""
+    return _wrap(array)
+
+
+# ------------------------------------------------------------------ pointwise activations
+
+
+class PointwiseNode(Node):
+    """Saved: (flat input or result, parameter, input Tensor or None, shape)."""
+    __slots__ = ()
+    kernel = None               # staticmethod(kernel(grad, saved, [param,] out))
+    has_param = True
+
+    def apply(self, grad):
+        a, param, _, shape = self._saved_or_raise()
+        self._refuse()
+        g = grad.reshape(-1)
+        if g.dtype != a.dtype:
+            g = g.astype(a.dtype)
+        out = np.empty(a.size, a.dtype)
+        if self.has_param:
+            self.kernel(g, a, param, out)
+        else:
+            self.kernel(g, a, out)
+        return (out.reshape(shape),)
+
+    def _refuse(self):
+        pass
+
+    def _factor(self, a, param, x, shape):
+        raise NotImplementedError
+
+    def apply_graph(self, grad):
+        a, param, x, shape = self._saved_or_raise()
+        self._refuse()
+        return (grad * self._factor(a, param, x, shape),)
+
+
+class LeakyReluNode(PointwiseNode):
+    __slots__ = ()
+    kernel = staticmethod(K.leaky_relu_backward)
+
+    def _factor(self, a, param, x, shape):
+        # piecewise constant: the second derivative is zero
+        return _constant(np.where(a > 0, a.dtype.type(1), param).reshape(shape))
+
+
+class LeakyReluResultNode(LeakyReluNode):
+    __slots__ = ()
+
+    def _refuse(self):
+        if self._saved[1] < 0:
+            raise RuntimeError(messages.INPLACE_LEAKY_RELU_NEGATIVE_SLOPE)
+
+
+class EluNode(PointwiseNode):
+    __slots__ = ()
+    kernel = staticmethod(K.elu_backward)
+
+    def _factor(self, a, param, x, shape):
+        pos = (a > 0).astype(a.dtype).reshape(shape)
+        return _constant(pos) + _constant(1 - pos) * float(param) * x.exp()
+
+
+class EluResultNode(PointwiseNode):
+    __slots__ = ()
+    kernel = staticmethod(K.elu_backward_result)
+
+    def _refuse(self):
+        if self._saved[1] < 0:
+            raise RuntimeError(messages.INPLACE_ELU_NEGATIVE_ALPHA)
+
+    def _factor(self, a, param, x, shape):
+        pos = (a > 0).astype(a.dtype).reshape(shape)
+        return _constant(pos) + _constant(1 - pos) * (self.output(a.reshape(shape)) + float(param))
+
+
+_SQRT_HALF_OVER_PI = 0.3989422804014327     # 1 / sqrt(2 pi)
+_TANH_BETA = 0.7978845608028654             # sqrt(2 / pi)
+_TANH_KAPPA = 0.044715
+
+
+class GeluNode(PointwiseNode):
+    __slots__ = ()
+    kernel = staticmethod(K.gelu_backward)
+    has_param = False
+
+    def _factor(self, a, param, x, shape):
+        # Phi(x) + x phi(x), recorded on x
+        pdf = (x * x * -0.5).exp() * _SQRT_HALF_OVER_PI
+        return normal_cdf(x) + x * pdf
+
+
+class GeluTanhNode(PointwiseNode):
+    __slots__ = ()
+    kernel = staticmethod(K.gelu_tanh_backward)
+    has_param = False
+
+    def _factor(self, a, param, x, shape):
+        x2 = x * x
+        t = ((x + x2 * x * _TANH_KAPPA) * _TANH_BETA).tanh()
+        return (t + 1) * 0.5 + x * 0.5 * (1 - t * t) * _TANH_BETA * (x2 * (3 * _TANH_KAPPA) + 1)
+
+
+class SiluNode(PointwiseNode):
+    __slots__ = ()
+    kernel = staticmethod(K.silu_backward)
+    has_param = False
+
+    def _factor(self, a, param, x, shape):
+        s = x.sigmoid()
+        return s * (x * (1 - s) + 1)
+
+
+class NormalCdfNode(PointwiseNode):
+    """Phi(x), the building block of gelu's double backward."""
+    __slots__ = ()
+    kernel = staticmethod(K.normal_pdf_mul)
+    has_param = False
+
+    def _factor(self, a, param, x, shape):
+        return (x * x * -0.5).exp() * _SQRT_HALF_OVER_PI
+
+
+_LEAKY_RELU = node_class("LeakyReluBackward0", LeakyReluNode)
+_LEAKY_RELU_ = node_class("LeakyReluBackward1", LeakyReluResultNode)
+_ELU = node_class("EluBackward0", EluNode)
+_ELU_ = node_class("EluBackward1", EluResultNode)
+_GELU = node_class("GeluBackward0", GeluNode)
+_GELU_TANH = node_class("GeluBackward0", GeluTanhNode)
+_SILU = node_class("SiluBackward0", SiluNode)
+_NORMAL_CDF = node_class("ErfBackward0", NormalCdfNode)
+
+
+def _pointwise(x, forward, param, node_cls, save_result=False):
+    """``forward(flat, [param,] out)`` on x; records ``node_cls`` saving the
+    input (or the result)."""
+    a = x._data
+    flat = a.reshape(-1)
+    out = np.empty(flat.size, a.dtype)
+    if param is None:
+        forward(flat, out)
+    else:
+        param = a.dtype.type(param)
+        forward(flat, param, out)
+    res = out.reshape(a.shape)
+    if not (x._requires_grad and grad_state.enabled):
+        return _wrap(res)
+    node = node_cls((edge(x),), (out if save_result else flat, param,
+                                 None if save_result else x, a.shape))
+    result = _wrap_result(res, node)
+    node._checks = (output_version(result, node),) if save_result else (saved_version(x),)
+    return result
+
+
+def _in_place(x, fn):
+    """x replaced by fn(x) with in-place semantics; a node that saved the
+    result then watches x itself (torch saves the modified tensor)."""
+    _inplace.apply_(x, fn)
+    node = x._grad_fn
+    if isinstance(node, (LeakyReluResultNode, EluResultNode)):
+        vc = x._vc
+        node._checks = ((vc, vc[0], (node, x._data.shape, x._data.dtype)),)
+    return x
+
+
+def leaky_relu(x, negative_slope=0.01, inplace=False):
+    _float_only(x, "leaky_relu_cpu")
+    if inplace:
+        return _in_place(x, lambda t: _pointwise(t, K.leaky_relu_forward, negative_slope,
+                                                 _LEAKY_RELU_, save_result=True))
+    return _pointwise(x, K.leaky_relu_forward, negative_slope, _LEAKY_RELU)
+
+
+def elu(x, alpha=1.0, inplace=False):
+    _float_only(x, "elu_cpu")
+    if inplace:
+        return _in_place(x, lambda t: _pointwise(t, K.elu_forward, alpha, _ELU_,
+                                                 save_result=True))
+    return _pointwise(x, K.elu_forward, alpha, _ELU)
+
+
+def gelu(x, approximate="none"):
+    if not isinstance(approximate, str):
+        raise TypeError(f"gelu(): argument 'approximate' must be str, not "
+                        f"{type(approximate).__name__}")
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(messages.GELU_APPROXIMATE)
+    _float_only(x, "GeluKernelImpl")
+    if approximate == "tanh":
+        return _pointwise(x, K.gelu_tanh_forward, None, _GELU_TANH)
+    return _pointwise(x, K.gelu_forward, None, _GELU)
+
+
+def silu(x, inplace=False):
+    _float_only(x, "silu_cpu")
+    if inplace:
+        return _in_place(x, lambda t: _pointwise(t, K.silu_forward, None, _SILU))
+    return _pointwise(x, K.silu_forward, None, _SILU)
+
+
+def normal_cdf(x):
+    """Phi(x) = (1 + erf(x / sqrt 2)) / 2 (differentiable; used by gelu's double backward)."""
+    return _pointwise(x, K.normal_cdf, None, _NORMAL_CDF)
+
+
+# ------------------------------------------------------------------ softmax, log_softmax
+
+
+class SoftmaxNode(Node):
+    """Saved: (flat result, (A, R, B, dim), shape)."""
+    __slots__ = ()
+    kernel = None
+    log = False
+
+    def apply(self, grad):
+        y, (A, R, B, _), shape = self._saved_or_raise()
+        g = np.ascontiguousarray(grad, dtype=y.dtype).reshape(-1)
+        out = np.empty(y.size, y.dtype)
+        self.kernel(g, y, A, R, B, out, np.empty(B, np.float64))
+        return (out.reshape(shape),)
+
+    def apply_graph(self, grad):
+        y, (_, _, _, dim), shape = self._saved_or_raise()
+        y = self.output(y.reshape(shape))
+        if self.log:
+            return (grad - y.exp() * grad.sum(dim, keepdim=True),)
+        return (y * (grad - (grad * y).sum(dim, keepdim=True)),)
+
+
+_SOFTMAX = node_class("SoftmaxBackward0", SoftmaxNode,
+                      kernel=staticmethod(K.softmax_backward))
+_LOG_SOFTMAX = node_class("LogSoftmaxBackward0", SoftmaxNode,
+                          kernel=staticmethod(K.log_softmax_backward), log=True)
+
+_softmax_plans = {}
+
+
+def softmax_plan(shape, dim):
+    """(A, R, B, dim) of reducing ``shape`` over ``dim`` (0-d counts as (1,))."""
+    key = (shape, dim)
+    plan = _softmax_plans.get(key)
+    if plan is None:
+        d = normalize_dim(dim, len(shape))
+        if not shape:
+            plan = (1, 1, 1, d)
+        else:
+            plan = (math.prod(shape[:d]), shape[d], math.prod(shape[d + 1:]), d)
+        _softmax_plans[key] = plan
+    return plan
+
+
+def softmax(x, dim, dtype=None, log=False):
+    if dtype is not None:
+        x = cast(x, dtypes.to_dtype(dtype).numpy)
+    a = x._data
+    plan = softmax_plan(a.shape, dim)
+    A, R, B, _ = plan
+    if a.dtype.kind != "f":
+        name = ("log_" if log else "") + ("softmax_lastdim_kernel_impl" if B == 1
+                                          else "softmax_kernel_impl")
+        raise NotImplementedError(messages.not_implemented_for(name, x.dtype._torch_name))
+    flat = np.ascontiguousarray(a).reshape(-1)
+    out = np.empty(flat.size, a.dtype)
+    forward = K.log_softmax_forward if log else K.softmax_forward
+    forward(flat, A, R, B, out, np.empty(B, a.dtype), np.empty(B, np.float64))
+    res = out.reshape(a.shape)
+    if not (x._requires_grad and grad_state.enabled):
+        return _wrap(res)
+    node = (_LOG_SOFTMAX if log else _SOFTMAX)((edge(x),), (out, plan, a.shape))
+    result = _wrap_result(res, node)
+    node._checks = (output_version(result, node),)
+    return result
+
+
+def log_softmax(x, dim, dtype=None):
+    return softmax(x, dim, dtype, log=True)
+
+
+def implicit_softmax_dim(name, ndim, stacklevel):
+    """torch's ``_get_softmax_dim``: the deprecated choice when dim is None."""
+    warnings.warn(messages.implicit_softmax_dim(name), UserWarning, stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+# ------------------------------------------------------------------ dropout
+
+
+class DropoutNode(Node):
+    """``input * noise``: saved (noise, flat or a scalar zero; shape)."""
+    __slots__ = ()
+
+    def apply(self, grad):
+        noise, shape = self._saved_or_raise()
+        g = grad.reshape(-1)
+        out = np.empty(g.size, grad.dtype)
+        mul_forward(g, noise, out)
+        return out.reshape(shape), None
+
+    def apply_graph(self, grad):
+        noise, shape = self._saved_or_raise()
+        if isinstance(noise, np.ndarray):
+            return grad * _constant(noise.reshape(shape)), None
+        return grad * 0.0, None
+
+
+_DROPOUT = node_class("MulBackward0", DropoutNode)
+
+
+def dropout(x, p=0.5, training=True, inplace=False):
+    """torch's dropout: noise = bernoulli(1 - p) / (1 - p) drawn from the
+    default generator as torch draws it (so a seeded run gives torch's
+    mask), then ``input * noise``; p == 1 is ``input * 0``."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(messages.dropout_probability(p))
+    a = x._data
+    if p == 0 or not training or a.size == 0:
+        return x
+    if inplace:
+        _inplace.check_inplace(x)
+    flat = a.reshape(-1)
+    out = np.empty(flat.size, a.dtype)
+    if p == 1:
+        noise = a.dtype.type(0)              # torch: input * zeros({})
+        mul_forward(flat, noise, out)
+    else:
+        if a.dtype.kind != "f":
+            raise RuntimeError(messages.cast_result(dtypes.get_default_dtype()._torch_name,
+                                                   x.dtype._torch_name))
+        from ..random import bernoulli_
+        keep = 1.0 - float(p)
+        noise = np.empty_like(a)             # torch's empty_like: drawn in a's memory order
+        bernoulli_(_wrap(noise), keep)
+        noise = noise.reshape(-1) if noise.flags.c_contiguous else np.ascontiguousarray(
+            noise).reshape(-1)
+        K.dropout_forward(flat, noise, a.dtype.type(keep), out)
+    res = out.reshape(a.shape)
+    if x._requires_grad and grad_state.enabled:
+        result = _wrap_result(res, _DROPOUT((edge(x), None), (noise, a.shape)))
+    else:
+        result = _wrap(res)
+    if inplace:
+        return _inplace._take_over(x, result)
+    return result
+
+
+# ------------------------------------------------------------------ linear
+
+
+class LinearNode(Node):
+    """``input @ weight.T (+ bias)`` as one node. Saved: (x2, W, plan, input,
+    weight, bias) with x2 the input as an (N, K) array. The edges follow
+    torch's order: (bias, input, weight) for AddmmBackward0, else
+    (input, weight[, bias])."""
+    __slots__ = ()
+
+    def _needs(self, plan):
+        nxt = self._next
+        if plan.bias_first:
+            return nxt[1] is not None, nxt[2] is not None, nxt[0] is not None
+        return (nxt[0] is not None, nxt[1] is not None,
+                plan.bias_shape is not None and nxt[2] is not None)
+
+    def apply(self, grad):
+        x2, W, plan = self._saved_or_raise()[:3]
+        need_x, need_w, need_b = self._needs(plan)
+        g2 = grad.reshape(plan.n_rows, plan.m)
+        gx = gw = gb = None
+        if need_x:
+            gx = np.matmul(g2, W).reshape(plan.x_shape)
+        if need_w:
+            gw = np.matmul(g2.T, x2)
+        if need_b:
+            gb = _bias_grad(grad, g2, plan)
+        return _in_order(plan, gx, gw, gb)
+
+    def apply_graph(self, grad):
+        _, _, plan, x, w, b = self._saved_or_raise()
+        need_x, need_w, need_b = self._needs(plan)
+        g2 = grad.reshape(plan.n_rows, plan.m)
+        gx = gw = gb = None
+        if need_x:
+            gx = g2.matmul(w).reshape(plan.x_shape)
+        if need_w:
+            gw = g2.t().matmul(x.reshape(plan.n_rows, plan.k))
+        if need_b:
+            gb = sum_to_size(grad.reshape(plan.out_shape), plan.bias_shape)
+            if gb._data.dtype != plan.bias_dtype:
+                gb = cast(gb, plan.bias_dtype)
+        return _in_order(plan, gx, gw, gb)
+
+
+def _in_order(plan, gx, gw, gb):
+    if plan.bias_first:
+        return gb, gx, gw
+    return (gx, gw) if plan.bias_shape is None else (gx, gw, gb)
+
+
+_ZERO_F64 = np.float64(0)
+
+
+def _bias_grad(grad, g2, plan):
+    if plan.bias_mode == _ROW:
+        flat = g2.reshape(-1)
+        if not flat.flags.c_contiguous:
+            flat = np.ascontiguousarray(flat)
+        out = np.empty(plan.m, grad.dtype)
+        sum_middle_axis(flat, 1, plan.n_rows, plan.m, out,
+                        _ZERO_F64 if grad.dtype.kind == "f" else np.int64(0))
+        gb = out.reshape(plan.bias_shape)
+    else:
+        gb = sum_to_shape(grad.reshape(plan.out_shape), plan.bias_shape)
+    return gb if gb.dtype == plan.bias_dtype else gb.astype(plan.bias_dtype)
+
+
+_LINEAR_NODES = {name: node_class(name, LinearNode) for name in
+                 ("AddmmBackward0", "MmBackward0", "ViewBackward0", "UnsafeViewBackward0",
+                  "SqueezeBackward4", "AddBackward0")}
+
+# how the bias is added: one value per output column, one scalar, or a
+# broadcast array of the output's size
+_ROW, _SCALAR, _FULL = range(3)
+
+
+class LinearPlan:
+    __slots__ = ("node_cls", "n_rows", "k", "m", "x_shape", "out_shape", "bias_shape",
+                 "bias_dtype", "bias_mode", "bias_first")
+
+    def __init__(self, a, contiguous, W, bias):
+        if a.ndim == 0 or W.ndim == 0:
+            raise RuntimeError(messages.linear_dims(a.ndim, W.ndim))
+        if W.ndim > 2:
+            raise RuntimeError(messages.t_too_many_dims(W.ndim))
+        self.x_shape = a.shape
+        self.k = a.shape[-1]
+        self.m = W.shape[0]
+        self.n_rows = math.prod(a.shape[:-1])
+        self.out_shape = a.shape[:-1] + (self.m,)
+        self.bias_shape = self.bias_dtype = self.bias_mode = None
+        self.bias_first = False
+        if bias is None:
+            self.node_cls = _LINEAR_NODES[_linalg._check(a, W.T)]
+            if a.dtype.kind == "b":
+                raise NotImplementedError(messages.not_implemented_for("addmm_impl_cpu_", "Bool"))
+            return
+        self.bias_shape = bias.shape
+        self.bias_dtype = bias.dtype
+        fused = a.ndim == 2 or (contiguous and bias.ndim >= 1 and
+                                all(s == 1 for s in bias.shape[:-1]))
+        if fused:
+            self._check_addmm(a, W, bias)
+            self.node_cls = _LINEAR_NODES["AddmmBackward0" if a.ndim == 2 else "ViewBackward0"]
+            self.bias_first = a.ndim == 2
+            if bias.size == 1:
+                self.bias_mode = _SCALAR
+            elif bias.shape[-1] == self.m and bias.size == self.m:
+                self.bias_mode = _ROW
+            else:
+                self.bias_mode = _FULL
+            return
+        # torch: matmul, then output.add_(bias)
+        _linalg._check(a, W.T)
+        target = broadcast_shape(self.out_shape, bias.shape)
+        if target != self.out_shape:
+            raise RuntimeError(messages.inplace_broadcast(self.out_shape, target))
+        out_dt = dtypes.from_numpy(a.dtype)
+        res = dtypes.result_type(((out_dt, 0), (dtypes.from_numpy(bias.dtype),
+                                                 1 if bias.ndim == 0 else 0)))
+        if dtypes._category(res) > dtypes._category(out_dt):
+            raise RuntimeError(messages.cast_result(res._torch_name, out_dt._torch_name))
+        self.node_cls = _LINEAR_NODES["AddBackward0"]
+        self.bias_mode = _SCALAR if bias.size == 1 else (
+            _ROW if bias.size == self.m and bias.shape[-1] == self.m else _FULL)
+
+    def _check_addmm(self, a, W, bias):
+        names = {d: dtypes.from_numpy(d)._torch_name for d in (a.dtype, W.dtype, bias.dtype)}
+        if bias.dtype != W.dtype:
+            raise RuntimeError(messages.addmm_dtypes("self", names[bias.dtype], names[W.dtype]))
+        if a.dtype != W.dtype:
+            raise RuntimeError(messages.addmm_dtypes("mat1", names[a.dtype], names[W.dtype]))
+        if a.dtype.kind == "b":
+            raise NotImplementedError(messages.not_implemented_for("addmm_impl_cpu_", "Bool"))
+        if self.k != W.shape[1]:
+            raise RuntimeError(messages.mm_shapes((self.n_rows, self.k), W.shape[::-1]))
+        target = (self.n_rows, self.m)
+        if bias.ndim > 2:
+            type_name = {"Float": "FloatTensor", "Double": "DoubleTensor", "Long": "LongTensor",
+                         "Int": "IntTensor", "Bool": "BoolTensor"}[names[bias.dtype]]
+            raise RuntimeError(messages.expand_ndim(type_name, bias.shape, target))
+        for i in range(1, bias.ndim + 1):
+            s = bias.shape[-i]
+            if s != 1 and s != target[-i]:
+                raise RuntimeError(messages.expand_size(target, bias.shape, 2 - i))
+
+
+_linear_plans = {}
+
+
+def linear(x, w, b=None):
+    a, W = x._data, w._data
+    if W.ndim == 1 and a.ndim != 0:
+        return _linear_vector(x, w, b)
+    if b is None:
+        key = (a.shape, a.dtype, True, W.shape, W.dtype)
+        bias = None
+    else:
+        bias = b._data
+        key = (a.shape, a.dtype, a.ndim == 2 or a.flags.c_contiguous, W.shape, W.dtype,
+               bias.shape, bias.dtype)
+    plan = _linear_plans.get(key)
+    if plan is None:
+        plan = _linear_plans[key] = LinearPlan(a, key[2], W, bias)
+    x2 = a.reshape(plan.n_rows, plan.k)
+    out = np.matmul(x2, W.T)
+    if bias is not None:
+        mode = plan.bias_mode
+        flat = out.reshape(-1)
+        if mode == _ROW:
+            K.add_bias_rows(flat, bias.reshape(-1), plan.n_rows, plan.m)
+        elif mode == _SCALAR:
+            K.add_bias_rows(flat, out.dtype.type(bias.reshape(-1)[0]), plan.n_rows, plan.m)
+        else:
+            full = np.ascontiguousarray(np.broadcast_to(bias.astype(out.dtype, copy=False),
+                                                        plan.out_shape)).reshape(-1)
+            K.add_bias_rows(flat, full, 1, flat.size)
+    res = out.reshape(plan.out_shape)
+    if not grad_state.enabled or not (x._requires_grad or w._requires_grad or
+                                      (b is not None and b._requires_grad)):
+        return _wrap(res)
+    if b is None:
+        edges = (edge(x), edge(w))
+    elif plan.bias_first:
+        edges = (edge(b), edge(x), edge(w))
+    else:
+        edges = (edge(x), edge(w), edge(b))
+    node = plan.node_cls(edges, (x2, W, plan, x, w, b), (saved_version(x), saved_version(w)))
+    return _wrap_result(res, node)
+
+
+def _linear_vector(x, w, b):
+    """A 1-d weight: torch's matmul(input, weight) (+ bias, which the fused
+    addmm path refuses)."""
+    out = _linalg.matmul(x, w)
+    if b is None:
+        return out
+    a = x._data
+    if a.ndim == 2 or (a.flags.c_contiguous and b._data.ndim >= 1 and
+                       all(s == 1 for s in b._data.shape[:-1])):
+        raise RuntimeError(messages.MAT2_1D)
+    return out + b

@@ -1,0 +1,580 @@
+"""clamp (clip, clamp_min, clamp_max), where, softplus and round(decimals):
+elementwise ops with more than two operands or with parameters, forward and
+backward side by side.
+
+Operands reach a kernel as ops/elementwise.py's binary ops do: flat in the
+computation dtype (a view when contiguous), a one-element operand or a
+Python number as a scalar, anything else broadcast into a contiguous copy;
+all of that is decided once per (op, shapes, dtypes) in a memoised
+``PointwisePlan``. Backward runs one kernel per needed input, then sums
+broadcast inputs down to their shape and casts them back to their dtype.
+"""
+import math
+
+import numpy as np
+
+from .. import dtypes, messages
+from ..autograd.graph import MetadataNode, Node, edge, node_class, saved_version
+from ..autograd.grad_mode import state as grad_state
+from ..kernels import elementwise as K
+from ..tensor import Tensor, _wrap, _wrap_result
+from .elementwise import _SCALAR_TYPES, _SCALARS, _operand_key, cast, sum_to_size
+from .shapes import broadcast_shape, sum_to_shape
+
+# how an operand reaches the kernel
+_AS_IS, _RAVEL, _CAST, _ELEMENT, _PYSCALAR, _EXPAND = range(6)
+
+
+class PointwisePlan:
+    """Shapes, dtypes and operand modes of one call, memoised on them.
+
+    ``operands`` are Tensors, Python numbers or None (absent); those in
+    ``promote`` decide the result dtype (torch's result_type), the others
+    keep their own dtype (where's condition)."""
+    __slots__ = ("result", "compute", "out_shape", "out_size", "flat_out", "modes", "posts")
+
+    def __init__(self, operands, promote):
+        keys = tuple(_operand_key(operands[i]) for i in promote if operands[i] is not None)
+        self.result = dtypes.result_type(keys)
+        self.compute = self.result.numpy
+        shape = None
+        for v in operands:
+            if isinstance(v, Tensor):
+                s = v._data.shape
+                shape = s if shape is None else broadcast_shape(shape, s)
+        self.out_shape = shape
+        self.out_size = math.prod(shape)
+        self.flat_out = len(shape) == 1
+        modes, posts = [], []
+        for i, v in enumerate(operands):
+            target = self.compute if i in promote else None
+            if v is None:
+                modes.append((None, None))
+                posts.append(None)
+            elif type(v) in _SCALAR_TYPES:
+                modes.append((_PYSCALAR, target))
+                posts.append(None)
+            else:
+                arr = v._data
+                target = arr.dtype if target is None else target
+                if arr.size == self.out_size:     # only size-1 dims differ: same order
+                    mode = _CAST if arr.dtype != target else (
+                        _AS_IS if arr.ndim == 1 else _RAVEL)
+                elif arr.size == 1:
+                    mode = _ELEMENT
+                else:
+                    mode = _EXPAND
+                modes.append((mode, target))
+                # a flat gradient already fits a 1-d input of the output's shape and dtype
+                fits = self.flat_out and arr.shape == shape and arr.dtype == self.compute
+                posts.append(None if fits else (arr.shape, arr.dtype))
+        self.modes = tuple(modes)
+        self.posts = tuple(posts)
+
+    def prepare(self, v, i):
+        """The kernel operand for operand ``i``, ``v``."""
+        mode, target = self.modes[i]
+        if mode is None:
+            return None
+        if mode == _PYSCALAR:
+            return _scalar_as(v, target)
+        arr = v._data
+        if mode == _AS_IS:
+            return arr
+        if mode == _RAVEL:
+            return arr.ravel()
+        if mode == _CAST:
+            return arr.astype(target).ravel()
+        if mode == _ELEMENT:
+            return target.type(arr.reshape(-1)[0])
+        return np.broadcast_to(arr.astype(target, copy=False), self.out_shape).ravel()
+
+    def reshape_out(self, flat):
+        return flat if self.flat_out else flat.reshape(self.out_shape)
+
+    def to_input(self, flat_grad, i):
+        """A flat gradient of the output as input ``i``'s gradient."""
+        post = self.posts[i]
+        if post is None:
+            return flat_grad
+        shape, dtype = post
+        g = flat_grad.reshape(self.out_shape)
+        if shape != self.out_shape:
+            g = sum_to_shape(g, shape)
+        return g.astype(dtype, copy=False)
+
+    def to_input_graph(self, grad, i):
+        """The same as recorded Tensor ops (create_graph=True)."""
+        post = self.posts[i]
+        if post is None:
+            return grad
+        shape, dtype = post
+        if grad._data.shape != shape:
+            grad = sum_to_size(grad, shape)
+        return cast(grad, dtype)
+
+
+def _scalar_as(v, np_dtype):
+    """A Python number in the computation dtype, refused where torch refuses it."""
+    if isinstance(v, int) and not -2**63 <= v < 2**63:
+        raise OverflowError("int too big to convert")
+    if np_dtype.kind in "iu" and not isinstance(v, (bool, np.bool_)):
+        info = np.iinfo(np_dtype)
+        if not info.min <= v <= info.max:
+            raise RuntimeError(messages.scalar_overflow(dtypes.from_numpy(np_dtype)._c_name))
+    elif np_dtype.kind == "f" and math.isfinite(v) and abs(v) > np.finfo(np_dtype).max:
+        raise RuntimeError(messages.scalar_overflow(dtypes.from_numpy(np_dtype)._c_name))
+    return np_dtype.type(v)
+
+
+_plans = {}
+dtypes._on_default_change.append(_plans.clear)
+
+
+def _key(v):
+    if v is None:
+        return None
+    if type(v) in _SCALAR_TYPES:
+        return type(v)
+    d = v._data
+    return d.shape, d.dtype
+
+
+def _plan(kind, operands, promote):
+    key = (kind, *[_key(v) for v in operands])
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = PointwisePlan(operands, promote)
+    return plan
+
+
+def _number(v):
+    """A Python/numpy number as a plain Python number (a jitgrad scalar operand)."""
+    if isinstance(v, (np.number, np.bool_)) and type(v) not in _SCALAR_TYPES:
+        return v.item()
+    return v
+
+
+def _flat_grad(grad, plan):
+    g = grad if plan.flat_out else grad.reshape(-1)
+    return g if g.dtype == plan.compute else g.astype(plan.compute)
+
+
+# ------------------------------------------------------------------ argument errors
+
+
+def _describe(v):
+    """How torch's argument parser names a value's type."""
+    if isinstance(v, Tensor):
+        return "Tensor"
+    if isinstance(v, list):
+        return f"list of [{', '.join(_describe(e) for e in v)}]"
+    if isinstance(v, tuple):
+        inner = ", ".join(_describe(e) for e in v)
+        return f"tuple of ({inner}{',' if len(v) == 1 else ''})"
+    return type(v).__name__
+
+
+def _invalid(fname, signatures, args, kwargs=None):
+    """torch's "invalid combination of arguments" TypeError. ``signatures`` are
+    lists of (type, name, default) parameters, "*" marking the keyword-only
+    ones; an overload taking exactly as many parameters as were given shows
+    which arguments did not match (torch's parser never matches "Number")."""
+    kwargs = {k: v for k, v in sorted((kwargs or {}).items())}
+    got = "(" + ", ".join([_describe(a) for a in args]
+                          + [f"{k}={_describe(v)}" for k, v in kwargs.items()]) + ")"
+    options = []
+    for params in signatures:
+        shown = []
+        for p in params:
+            if p == "*":
+                shown.append("*")
+            else:
+                t, name, default = p
+                shown.append(f"{t} {name}" + ("" if default is None else f" = {default}"))
+        real = [p for p in params if p != "*"]
+        mismatch = None
+        if len(real) == len(args) + len(kwargs):
+            names = [p[1] for p in real]
+            wrong_kw = [k for k in kwargs if k not in names]
+            if wrong_kw:
+                mismatch = "some of the keywords were incorrect: " + ", ".join(wrong_kw)
+            else:
+                marked = []
+                for j, (t, name, _) in enumerate(real):
+                    is_kw = j >= len(args)
+                    v = kwargs[name] if is_kw else args[j]
+                    ok = t == "Tensor" and isinstance(v, Tensor)
+                    text = (f"{name}=" if is_kw else "") + _describe(v)
+                    marked.append(text if ok else f"!{text}!")
+                mismatch = ("some of the arguments have invalid types: ("
+                            + ", ".join(marked) + ")")
+        options.append(("(" + ", ".join(shown) + ")", mismatch))
+    return TypeError(messages.invalid_combination(fname, got, options))
+
+
+# ------------------------------------------------------------------ clamp
+
+_OUT = ("*", ("Tensor", "out", "None"))
+_CLAMP_SIGNATURES = {
+    "clamp": [[("Tensor", "input", None), ("Tensor", "min", "None"), ("Tensor", "max", "None"), *_OUT],
+              [("Tensor", "input", None), ("Number", "min", "None"), ("Number", "max", "None"), *_OUT]],
+    "clamp_min": [[("Tensor", "input", None), ("Tensor", "min", None), *_OUT],
+                  [("Tensor", "input", None), ("Number", "min", None), *_OUT]],
+    "clamp_max": [[("Tensor", "input", None), ("Tensor", "max", None), *_OUT],
+                  [("Tensor", "input", None), ("Number", "max", None), *_OUT]],
+}
+
+# (entry point, bounds given, tensor bounds?) -> node name
+_CLAMP_NODE_NAMES = {
+    ("clamp", True): "ClampBackward1", ("clamp", False): "ClampBackward0",
+    ("clamp_min", True): "ClampMinBackward0", ("clamp_min", False): "ClampMinBackward1",
+    ("clamp_max", True): "ClampMaxBackward0", ("clamp_max", False): "ClampMaxBackward1",
+}
+
+
+class ClampNode(Node):
+    """Every clamp node: ``_next`` is (x,) for number bounds and (x, min, max)
+    for tensor bounds (None where a bound is absent or needs no gradient).
+    ``_saved``: (x, lo, hi as kernel operands, plan, x, min, max as given)."""
+    __slots__ = ()
+
+    def apply(self, grad):
+        x, lo, hi, plan, _, _, _ = self._saved_or_raise()
+        g = _flat_grad(grad, plan)
+        nxt = self._next
+        grads = [None] * len(nxt)
+        if nxt[0] is not None:
+            out = np.empty(g.size, plan.compute)
+            if lo is not None and hi is not None:
+                K.clamp_backward(g, x, lo, hi, out)
+            elif lo is not None:
+                K.ge_mask_backward(g, x, lo, out)          # x >= min
+            else:
+                K.ge_mask_backward(g, hi, x, out)          # x <= max
+            grads[0] = plan.to_input(out, 0)
+        if len(nxt) > 1 and nxt[1] is not None:
+            out = np.empty(g.size, plan.compute)
+            if hi is not None:
+                K.clamp_backward_min(g, x, lo, hi, out)    # x < min < max
+            else:
+                K.gt_mask_backward(g, lo, x, out)          # x < min
+            grads[1] = plan.to_input(out, 1)
+        if len(nxt) > 2 and nxt[2] is not None:
+            out = np.empty(g.size, plan.compute)
+            if lo is not None:
+                K.clamp_backward_max(g, x, lo, hi, out)    # x > max or max < min
+            else:
+                K.gt_mask_backward(g, x, hi, out)          # x > max
+            grads[2] = plan.to_input(out, 2)
+        return tuple(grads)
+
+    def apply_graph(self, grad):
+        _, _, _, plan, x, lo, hi = self._saved_or_raise()
+        nxt = self._next
+        grads = [None] * len(nxt)
+        if nxt[0] is not None:
+            g = grad
+            if lo is not None:
+                g = where(x >= lo, g, 0)
+            if hi is not None:
+                g = where(x <= hi, g, 0)
+            grads[0] = plan.to_input_graph(g, 0)
+        if len(nxt) > 1 and nxt[1] is not None:
+            g = where(x < lo, grad, 0)
+            if hi is not None:
+                g = where(lo < hi, g, 0)
+            grads[1] = plan.to_input_graph(g, 1)
+        if len(nxt) > 2 and nxt[2] is not None:
+            g = where(x > hi, grad, 0)
+            if lo is not None:
+                g = where(hi < lo, grad, g)
+            grads[2] = plan.to_input_graph(g, 2)
+        return tuple(grads)
+
+
+_CLAMP_NODES = {key: node_class(name, ClampNode) for key, name in _CLAMP_NODE_NAMES.items()}
+_CLAMP_FORWARD = {(True, True): K.clamp_forward, (True, False): K.clamp_min_forward,
+                  (False, True): K.clamp_max_forward}
+
+
+def _bound(v):
+    if v is None or isinstance(v, Tensor):
+        return v
+    if isinstance(v, _SCALARS):
+        return _number(v)
+    return _Bad(v)
+
+
+class _Bad:
+    """A bound of a type torch's parser refuses (kept for the error message)."""
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _clamp_args(fname, x, lo, hi, which):
+    """Validate; returns (x, lo, hi) with numbers normalised."""
+    lo_b, hi_b = _bound(lo), _bound(hi)
+    given = [b for b in (lo_b, hi_b) if b is not None]
+    bad = any(isinstance(b, _Bad) for b in given) or \
+        len({isinstance(b, Tensor) for b in given}) > 1 or not isinstance(x, Tensor)
+    if bad:
+        args = [x] + [v for v in ((lo,) if which == "min" else (hi,) if which == "max"
+                                  else (lo, hi))]
+        kwargs = {}
+        if which == "both":
+            if lo is None:                     # clamp(x, max=...): shown as a keyword
+                args, kwargs = [x], {"max": hi}
+            elif hi is None:
+                args = [x, lo]
+        raise _invalid(fname, _CLAMP_SIGNATURES[fname], args, kwargs)
+    return lo_b, hi_b
+
+
+def clamp(x, min=None, max=None, fname="clamp", node_kind="clamp"):
+    """``x.clamp(min, max)``; ``node_kind`` picks the node name torch records
+    (clamp_min/clamp_max record their own)."""
+    lo, hi = _clamp_args(fname, x, min, max, "both" if node_kind == "clamp" else
+                         node_kind[len("clamp_"):])
+    if lo is None and hi is None:
+        raise RuntimeError(messages.CLAMP_NO_BOUNDS)
+    numbers = not isinstance(lo, Tensor) and not isinstance(hi, Tensor)
+    plan = _plan("clamp", (x, lo, hi), (0, 1, 2))
+    if numbers and plan.result is dtypes.bool_:
+        which = "clamp" if lo is not None and hi is not None else (
+            "clamp_min" if lo is not None else "clamp_max")
+        raise NotImplementedError(messages.clamp_bool(which))
+    xv = plan.prepare(x, 0)
+    lv = plan.prepare(lo, 1)
+    hv = plan.prepare(hi, 2)
+    out = np.empty(plan.out_size, plan.compute)
+    forward = _CLAMP_FORWARD[lo is not None, hi is not None]
+    if lv is None:
+        forward(xv, hv, out)
+    elif hv is None:
+        forward(xv, lv, out)
+    else:
+        forward(xv, lv, hv, out)
+    result_arr = plan.reshape_out(out)
+    if not grad_state.enabled or plan.compute.kind != "f":
+        return _wrap(result_arr)
+    tensors = [t for t in (x, lo, hi) if isinstance(t, Tensor)]
+    if not any(t._requires_grad for t in tensors):
+        return _wrap(result_arr)
+    cls = _CLAMP_NODES[node_kind, numbers]
+    if numbers:
+        nxt = (edge(x),)
+    else:
+        nxt = (edge(x), edge(lo) if lo is not None else None,
+               edge(hi) if hi is not None else None)
+    node = cls(nxt, (xv, lv, hv, plan, x, lo, hi),
+               tuple(saved_version(t) for t in tensors))
+    return _wrap_result(result_arr, node)
+
+
+def clamp_min(x, min):
+    if min is None:
+        raise _invalid("clamp_min", _CLAMP_SIGNATURES["clamp_min"], [x, min])
+    return clamp(x, min, None, "clamp_min", "clamp_min")
+
+
+def clamp_max(x, max):
+    if max is None:
+        raise _invalid("clamp_max", _CLAMP_SIGNATURES["clamp_max"], [x, max])
+    return clamp(x, None, max, "clamp_max", "clamp_max")
+
+
+def clamp_(x, min=None, max=None, node_kind="clamp"):
+    """In place (jitgrad/ops/inplace.py's apply_), after torch's own refusals."""
+    from . import inplace
+    fname = "clamp" if node_kind == "clamp" else node_kind
+    lo, hi = _clamp_args(fname, x, min, max, "both" if node_kind == "clamp" else
+                         node_kind[len("clamp_"):])
+    if lo is None and hi is None:
+        raise RuntimeError(messages.CLAMP_NO_BOUNDS)
+    plan = _plan("clamp", (x, lo, hi), (0, 1, 2))
+    if plan.out_shape != x._data.shape:
+        raise RuntimeError(messages.inplace_broadcast(x._data.shape, plan.out_shape))
+    if dtypes._category(plan.result) > dtypes._category(x.dtype):
+        raise RuntimeError(messages.cast_result(plan.result._torch_name, x.dtype._c_name))
+    return inplace.apply_(x, lambda t: clamp(t, lo, hi, fname, node_kind))
+
+
+# ------------------------------------------------------------------ where
+
+_WHERE_SIGNATURES = [
+    [("Tensor", "condition", None)],
+    [("Tensor", "condition", None), ("Tensor", "input", None), ("Tensor", "other", None), *_OUT],
+    [("Tensor", "condition", None), ("Number", "self", None), ("Tensor", "other", None)],
+    [("Tensor", "condition", None), ("Tensor", "input", None), ("Number", "other", None)],
+    [("Tensor", "condition", None), ("Number", "self", None), ("Number", "other", None)],
+]
+
+
+class WhereNode(Node):
+    """``_next``: (input, other), None for a number or an input needing no
+    gradient; ``_saved``: (condition as a kernel operand, plan, condition)."""
+    __slots__ = ()
+
+    def apply(self, grad):
+        cond, plan, _ = self._saved_or_raise()
+        g = _flat_grad(grad, plan)
+        ga = gb = None
+        if self._next[0] is not None:
+            out = np.empty(g.size, plan.compute)
+            K.where_backward(g, cond, out)
+            ga = plan.to_input(out, 1)
+        if self._next[1] is not None:
+            out = np.empty(g.size, plan.compute)
+            K.where_backward_other(g, cond, out)
+            gb = plan.to_input(out, 2)
+        return ga, gb
+
+    def apply_graph(self, grad):
+        _, plan, condition = self._saved_or_raise()
+        ga = gb = None
+        if self._next[0] is not None:
+            ga = plan.to_input_graph(where(condition, grad, 0), 1)
+        if self._next[1] is not None:
+            gb = plan.to_input_graph(where(condition, 0, grad), 2)
+        return ga, gb
+
+
+_WHERE_NODE = node_class("WhereBackward0", WhereNode)
+
+
+def _where_operand(v):
+    if isinstance(v, Tensor):
+        return v
+    if isinstance(v, _SCALARS):
+        return _number(v)
+    return None
+
+
+_MISSING = object()
+
+
+def where(condition, input=_MISSING, other=_MISSING):
+    """``torch.where(condition, input, other)``; with the condition alone,
+    the indices of its non-zero elements (``nonzero(as_tuple=True)``)."""
+    if input is _MISSING and other is _MISSING:
+        if not isinstance(condition, Tensor):
+            raise TypeError(messages.must_be("where", "condition", "Tensor", condition, 1))
+        idx = np.nonzero(np.atleast_1d(condition._data))
+        return tuple(_wrap(i.astype(np.int64)) for i in idx)
+    a = None if input is _MISSING else _where_operand(input)
+    b = None if other is _MISSING else _where_operand(other)
+    if not isinstance(condition, Tensor) or a is None or b is None:
+        args = [condition] + [v for v in (input, other) if v is not _MISSING]
+        raise _invalid("where", _WHERE_SIGNATURES, args)
+    if condition._data.dtype.kind != "b":
+        raise RuntimeError(messages.where_condition_dtype(condition.dtype._torch_name))
+    plan = _plan("where", (condition, a, b), (1, 2))
+    cond = plan.prepare(condition, 0)
+    av = plan.prepare(a, 1)
+    bv = plan.prepare(b, 2)
+    out = np.empty(plan.out_size, plan.compute)
+    K.where_forward(cond, av, bv, out)
+    result_arr = plan.reshape_out(out)
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if not (grad_state.enabled and ((ta and a._requires_grad) or (tb and b._requires_grad))):
+        return _wrap(result_arr)
+    node = _WHERE_NODE((edge(a) if ta else None, edge(b) if tb else None),
+                       (cond, plan, condition), (saved_version(condition),))
+    return _wrap_result(result_arr, node)
+
+
+# ------------------------------------------------------------------ softplus
+
+
+class SoftplusNode(Node):
+    """``_saved``: (x flat, beta, threshold in x's dtype, x's shape, x)."""
+    __slots__ = ()
+
+    def apply(self, grad):
+        x, beta, threshold, shape, _ = self._saved_or_raise()
+        g = grad.reshape(-1)
+        if g.dtype != x.dtype:
+            g = g.astype(x.dtype)
+        out = np.empty(x.size, x.dtype)
+        K.softplus_backward(g, x, beta, threshold, out)
+        return (out.reshape(shape),)
+
+    def apply_graph(self, grad):
+        _, beta, threshold, _, x = self._saved_or_raise()
+        xb = x * float(beta)
+        z = xb.exp()
+        return (where(xb > float(threshold), grad, grad * z / (z + 1)),)
+
+
+_SOFTPLUS_NODE = node_class("SoftplusBackward0", SoftplusNode)
+
+
+def _number_arg(fname, name, v):
+    if isinstance(v, Tensor) and v._data.size == 1:
+        return v.item()
+    if isinstance(v, _SCALARS):
+        return _number(v)
+    raise TypeError(messages.must_be(fname, name, "Number", v))
+
+
+def softplus(input, beta=1, threshold=20):
+    """``torch.nn.functional.softplus``: log(1 + exp(beta x)) / beta, and x
+    itself where beta x > threshold."""
+    if not isinstance(input, Tensor):
+        raise TypeError(messages.must_be("softplus", "input", "Tensor", input, 1))
+    beta = _number_arg("softplus", "beta", beta)
+    threshold = _number_arg("softplus", "threshold", threshold)
+    a = input._data
+    if a.dtype.kind != "f":
+        raise NotImplementedError(messages.not_implemented_kernel(
+            "softplus_cpu", input.dtype._torch_name))
+    x = a.reshape(-1)
+    b = a.dtype.type(beta)
+    t = a.dtype.type(threshold)
+    out = np.empty(x.size, a.dtype)
+    K.softplus_forward(x, b, t, out)
+    out = out.reshape(a.shape)
+    if not (input._requires_grad and grad_state.enabled):
+        return _wrap(out)
+    node = _SOFTPLUS_NODE((edge(input),), (x, b, t, a.shape, input), (saved_version(input),))
+    return _wrap_result(out, node)
+
+
+# ------------------------------------------------------------------ round(decimals)
+
+
+class RoundDecimalsNode(MetadataNode):
+    __slots__ = ()
+
+    def apply(self, grad):
+        return (np.zeros(grad.shape, grad.dtype),)
+
+    def apply_graph(self, grad):
+        return (_wrap(np.zeros(grad._data.shape, grad._data.dtype)),)
+
+
+_ROUND_DECIMALS_NODE = node_class("RoundBackward1", RoundDecimalsNode)
+
+_ROUND_SIGNATURES = [[("Tensor", "input", None), "*", ("Tensor", "out", "None")],
+                     [("Tensor", "input", None), "*", ("int", "decimals", None),
+                      ("Tensor", "out", "None")]]
+
+
+def round_decimals(x, decimals):
+    """``torch.round(x, decimals=d)`` (RoundBackward1 even for d == 0)."""
+    if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool):
+        raise _invalid("round", _ROUND_SIGNATURES, [x], {"decimals": decimals})
+    a = x._data
+    if a.dtype.kind != "f":
+        raise NotImplementedError(messages.not_implemented_kernel("round_cpu", x.dtype._torch_name))
+    decimals = int(decimals)
+    flat = a.reshape(-1)
+    out = np.empty(flat.size, a.dtype)
+    K.round_decimals_forward(flat, a.dtype.type(10.0 ** abs(decimals)), decimals < 0, out)
+    out = out.reshape(a.shape)
+    if not (x._requires_grad and grad_state.enabled):
+        return _wrap(out)
+    return _wrap_result(out, _ROUND_DECIMALS_NODE((edge(x),), ()))

@@ -1,0 +1,141 @@
+"""nn.Module's bookkeeping: registration order, repr, state_dict, modes,
+containers, conversions, and Linear's default initialisation."""
+import numpy as np
+import pytest
+
+import jitgrad
+from jitgrad import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 3)
+        self.act = nn.ReLU()
+        self.fc2 = nn.Linear(3, 2, bias=False)
+        self.register_buffer("steps", jitgrad.zeros(1))
+        self.register_buffer("scratch", jitgrad.zeros(2), persistent=False)
+        self.scale = nn.Parameter(jitgrad.ones(1))
+
+    def forward(self, x):
+        return self.fc2(self.act(self.fc1(x))) * self.scale
+
+
+def test_registration_order_and_names():
+    net = Net()
+    assert [n for n, _ in net.named_parameters()] == ["scale", "fc1.weight", "fc1.bias",
+                                                      "fc2.weight"]
+    assert list(net.state_dict()) == ["scale", "steps", "fc1.weight", "fc1.bias", "fc2.weight"]
+    assert [n for n, _ in net.named_modules()] == ["", "fc1", "act", "fc2"]
+    assert len(list(net.children())) == 3 and len(list(net.buffers())) == 2
+
+
+def test_repr_matches_torch():
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2),
+                          nn.Linear(512, 10))
+    assert repr(model) == (
+        "Sequential(\n"
+        "  (0): Flatten(start_dim=1, end_dim=-1)\n"
+        "  (1): Linear(in_features=784, out_features=512, bias=True)\n"
+        "  (2): ReLU()\n"
+        "  (3): Dropout(p=0.2, inplace=False)\n"
+        "  (4): Linear(in_features=512, out_features=10, bias=True)\n"
+        ")")
+    assert repr(Net()).startswith("Net(\n  (fc1): Linear(in_features=4, out_features=3, bias=True)")
+    assert repr(nn.Parameter(jitgrad.zeros(2))) == (
+        "Parameter containing:\ntensor([0., 0.], requires_grad=True)")
+
+
+def test_state_dict_round_trip_and_errors():
+    a, b = Net(), Net()
+    result = b.load_state_dict(a.state_dict())
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    for (n, p), (_, q) in zip(a.named_parameters(), b.named_parameters()):
+        assert np.array_equal(p.detach().numpy(), q.detach().numpy()), n
+    sd = a.state_dict()
+    del sd["fc1.bias"]
+    sd["extra"] = jitgrad.zeros(1)
+    with pytest.raises(RuntimeError) as e:
+        b.load_state_dict(sd)
+    assert str(e.value) == ('Error(s) in loading state_dict for Net:\n\tMissing key(s) in '
+                            'state_dict: "fc1.bias". \n\tUnexpected key(s) in state_dict: '
+                            '"extra". ')
+    assert b.load_state_dict(sd, strict=False).missing_keys == ["fc1.bias"]
+    sd = a.state_dict()
+    sd["fc2.weight"] = jitgrad.zeros(3, 3)
+    with pytest.raises(RuntimeError, match=r"size mismatch for fc2.weight: copying a param with "
+                                           r"shape jitgrad.Size\(\[3, 3\]\)"):
+        b.load_state_dict(sd)
+
+
+def test_state_dict_is_detached_and_shares_memory():
+    net = Net()
+    sd = net.state_dict()
+    assert not sd["fc1.weight"].requires_grad
+    sd["fc1.weight"].numpy()[0, 0] = 123.0
+    assert net.fc1.weight.detach().numpy()[0, 0] == 123.0
+
+
+def test_train_eval_zero_grad_and_forward():
+    net = Net()
+    assert net.training and net.fc1.training
+    net.eval()
+    assert not net.training and not net.fc1.training
+    out = net(jitgrad.ones(5, 4))
+    assert out.shape == (5, 2)
+    out.sum().backward()
+    assert net.fc1.weight.grad is not None
+    net.zero_grad()
+    assert all(p.grad is None for p in net.parameters())
+    net(jitgrad.ones(5, 4)).sum().backward()
+    net.zero_grad(set_to_none=False)
+    assert all(float(p.grad.abs().sum()) == 0 for p in net.parameters())
+    assert net.forward(jitgrad.ones(1, 4)).shape == (1, 2)
+
+
+def test_containers():
+    seq = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 1))
+    assert isinstance(seq[0], nn.Linear) and isinstance(seq[-1], nn.Linear) and len(seq) == 3
+    assert isinstance(seq[:2], nn.Sequential) and len(seq[:2]) == 2
+    layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+    layers.append(nn.ReLU())
+    assert len(layers) == 4 and len(list(nn.Sequential(*layers).parameters())) == 6
+    d = nn.ModuleDict({"a": nn.Linear(1, 1), "b": nn.ReLU()})
+    assert list(d.keys()) == ["a", "b"] and "a" in d
+
+
+def test_conversions_and_apply():
+    net = Net().double()
+    assert net.fc1.weight.dtype is jitgrad.float64 and isinstance(net.fc1.weight, nn.Parameter)
+    assert net.steps.dtype is jitgrad.float64
+    net.float()
+    assert net.fc1.weight.dtype is jitgrad.float32
+    seen = []
+    net.apply(lambda m: seen.append(type(m).__name__))
+    assert seen == ["Linear", "ReLU", "Linear", "Net"]
+
+
+def test_assignment_errors():
+    net = Net()
+    with pytest.raises(TypeError, match="cannot assign 'int' as parameter 'scale'"):
+        net.scale = 3
+    with pytest.raises(AttributeError, match="has no attribute 'missing'"):
+        net.missing
+
+
+def test_linear_default_init_bounds():
+    layer = nn.Linear(100, 30)
+    bound = 1 / np.sqrt(100)
+    w = layer.weight.detach().numpy()
+    assert np.abs(w).max() <= bound and w.std() > bound / 3
+    assert np.abs(layer.bias.detach().numpy()).max() <= bound
+
+
+def test_linear_init_matches_torch_for_a_seed():
+    torch = pytest.importorskip("torch")
+    jitgrad.manual_seed(0)
+    ours = nn.Linear(5, 3)
+    torch.manual_seed(0)
+    theirs = torch.nn.Linear(5, 3)
+    np.testing.assert_array_equal(ours.weight.detach().numpy(), theirs.weight.detach().numpy())
+    np.testing.assert_array_equal(ours.bias.detach().numpy(), theirs.bias.detach().numpy())
