@@ -175,18 +175,19 @@ def minimum(input, other):
 
 
 def clamp(input, min=None, max=None):  # noqa: A002
-    return _pw.clamp(_tensor(input, "clamp"), min, max)
+    return _pw.clamp(input, min, max)
 
 
-clip = clamp
+def clip(input, min=None, max=None):  # noqa: A002
+    return _pw.clamp(input, min, max, fname="clip")
 
 
 def clamp_min(input, min):  # noqa: A002
-    return _pw.clamp_min(_tensor(input, "clamp_min"), min)
+    return _pw.clamp_min(input, min)
 
 
 def clamp_max(input, max):  # noqa: A002
-    return _pw.clamp_max(_tensor(input, "clamp_max"), max)
+    return _pw.clamp_max(input, max)
 
 
 where = _pw.where

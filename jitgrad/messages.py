@@ -397,6 +397,10 @@ def bmm_3d(which):
     return f"{which} must be a 3D tensor"
 
 
+def mT_needs_matrices(ndim):
+    return f"tensor.mT is only supported on matrices or batches of matrices. Got {ndim}-D tensor."
+
+
 def outer_1d(which, ndim):
     return f"outer: Expected 1-D argument {which}, but got {ndim}-D"
 

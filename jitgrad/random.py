@@ -39,7 +39,7 @@ assert _STATE.itemsize == 5056
 
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
-_I64 = np.dtype(np.int64)
+_MAX = {_F32: float(np.finfo(np.float32).max), _F64: float(np.finfo(np.float64).max)}
 
 
 class Generator:
@@ -52,7 +52,7 @@ class Generator:
         self._mt = np.zeros(624, np.uint32)
         self._pos = np.zeros(2, np.int64)       # ATen's (left, next)
         self._normal = np.zeros(2)              # cached double normal sample: (valid, value)
-        self._float_normal = None               # ATen keeps a float cache too; only state I/O sees it
+        self._float_normal = None               # ATen's float cache: only state I/O sees it
         self._reseed(DEFAULT_SEED)
 
     @property
@@ -105,7 +105,9 @@ class Generator:
             raise RuntimeError(messages.rng_state_size(_STATE.itemsize, data.size))
         st = np.frombuffer(data.astype(np.uint8).tobytes(), _STATE)[0]
         left, nxt = int(st["left"]), int(st["next"]) & 0xFFFFFFFF
-        if not st["seeded"] or not 0 < left <= 624 or nxt > 624:
+        # ATen's test, plus left + next <= 625 (every state ATen reaches has
+        # 1 or 625; beyond it ATen would read past its 624 words)
+        if not st["seeded"] or not 0 < left <= 624 or nxt > 624 or left + nxt > 625:
             raise RuntimeError(messages.INVALID_MT_STATE)
         self._seed = int(st["seed"])
         self._mt[:] = st["state"].astype(np.uint32)      # ATen keeps the low 32 bits
@@ -193,6 +195,8 @@ def _method_generator(generator, fname):
 
 
 def _float_arg(v, fname, arg, position):
+    if type(v) is float or type(v) is int:
+        return float(v)
     if isinstance(v, Tensor) and v._data.size == 1:
         return float(v._data.reshape(-1)[0])
     if not isinstance(v, numbers.Real):
@@ -221,12 +225,20 @@ def _iteration_order(a):
     return perm
 
 
+def _check_overlap(a):
+    # an expanded tensor: several elements share one memory location
+    for n, st in zip(a.shape, a.strides):
+        if st == 0 and n > 1:
+            raise RuntimeError(messages.INTERNAL_OVERLAP)
+
+
 def _fill(a, draw):
     """Run ``draw(flat)`` so that ``flat`` holds a's elements in iteration
     order: straight into a's memory when it is contiguous."""
     if a.flags.c_contiguous:
         draw(a.reshape(-1))
         return
+    _check_overlap(a)
     view = np.transpose(a, _iteration_order(a))
     buf = np.empty(a.size, a.dtype)
     draw(buf)
@@ -353,20 +365,56 @@ def _is_size(v):
         isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in v)
 
 
+def _int_shape(size):
+    """``size`` itself when it is a tuple of non-negative ints, else None."""
+    if type(size) is not tuple:
+        return None
+    for s in size:
+        if type(s) is not int or s < 0:
+            return None
+    return size
+
+
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False):
     """randint(high, size) or randint(low, high, size), as torch parses them."""
-    check_device(device)
+    shape = _int_shape(size)
+    if shape is None or type(low) is not int or type(high) is not int:
+        low, high, shape = _randint_args(low, high, size, generator, dtype)
+    if generator is None:
+        g = default_generator
+    elif isinstance(generator, Generator):
+        g = generator
+    else:
+        raise TypeError(messages.invalid_arguments(
+            "randint", _got((low, high, size), {"generator": generator, "dtype": dtype}),
+            messages.RANDINT_SIGNATURES))
+    if device is not None:
+        check_device(device)
+    d = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
+    arr = np.empty(shape, d.numpy)
+    if d is not dtypes.int64 or low >= high:
+        low, high = _check_from_to(low, high, d)
+    if arr.size:
+        # the span is a uint64 (2**64 - 1 for the full int64 range), passed as
+        # the int64 of the same bits
+        span = high - low
+        _k.random_from_to(g._mt, g._pos, arr.reshape(-1),
+                          span - 2 ** 64 if span >= 2 ** 63 else span, low)
+    return _finish(arr, requires_grad)
+
+
+def _randint_args(low, high, size, generator, dtype):
+    """(low, high, shape) from the other ways to call randint, with torch's
+    refusals."""
     if size is None and high is not None and not _is_int(high):
         low, high, size = 0, low, high            # randint(high, size)
         args = (high, size)
+    elif high is None:
+        low, high = 0, low                         # randint(high, size=...)
+        args = (high,) if size is None else (high, size)
     else:
-        if high is None:
-            low, high = 0, low                     # randint(high, size=...)
-            args = (high,) if size is None else (high, size)
-        else:
-            args = (low, high) if size is None else (low, high, size)
-    kwargs = {"generator": generator, "dtype": dtype}
+        args = (low, high) if size is None else (low, high, size)
     if len(args) == 2 and isinstance(args[0], bool) and _is_size(args[1]):
         raise TypeError(messages.argument_type("randint", "high", "int", "bool", 1))
     if len(args) == 2 and _is_int(args[0]) and isinstance(args[1], numbers.Integral):
@@ -374,17 +422,10 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
                                                type(args[1]).__name__, 2))
     if not (_is_int(low) and _is_int(high) and _is_size(size)) or (
             generator is not None and not isinstance(generator, Generator)):
-        raise TypeError(messages.invalid_arguments("randint", _got(args, kwargs),
-                                                   messages.RANDINT_SIGNATURES))
-    g = generator or default_generator
-    low, high = int(low), int(high)
-    d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    arr = np.empty(_size((tuple(size),)), d.numpy)
-    low, high = _check_from_to(low, high, d)
-    if arr.size:
-        _k.random_from_to(g._mt, g._pos, arr.reshape(-1), np.uint64((high - low) % 2 ** 64),
-                          np.int64(low))
-    return _finish(arr, requires_grad)
+        raise TypeError(messages.invalid_arguments(
+            "randint", _got(args, {"generator": generator, "dtype": dtype}),
+            messages.RANDINT_SIGNATURES))
+    return int(low), int(high), _size((tuple(size),))
 
 
 def _check_from_to(low, high, d):
@@ -487,8 +528,8 @@ _NOT_IMPLEMENTED_NODE = node_class("NotImplemented", _NotImplementedNode)   # be
 def _finish_inplace(x, node_cls, others=()):
     """After writing x's new values: the graph node (when one is recorded)
     and the version bump."""
-    tensors = (x,) + others
-    if grad_state.enabled and any(t._requires_grad for t in tensors):
+    if grad_state.enabled and (x._requires_grad or any(t._requires_grad for t in others)):
+        tensors = (x,) + others
         if x._base is not None:
             raise NotImplementedError(
                 "an in-place operation that records a gradient on a view is not supported "
@@ -506,15 +547,16 @@ def uniform_(x, from_=0, to=1, *, generator=None):
     hi = _float_arg(to, "uniform_", "to", 2)
     check_inplace(x)
     a = x._data
-    _float_kernel(a.dtype, "check_uniform_bounds")
-    d = dtypes.from_numpy(a.dtype)
-    big = float(np.finfo(a.dtype).max)
-    for v, name in ((lo, "from"), (hi, "to")):
-        if not -big <= v <= big:
-            raise RuntimeError(messages.out_of_bounds(name, d._c_name))
-    if lo > hi:
-        raise RuntimeError(messages.uniform_range(lo, hi))
-    if hi - lo > big:
+    big = _MAX.get(a.dtype)
+    if big is None:
+        _float_kernel(a.dtype, "check_uniform_bounds")
+    if not (-big <= lo <= big and -big <= hi <= big and lo <= hi and hi - lo <= big):
+        d = dtypes.from_numpy(a.dtype)
+        for v, name in ((lo, "from"), (hi, "to")):
+            if not -big <= v <= big:
+                raise RuntimeError(messages.out_of_bounds(name, d._c_name))
+        if lo > hi:
+            raise RuntimeError(messages.uniform_range(lo, hi))
         raise RuntimeError(messages.uniform_span(d._torch_name, lo, hi))
     if a.size:
         _fill(a, lambda flat: _uniform_into(g, flat, lo, hi))
@@ -529,7 +571,8 @@ def normal_(x, mean=0, std=1, *, generator=None):
     if not std >= 0.0:
         raise RuntimeError(messages.normal_std(std))
     a = x._data
-    _float_kernel(a.dtype, "normal_kernel_cpu")
+    if a.dtype.kind != "f":
+        _float_kernel(a.dtype, "normal_kernel_cpu")
     if a.size:
         _normal_fill(g, a, mean, std)
     return _finish_inplace(x, _NORMAL_NODE)
@@ -549,6 +592,7 @@ def _bernoulli_tensor_into(g, out, p):
         perm = None
         pv = np.broadcast_to(pd, out.shape)
     else:
+        _check_overlap(out)
         perm = _iteration_order(out)
         pv = np.transpose(np.broadcast_to(pd, out.shape), perm)
     probs = np.ascontiguousarray(pv).reshape(-1)
@@ -602,7 +646,8 @@ def bernoulli_(x, p=0.5, *, generator=None):
 
 def bernoulli(input, p=None, *, generator=None):
     """bernoulli(input): 1 with probability input[i]; bernoulli(input, p): 1 with
-    probability p. The result has input's dtype and layout."""
+    probability p. The result has input's dtype and is contiguous (drawn in
+    its logical order), as in torch."""
     if not isinstance(input, Tensor):
         raise TypeError(messages.argument_type("bernoulli", "input", "Tensor",
                                                type(input).__name__, 1))

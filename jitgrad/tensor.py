@@ -391,18 +391,21 @@ class Tensor:
         return _inplace.apply_(self, _F.ceil)
 
     def round_(self, *, decimals=None):
-        return _inplace.apply_(self, lambda t: _F.round(t, decimals=decimals))
+        if decimals is None:
+            return _inplace.apply_(self, _F.round)
+        return _inplace.apply_(self, lambda t: _pointwise.round_decimals(t, decimals, True))
 
     def clamp_(self, min=None, max=None):  # noqa: A002
         return _pointwise.clamp_(self, min, max)
 
-    clip_ = clamp_
+    def clip_(self, min=None, max=None):  # noqa: A002
+        return _pointwise.clamp_(self, min, max, fname="clip_")
 
     def clamp_min_(self, min):  # noqa: A002
-        return _pointwise.clamp_(self, min, None, "clamp_min")
+        return _pointwise.clamp_(self, min, None, "clamp_min", "clamp_min_")
 
     def clamp_max_(self, max):  # noqa: A002
-        return _pointwise.clamp_(self, None, max, "clamp_max")
+        return _pointwise.clamp_(self, None, max, "clamp_max", "clamp_max_")
 
     # random draws (jitgrad/random.py)
     def uniform_(self, from_=0, to=1, *, generator=None):
@@ -554,7 +557,9 @@ class Tensor:
         return _F.ceil(self)
 
     def round(self, *, decimals=None):
-        return _F.round(self, decimals=decimals)
+        if decimals is None:
+            return _F.round(self)
+        return _pointwise.round_decimals(self, decimals, method=True)
 
     def maximum(self, other):
         if not isinstance(other, Tensor):
@@ -567,18 +572,19 @@ class Tensor:
         return _F.minimum(self, other)
 
     def clamp(self, min=None, max=None):  # noqa: A002
-        return _pointwise.clamp(self, min, max)
+        return _pointwise.clamp(self, min, max, method=True)
 
-    clip = clamp
+    def clip(self, min=None, max=None):  # noqa: A002
+        return _pointwise.clamp(self, min, max, fname="clip", method=True)
 
     def clamp_min(self, min):  # noqa: A002
-        return _pointwise.clamp_min(self, min)
+        return _pointwise.clamp_min(self, min, method=True)
 
     def clamp_max(self, max):  # noqa: A002
-        return _pointwise.clamp_max(self, max)
+        return _pointwise.clamp_max(self, max, method=True)
 
     def where(self, condition, y):
-        return _pointwise.where(condition, self, y)
+        return _pointwise.where_method(self, condition, y)
 
     def softmax(self, dim, dtype=None):
         return _F.softmax(self, dim, dtype)
@@ -675,6 +681,8 @@ class Tensor:
 
     @property
     def mT(self):
+        if self._data.ndim < 2:
+            raise RuntimeError(messages.mT_needs_matrices(self._data.ndim))
         return _views.transpose(self, -2, -1)
 
     def flatten(self, start_dim=0, end_dim=-1):

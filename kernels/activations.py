@@ -37,10 +37,37 @@ def leaky_relu_backward(grad, x, slope, out):
 # ------------------------------------------------------------------ elu
 
 @kernel
+def expm1(v):
+    # exp(v) - 1 without libm (so loops vectorise): where |v| < 1/2 the Taylor
+    # series to degree 16 in float64 (no cancellation; truncation < 1e-18
+    # relative), elsewhere vexp(v) - 1
+    w = np.float64(v)
+    t = 1.0 / 20922789888000.0                       # 1 / 16!
+    t = t * w + 1.0 / 1307674368000.0
+    t = t * w + 1.0 / 87178291200.0
+    t = t * w + 1.0 / 6227020800.0
+    t = t * w + 1.0 / 479001600.0
+    t = t * w + 1.0 / 39916800.0
+    t = t * w + 1.0 / 3628800.0
+    t = t * w + 1.0 / 362880.0
+    t = t * w + 1.0 / 40320.0
+    t = t * w + 1.0 / 5040.0
+    t = t * w + 1.0 / 720.0
+    t = t * w + 1.0 / 120.0
+    t = t * w + 1.0 / 24.0
+    t = t * w + 1.0 / 6.0
+    t = t * w + 0.5
+    t = t * w + 1.0
+    series = t * w
+    direct = vexp(v) - 1
+    return series if abs(w) < 0.5 else direct
+
+
+@kernel
 def elu_forward(x, alpha, out):
     for i in range(out.size):
         v = x[i]
-        out[i] = v if v > 0 else math.expm1(v) * alpha
+        out[i] = v if v > 0 else expm1(v) * alpha
 
 
 @kernel
@@ -63,7 +90,7 @@ def elu_backward_result(grad, result, alpha, out):
 
 @kernel
 def gelu_forward(x, out):
-    # x Phi(x), Phi(x) = (1 + erf(x / sqrt 2)) / 2
+    # x Phi(x), Phi(x) = (1 + erf(x / sqrt 2)) / 2; float64 (libm's erf)
     for i in range(out.size):
         v = x[i]
         out[i] = v * 0.5 * (1.0 + math.erf(v * 0.7071067811865476))
@@ -76,6 +103,37 @@ def gelu_backward(grad, x, out):
         v = x[i]
         cdf = 0.5 * (1.0 + math.erf(v * 0.7071067811865476))
         pdf = vexp(-0.5 * v * v) * 0.3989422804014327
+        out[i] = grad[i] * (cdf + v * pdf)
+
+
+@kernel
+def erf_f32(x):
+    # erf for float32 as torch's vectorised kernels compute it (Abramowitz and
+    # Stegun 7.1.26, |error| < 1.5e-7): vectorisable, unlike libm's erff
+    one = np.float32(1)
+    a = abs(x)
+    t = one / (np.float32(0.3275911) * a + one)
+    r = (((np.float32(1.061405429) * t - np.float32(1.453152027)) * t
+          + np.float32(1.421413741)) * t - np.float32(0.284496736)) * t + np.float32(0.254829592)
+    y = one - r * t * vexp(-a * a)
+    return y if x >= 0 else -y
+
+
+@kernel
+def gelu_forward_f32(x, out):
+    half = np.float32(0.5)
+    for i in range(out.size):
+        v = x[i]
+        out[i] = v * half * (np.float32(1) + erf_f32(v * np.float32(0.7071067811865476)))
+
+
+@kernel
+def gelu_backward_f32(grad, x, out):
+    half = np.float32(0.5)
+    for i in range(out.size):
+        v = x[i]
+        cdf = half * (np.float32(1) + erf_f32(v * np.float32(0.7071067811865476)))
+        pdf = vexp(-half * v * v) * np.float32(0.3989422804014327)
         out[i] = grad[i] * (cdf + v * pdf)
 
 
@@ -135,56 +193,110 @@ def silu_backward(grad, x, out):
 
 # ------------------------------------------------------------------ softmax
 #
-# Each entry point dispatches to a rows (B == 1) or a columns (B > 1)
-# kernel: Numba inlines ``vexp`` at every call site, and two inlined copies
-# in one function trip its SSA checks.
+# Loops index row views (``x[base:base + R]``) by their range variable:
+# an index computed as ``base + r`` makes Numba handle negative indices,
+# which keeps LLVM from vectorising. Each entry point dispatches to a rows
+# (B == 1) or a columns (B > 1) kernel: Numba inlines ``vexp`` at every
+# call site, and two inlined copies in one function trip its SSA checks.
+
+@kernel
+def row_max(row):
+    # max of a non-empty row in eight independent lanes: a single running max
+    # is one compare-select chain, bound by its latency. A NaN may or may not
+    # win; either way exp(x - max) makes the row NaN.
+    R = row.size
+    m0 = row[0]
+    if R < 16:
+        for r in range(1, R):
+            v = row[r]
+            m0 = v if v > m0 else m0
+        return m0
+    m1, m2, m3 = row[1], row[2], row[3]
+    m4, m5, m6, m7 = row[4], row[5], row[6], row[7]
+    for k in range(1, R // 8):
+        i = 8 * k
+        v = row[i]
+        m0 = v if v > m0 else m0
+        v = row[i + 1]
+        m1 = v if v > m1 else m1
+        v = row[i + 2]
+        m2 = v if v > m2 else m2
+        v = row[i + 3]
+        m3 = v if v > m3 else m3
+        v = row[i + 4]
+        m4 = v if v > m4 else m4
+        v = row[i + 5]
+        m5 = v if v > m5 else m5
+        v = row[i + 6]
+        m6 = v if v > m6 else m6
+        v = row[i + 7]
+        m7 = v if v > m7 else m7
+    for r in range((R // 8) * 8, R):
+        v = row[r]
+        m0 = v if v > m0 else m0
+    m0 = m1 if m1 > m0 else m0
+    m2 = m3 if m3 > m2 else m2
+    m4 = m5 if m5 > m4 else m4
+    m6 = m7 if m7 > m6 else m6
+    m0 = m2 if m2 > m0 else m0
+    m4 = m6 if m6 > m4 else m4
+    return m4 if m4 > m0 else m0
+
+
+@kernel
+def columns_max(x, base, R, B, m):
+    # m[b] = max_r x[base + r B + b]
+    m[:] = x[base:base + B]
+    for r in range(1, R):
+        xr = x[base + r * B:base + (r + 1) * B]
+        for b in range(B):
+            v = xr[b]
+            c = m[b]
+            m[b] = v if v > c else c
+
 
 @reduction_kernel
 def _softmax_rows(x, A, R, out):
     for a in range(A):
-        base = a * R
-        m = x[base]
-        for r in range(1, R):
-            m = max(m, x[base + r])
-        s = 0.0
+        xr = x[a * R:(a + 1) * R]
+        orow = out[a * R:(a + 1) * R]
+        m = row_max(xr)
+        s = out.dtype.type(0)
         for r in range(R):
-            e = vexp(x[base + r] - m)
-            out[base + r] = e
+            e = vexp(xr[r] - m)
+            orow[r] = e
             s += e
-        inv = out.dtype.type(1.0 / s)
+        inv = out.dtype.type(1) / s
         for r in range(R):
-            out[base + r] *= inv
+            orow[r] *= inv
 
 
 @reduction_kernel
-def _softmax_columns(x, A, R, B, out, scratch, sums):
+def _softmax_columns(x, A, R, B, out, m, sums):
     for a in range(A):
         base = a * R * B
-        for b in range(B):
-            scratch[b] = x[base + b]
-            sums[b] = 0.0
-        for r in range(1, R):
-            row = base + r * B
-            for b in range(B):
-                scratch[b] = max(scratch[b], x[row + b])
+        columns_max(x, base, R, B, m)
+        sums[:] = 0
         for r in range(R):
-            row = base + r * B
+            xr = x[base + r * B:base + (r + 1) * B]
+            orow = out[base + r * B:base + (r + 1) * B]
             for b in range(B):
-                e = vexp(x[row + b] - scratch[b])
-                out[row + b] = e
-                sums[b] += e
+                orow[b] = vexp(xr[b] - m[b])
+            for b in range(B):
+                sums[b] += orow[b]
         for b in range(B):
-            scratch[b] = 1.0 / sums[b]
+            sums[b] = 1 / sums[b]
         for r in range(R):
-            row = base + r * B
+            orow = out[base + r * B:base + (r + 1) * B]
             for b in range(B):
-                out[row + b] *= scratch[b]
+                orow[b] *= sums[b]
 
 
 @kernel
 def softmax_forward(x, A, R, B, out, scratch, sums):
-    # out = exp(x - max) / sum exp(x - max) over R. ``scratch`` (B, x's dtype)
-    # and ``sums`` (B, float64) hold per-column running values when B > 1.
+    # out = exp(x - max) / sum exp(x - max) over R. ``scratch`` and ``sums``
+    # (B values of x's dtype) hold per-column running values when B > 1.
+    # Sums accumulate in x's dtype as torch's (reassociated into vector lanes).
     if R == 0:
         return
     if B == 1:
@@ -196,41 +308,36 @@ def softmax_forward(x, A, R, B, out, scratch, sums):
 @reduction_kernel
 def _log_softmax_rows(x, A, R, out):
     for a in range(A):
-        base = a * R
-        m = x[base]
-        for r in range(1, R):
-            m = max(m, x[base + r])
-        s = 0.0
+        xr = x[a * R:(a + 1) * R]
+        orow = out[a * R:(a + 1) * R]
+        m = row_max(xr)
+        s = out.dtype.type(0)
         for r in range(R):
-            s += vexp(x[base + r] - m)
+            s += vexp(xr[r] - m)
         # (x - max) - log(sum) as torch: adding max and log(sum) first would round
         # to the precision of max
         logs = out.dtype.type(math.log(s))
         for r in range(R):
-            out[base + r] = (x[base + r] - m) - logs
+            orow[r] = (xr[r] - m) - logs
 
 
 @reduction_kernel
-def _log_softmax_columns(x, A, R, B, out, scratch, sums):
+def _log_softmax_columns(x, A, R, B, out, m, sums):
     for a in range(A):
         base = a * R * B
-        for b in range(B):
-            scratch[b] = x[base + b]
-            sums[b] = 0.0
-        for r in range(1, R):
-            row = base + r * B
-            for b in range(B):
-                scratch[b] = max(scratch[b], x[row + b])
+        columns_max(x, base, R, B, m)
+        sums[:] = 0
         for r in range(R):
-            row = base + r * B
+            xr = x[base + r * B:base + (r + 1) * B]
             for b in range(B):
-                sums[b] += vexp(x[row + b] - scratch[b])
+                sums[b] += vexp(xr[b] - m[b])
         for b in range(B):
             sums[b] = math.log(sums[b])
         for r in range(R):
-            row = base + r * B
+            xr = x[base + r * B:base + (r + 1) * B]
+            orow = out[base + r * B:base + (r + 1) * B]
             for b in range(B):
-                out[row + b] = (x[row + b] - scratch[b]) - out.dtype.type(sums[b])
+                orow[b] = (xr[b] - m[b]) - sums[b]
 
 
 @kernel
@@ -249,54 +356,59 @@ def softmax_backward(grad, y, A, R, B, out, sums):
     # y (g - sum_R g y)
     if B == 1:
         for a in range(A):
-            base = a * R
-            s = 0.0
+            gr = grad[a * R:(a + 1) * R]
+            yr = y[a * R:(a + 1) * R]
+            orow = out[a * R:(a + 1) * R]
+            s = y.dtype.type(0)
             for r in range(R):
-                s += grad[base + r] * y[base + r]
-            sd = y.dtype.type(s)
+                s += gr[r] * yr[r]
             for r in range(R):
-                out[base + r] = y[base + r] * (grad[base + r] - sd)
+                orow[r] = yr[r] * (gr[r] - s)
         return
     for a in range(A):
         base = a * R * B
-        for b in range(B):
-            sums[b] = 0.0
+        sums[:] = 0
         for r in range(R):
-            row = base + r * B
+            gr = grad[base + r * B:base + (r + 1) * B]
+            yr = y[base + r * B:base + (r + 1) * B]
             for b in range(B):
-                sums[b] += grad[row + b] * y[row + b]
+                sums[b] += gr[b] * yr[b]
         for r in range(R):
-            row = base + r * B
+            gr = grad[base + r * B:base + (r + 1) * B]
+            yr = y[base + r * B:base + (r + 1) * B]
+            orow = out[base + r * B:base + (r + 1) * B]
             for b in range(B):
-                out[row + b] = y[row + b] * (grad[row + b] - sums[b])
+                orow[b] = yr[b] * (gr[b] - sums[b])
 
 
 @reduction_kernel
 def _log_softmax_backward_rows(grad, y, A, R, out):
     for a in range(A):
-        base = a * R
-        s = 0.0
+        gr = grad[a * R:(a + 1) * R]
+        yr = y[a * R:(a + 1) * R]
+        orow = out[a * R:(a + 1) * R]
+        s = y.dtype.type(0)
         for r in range(R):
-            s += grad[base + r]
-        sd = y.dtype.type(s)
+            s += gr[r]
         for r in range(R):
-            out[base + r] = grad[base + r] - vexp(y[base + r]) * sd
+            orow[r] = gr[r] - vexp(yr[r]) * s
 
 
 @reduction_kernel
 def _log_softmax_backward_columns(grad, y, A, R, B, out, sums):
     for a in range(A):
         base = a * R * B
-        for b in range(B):
-            sums[b] = 0.0
+        sums[:] = 0
         for r in range(R):
-            row = base + r * B
+            gr = grad[base + r * B:base + (r + 1) * B]
             for b in range(B):
-                sums[b] += grad[row + b]
+                sums[b] += gr[b]
         for r in range(R):
-            row = base + r * B
+            gr = grad[base + r * B:base + (r + 1) * B]
+            yr = y[base + r * B:base + (r + 1) * B]
+            orow = out[base + r * B:base + (r + 1) * B]
             for b in range(B):
-                out[row + b] = grad[row + b] - vexp(y[row + b]) * sums[b]
+                orow[b] = gr[b] - vexp(yr[b]) * sums[b]
 
 
 @kernel
@@ -324,8 +436,9 @@ def dropout_forward(x, noise, keep, out):
 
 @kernel
 def add_bias_rows(out, bias, N, M):
-    # out[n, m] += bias[m] (bias: M values, or one scalar)
+    # out[n, m] += bias[m] (bias: M values, or one scalar); row views keep
+    # the indices non-negative for Numba, so the loop vectorises
     for n in range(N):
-        base = n * M
+        orow = out[n * M:(n + 1) * M]
         for m in range(M):
-            out[base + m] += at(bias, m)
+            orow[m] += at(bias, m)

@@ -495,11 +495,15 @@ def where_backward_other(grad, cond, out):
 
 @kernel
 def softplus_forward(x, beta, threshold, out):
-    # x where x * beta > threshold (linear regime), else log1p(exp(x beta)) / beta
+    # x where x * beta > threshold (linear regime), else log1p(exp(x beta)) / beta,
+    # computed as max(z, 0) + log1p(exp(-|z|)): exp's argument is never positive, so
+    # log1p's fast form always applies (a nan input stays nan)
+    zero = like(beta, 0.0)
     for i in range(out.size):
         xi = x[i]
         xb = xi * beta
-        out[i] = xi if xb > threshold else vlog1p(vexp(xb)) / beta
+        sp = max(xb, zero) + vlog1p_fast(vexp(-abs(xb)))
+        out[i] = xi if xb > threshold else sp / beta
 
 
 @kernel

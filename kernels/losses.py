@@ -38,7 +38,7 @@ def bce_with_logits_forward(x, y, weight, pos_weight, out):
         out[i] = bce_with_logits_term(x, y, weight, pos_weight, i)
 
 
-@kernel
+@reduction_kernel
 def bce_with_logits_sum(x, y, weight, pos_weight):
     # the reduced loss in one pass, without the elementwise array
     s = 0.0
@@ -86,7 +86,7 @@ def mse_forward(x, y, out):
         out[i] = d * d
 
 
-@kernel
+@reduction_kernel
 def mse_sum(x, y):
     s = 0.0
     for i in range(x.size):
@@ -119,7 +119,7 @@ def smooth_l1_forward(x, y, beta, out):
         out[i] = smooth_l1_term(x, y, beta, i)
 
 
-@kernel
+@reduction_kernel
 def smooth_l1_sum(x, y, beta):
     s = 0.0
     for i in range(x.size):
@@ -235,16 +235,64 @@ def nll_backward(grad, A, R, B, target, weight, ignore_index, out):
             out[(a * R + t) * B + b] = -at(grad, i) * w
 
 
+@kernel
+def row_max(row):
+    # max of a non-empty row in eight independent lanes (see kernels/activations.py)
+    R = row.size
+    m0 = row[0]
+    if R < 16:
+        for r in range(1, R):
+            v = row[r]
+            m0 = v if v > m0 else m0
+        return m0
+    m1, m2, m3 = row[1], row[2], row[3]
+    m4, m5, m6, m7 = row[4], row[5], row[6], row[7]
+    for k in range(1, R // 8):
+        i = 8 * k
+        v = row[i]
+        m0 = v if v > m0 else m0
+        v = row[i + 1]
+        m1 = v if v > m1 else m1
+        v = row[i + 2]
+        m2 = v if v > m2 else m2
+        v = row[i + 3]
+        m3 = v if v > m3 else m3
+        v = row[i + 4]
+        m4 = v if v > m4 else m4
+        v = row[i + 5]
+        m5 = v if v > m5 else m5
+        v = row[i + 6]
+        m6 = v if v > m6 else m6
+        v = row[i + 7]
+        m7 = v if v > m7 else m7
+    for r in range((R // 8) * 8, R):
+        v = row[r]
+        m0 = v if v > m0 else m0
+    m0 = m1 if m1 > m0 else m0
+    m2 = m3 if m3 > m2 else m2
+    m4 = m5 if m5 > m4 else m4
+    m6 = m7 if m7 > m6 else m6
+    m0 = m2 if m2 > m0 else m0
+    m4 = m6 if m6 > m4 else m4
+    return m4 if m4 > m0 else m0
+
+
 @reduction_kernel
-def logsumexp_middle(x, A, R, B, lse):
-    # lse[a, b] = log sum_r exp(x[a, r, b]), stable (max subtracted); lse is
-    # float64, so that max + log(sum) keeps the precision of both terms
+def _logsumexp_rows(x, A, R, lse):
+    for a in range(A):
+        xr = x[a * R:(a + 1) * R]
+        m = row_max(xr)
+        s = x.dtype.type(0)
+        for r in range(R):
+            s += vexp(xr[r] - m)
+        lse[a] = m + math.log(s)
+
+
+@reduction_kernel
+def _logsumexp_strided(x, A, R, B, lse):
     for a in range(A):
         for b in range(B):
             base = a * R * B + b
-            if R == 0:
-                lse[a * B + b] = -math.inf
-                continue
             m = x[base]
             for r in range(1, R):
                 m = max(m, x[base + r * B])
@@ -252,6 +300,19 @@ def logsumexp_middle(x, A, R, B, lse):
             for r in range(R):
                 s += vexp(x[base + r * B] - m)
             lse[a * B + b] = m + math.log(s)
+
+
+@kernel
+def logsumexp_middle(x, A, R, B, lse):
+    # lse[a, b] = log sum_r exp(x[a, r, b]), stable (max subtracted); lse is
+    # float64, so that max + log(sum) keeps the precision of both terms
+    if R == 0:
+        for i in range(A * B):
+            lse[i] = -math.inf
+    elif B == 1:
+        _logsumexp_rows(x, A, R, lse)
+    else:
+        _logsumexp_strided(x, A, R, B, lse)
 
 
 @kernel
@@ -295,7 +356,35 @@ def cross_entropy_backward(grad, x, A, R, B, target, weight, ignore_index, smoot
     if smoothing > 0:
         _cross_entropy_backward_smoothed(grad, x, A, R, B, target, weight, ignore_index,
                                          smoothing, weight_sum, lse, out)
-        return
+    elif B == 1:
+        _cross_entropy_backward_rows(grad, x, A, R, target, weight, ignore_index, lse, out)
+    else:
+        _cross_entropy_backward_strided(grad, x, A, R, B, target, weight, ignore_index, lse,
+                                        out)
+
+
+@kernel
+def _cross_entropy_backward_rows(grad, x, A, R, target, weight, ignore_index, lse, out):
+    dt = out.dtype.type
+    for a in range(A):
+        t = target[a]
+        base = a * R
+        if t == ignore_index:
+            for r in range(R):
+                out[base + r] = 0
+            continue
+        hi = dt(lse[a])                      # lse (float64) as hi + lo in x's dtype
+        lo = dt(lse[a] - hi)
+        c = dt(at(grad, a)) * (dt(1) if weight is None else weight[t])
+        xr = x[base:base + R]
+        orow = out[base:base + R]
+        for r in range(R):
+            orow[r] = c * vexp((xr[r] - hi) - lo)
+        orow[t] -= c
+
+
+@kernel
+def _cross_entropy_backward_strided(grad, x, A, R, B, target, weight, ignore_index, lse, out):
     dt = out.dtype.type
     for a in range(A):
         for b in range(B):
@@ -306,7 +395,7 @@ def cross_entropy_backward(grad, x, A, R, B, target, weight, ignore_index, smoot
                 for r in range(R):
                     out[base + r * B] = 0
                 continue
-            hi = dt(lse[i])                  # lse (float64) as hi + lo in x's dtype
+            hi = dt(lse[i])
             lo = dt(lse[i] - hi)
             c = dt(at(grad, i)) * (dt(1) if weight is None else weight[t])
             for r in range(R):

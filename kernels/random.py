@@ -5,9 +5,9 @@ state of 624 words ``mt`` (uint32) and a cursor ``pos = [left, next]``
 (int64) with ATen's bookkeeping (after seeding ``left == 1``, so the first
 draw twists). ``random64`` is two draws, the first one the high word.
 
-Every distribution first draws all the words it needs into a buffer
-(``mt_fill``) and then transforms them, the way ATen's kernels consume
-them one by one:
+Every distribution draws the words it needs into a small buffer
+(``mt_fill``, CHUNK words at a time) and transforms them in the order
+ATen's kernels consume them one by one:
 - uniform float32: the low 24 bits of one word times 2**-24; float64: the
   low 53 bits of a random64 times 2**-53; ``uniform_(a, b)`` scales with a
   fused multiply-add, fma(u, b - a, a), and maps ``b`` itself to ``a``.
@@ -17,10 +17,11 @@ them one by one:
   last 16 elements are drawn again and transformed as one more block. The
   float32 block is ATen's AVX2 code (Cephes log and sincos of
   avx_mathfun.h, with the FMAs GCC formed in torch's build); float64 uses
-  libm's log, sin and cos.
+  libm's log, sin and cos. Both end with fma(r cos(theta), std, mean).
 - normal, otherwise (``normal_distribution<double>``): pairs of random64
   uniforms, r = sqrt(-2 log1p(-u2)), theta = 2 pi u1; r cos(theta) is
-  returned and r sin(theta) cached in the generator for the next draw.
+  returned and r sin(theta) cached in the generator for the next draw
+  (each becomes fma(sample, std, mean), rounded to the tensor's dtype).
 - integers in [base, base + range): random() % range, or random64() %
   range once range >= 2**28; randperm swaps with random() % (n - i).
 - bernoulli: a uniform (float64 from random64, or float32 from random()
@@ -263,10 +264,12 @@ def normal_fill_f32(mt, pos, out, mean64, std64):
     std = np.float32(std64)
     n = out.size
     nb = n // 16
+    r = n % 16
     per = CHUNK // 16
-    w = np.empty(CHUNK, np.uint32)
-    a = np.empty(CHUNK // 2, np.float32)
-    b = np.empty(CHUNK // 2, np.float32)
+    m = min(per, nb)
+    w = np.empty(max(16 * m, r + 16), np.uint32)
+    a = np.empty(max(8 * m, 8), np.float32)
+    b = np.empty(max(8 * m, 8), np.float32)
     for s in range(0, nb, per):
         m = min(per, nb - s)
         mt_fill(mt, pos, w[:16 * m])
@@ -280,7 +283,6 @@ def normal_fill_f32(mt, pos, out, mean64, std64):
             for j in range(8):
                 out[o + 16 * blk + j] = a[8 * blk + j]
                 out[o + 16 * blk + 8 + j] = b[8 * blk + j]
-    r = n % 16
     if r:
         # ATen draws a uniform for every element first, then draws the last
         # 16 elements again and transforms them as one more block
@@ -298,8 +300,9 @@ def normal_fill_f32(mt, pos, out, mean64, std64):
 def normal_fill_f64(mt, pos, out, mean, std):
     n = out.size
     nb = n // 16
+    r = n % 16
     per = CHUNK // 32
-    w = np.empty(CHUNK, np.uint32)
+    w = np.empty(max(32 * min(per, nb), 2 * (r + 16)), np.uint32)
     for s in range(0, nb, per):
         m = min(per, nb - s)
         mt_fill(mt, pos, w[:32 * m])
@@ -308,7 +311,6 @@ def normal_fill_f64(mt, pos, out, mean, std):
             out[o + i] = _u53(w[2 * i], w[2 * i + 1])
         for blk in range(m):
             _box_muller16_f64(out, o + 16 * blk, mean, std)
-    r = n % 16
     if r:
         mt_fill(mt, pos, w[:2 * (r + 16)])
         for j in range(16):
@@ -354,9 +356,11 @@ def normal_serial(mt, pos, cache, out, mean, std):
 # ---------------------------------------------------------------- integers
 
 @kernel
-def random_from_to(mt, pos, out, span, base):
+def random_from_to(mt, pos, out, span_bits, base):
     """base + (random() % span), or random64() % span for span >= 2**28;
-    ``span`` is a uint64 (to - from wraps for the full int64 range)."""
+    ``span`` is a uint64 (to - from wraps for the full int64 range), given
+    as the int64 with its bits."""
+    span = np.uint64(span_bits)
     n = out.size
     if span >= np.uint64(1 << 28):
         half = CHUNK // 2

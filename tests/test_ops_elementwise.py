@@ -24,13 +24,25 @@ def away_from_zero(shape, rng):
     return np.asarray(rng.choice([-1.0, 1.0], shape) * rng.uniform(0.5, 2.0, shape))
 
 
+def off_integers(shape, rng):
+    """Away from the jumps of floor/ceil (integers) and round (halves)."""
+    return np.asarray(rng.integers(-3, 3, shape) + rng.choice([0.2, 0.3, 0.7, 0.8], shape))
+
+
 # input domains where each op is smooth (kinks at 0 are avoided)
 UNARY_DOMAIN = {"neg": normal, "exp": normal, "log": positive, "sqrt": positive,
-                "abs": away_from_zero, "sigmoid": normal, "tanh": normal, "relu": away_from_zero}
+                "abs": away_from_zero, "sigmoid": normal, "tanh": normal, "relu": away_from_zero,
+                "log1p": positive, "expm1": normal, "sin": normal, "cos": normal,
+                "reciprocal": away_from_zero, "rsqrt": positive, "sign": away_from_zero,
+                "floor": off_integers, "ceil": off_integers, "round": off_integers}
 BINARY_DOMAIN = {"add": (normal, normal), "sub": (normal, normal), "mul": (normal, normal),
-                 "div": (normal, away_from_zero), "pow": (positive, normal)}
+                 "div": (normal, away_from_zero), "pow": (positive, normal),
+                 "maximum": (normal, normal), "minimum": (normal, normal)}
 OPERATOR = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
-            "div": operator.truediv, "pow": operator.pow}
+            "div": operator.truediv, "pow": operator.pow,
+            "maximum": lambda a, b: a.maximum(b), "minimum": lambda a, b: a.minimum(b)}
+# binary ops whose operands must both be tensors (torch refuses a number)
+TENSOR_ONLY = {"maximum", "minimum"}
 
 UNARY = sorted(derivatives.UNARY)
 BINARY = sorted(derivatives.BINARY)
@@ -79,6 +91,8 @@ def test_binary_gradcheck(name, shapes):
 
 @pytest.mark.parametrize("name", BINARY)
 def test_binary_scalar_operands(name):
+    if name in TENSOR_ONLY:
+        pytest.skip("tensor operands only")
     rng = np.random.default_rng(5)
     da, db = BINARY_DOMAIN[name]
     s = 1.5
@@ -107,6 +121,8 @@ def test_binary_torch(name, shapes, dtype):
 @pytest.mark.parametrize("left", [True, False])
 @pytest.mark.parametrize("name", BINARY)
 def test_binary_scalar_torch(name, left):
+    if name in TENSOR_ONLY:
+        pytest.skip("tensor operands only")
     rng = np.random.default_rng(8)
     da, db = BINARY_DOMAIN[name]
     if left:
@@ -142,6 +158,27 @@ HAND = [
     ("pow", [2.0, 3.0], 8.0, [12.0, 8.0 * np.log(2.0)]),
     ("pow", [0.0, 2.0], 0.0, [0.0, 0.0]),
     ("pow", [3.0, 0.0], 1.0, [0.0, np.log(3.0)]),
+    ("log1p", [1.0], np.log(2.0), [0.5]),
+    ("log1p", [0.0], 0.0, [1.0]),
+    ("expm1", [0.0], 0.0, [1.0]),
+    ("expm1", [1.0], np.e - 1, [np.e]),
+    ("sin", [0.0], 0.0, [1.0]),
+    ("sin", [np.pi / 2], 1.0, [0.0]),
+    ("cos", [0.0], 1.0, [0.0]),
+    ("cos", [np.pi / 2], 0.0, [-1.0]),
+    ("reciprocal", [4.0], 0.25, [-1 / 16]),
+    ("rsqrt", [4.0], 0.5, [-1 / 16]),
+    ("sign", [-3.0], -1.0, [0.0]),
+    ("sign", [0.0], 0.0, [0.0]),
+    ("floor", [-1.5], -2.0, [0.0]),
+    ("ceil", [-1.5], -1.0, [0.0]),
+    ("round", [2.5], 2.0, [0.0]),          # half to even
+    ("round", [-0.5], -0.0, [0.0]),
+    ("round", [1.5], 2.0, [0.0]),
+    ("maximum", [1.0, 2.0], 2.0, [0.0, 1.0]),
+    ("maximum", [3.0, 3.0], 3.0, [0.5, 0.5]),  # a tie splits the gradient
+    ("minimum", [1.0, 2.0], 1.0, [1.0, 0.0]),
+    ("minimum", [3.0, 3.0], 3.0, [0.5, 0.5]),
 ]
 
 

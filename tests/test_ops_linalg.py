@@ -324,6 +324,8 @@ ERRORS = [
          "Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [3, 4]."),
     Case("bmm-dtype", lambda lib: lib.bmm(_r(lib, 2, 2, 3), _r(lib, 2, 3, 4, dtype=lib.float64)),
          RuntimeError, "expected scalar type Float but found Double"),
+    Case("mT-1d", lambda lib: _r(lib, 3).mT, RuntimeError,
+         "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."),
     Case("outer-self", lambda lib: lib.outer(_r(lib, 2, 3), _r(lib, 3)), RuntimeError,
          "outer: Expected 1-D argument self, but got 2-D"),
     Case("outer-vec2", lambda lib: lib.outer(_r(lib, 3), _r(lib, 2, 3)), RuntimeError,

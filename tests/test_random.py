@@ -194,6 +194,19 @@ def test_get_set_state_roundtrip():
     assert np.array_equal(arr(jitgrad.randn(5)), a[0])
 
 
+def test_set_state_refuses_bad_input():
+    g = jitgrad.Generator()
+    good = arr(g.get_state()).copy()
+    with pytest.raises(TypeError, match="RNG state must be a torch.ByteTensor"):
+        g.set_state(jitgrad.tensor(good.astype(np.float32)))
+    bad = good.copy()
+    bad[8:12] = np.frombuffer(np.int32(600).tobytes(), np.uint8)   # left = 600 with next = 0
+    bad[16:24] = np.frombuffer(np.uint64(100).tobytes(), np.uint8)  # ... and next = 100
+    with pytest.raises(RuntimeError, match="Invalid mt19937 state"):
+        g.set_state(jitgrad.tensor(bad))
+    assert np.array_equal(arr(g.get_state()), good)      # unchanged by the refusals
+
+
 def test_normal_cache_cleared_by_manual_seed():
     jitgrad.manual_seed(0)
     jitgrad.randn(1)                    # caches a sample
@@ -372,6 +385,13 @@ ERRORS = [
      "bool requires_grad = False)\n"),
     ("randn_like_int", lambda t: t.randn_like(t.ones(2, dtype=t.int64)), NotImplementedError,
      "\"normal_kernel_cpu\" not implemented for 'Long'"),
+    ("normal_expanded", lambda t: t.zeros(3, 1).expand(3, 4).normal_(), RuntimeError,
+     "unsupported operation: more than one element of the written-to tensor refers to a "
+     "single memory location. Please clone() the tensor before performing the operation."),
+    ("bernoulli_expanded", lambda t: t.zeros(3, 1).expand(3, 4).bernoulli_(t.rand(4)),
+     RuntimeError,
+     "unsupported operation: more than one element of the written-to tensor refers to a "
+     "single memory location. Please clone() the tensor before performing the operation."),
     ("generator_seed_float", lambda t: t.Generator().manual_seed(1.5), RuntimeError,
      "manual_seed expected a long, but got float"),
     ("generator_seed_overflow", lambda t: t.Generator().manual_seed(2 ** 64), ValueError,

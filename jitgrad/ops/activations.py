@@ -162,6 +162,7 @@ _LEAKY_RELU_ = node_class("LeakyReluBackward1", LeakyReluResultNode)
 _ELU = node_class("EluBackward0", EluNode)
 _ELU_ = node_class("EluBackward1", EluResultNode)
 _GELU = node_class("GeluBackward0", GeluNode)
+_GELU_F32 = node_class("GeluBackward0", GeluNode, kernel=staticmethod(K.gelu_backward_f32))
 _GELU_TANH = node_class("GeluBackward0", GeluTanhNode)
 _SILU = node_class("SiluBackward0", SiluNode)
 _NORMAL_CDF = node_class("ErfBackward0", NormalCdfNode)
@@ -224,6 +225,8 @@ def gelu(x, approximate="none"):
     _float_only(x, "GeluKernelImpl")
     if approximate == "tanh":
         return _pointwise(x, K.gelu_tanh_forward, None, _GELU_TANH)
+    if x._data.dtype == np.float32:
+        return _pointwise(x, K.gelu_forward_f32, None, _GELU_F32)
     return _pointwise(x, K.gelu_forward, None, _GELU)
 
 
@@ -252,7 +255,7 @@ class SoftmaxNode(Node):
         y, (A, R, B, _), shape = self._saved_or_raise()
         g = np.ascontiguousarray(grad, dtype=y.dtype).reshape(-1)
         out = np.empty(y.size, y.dtype)
-        self.kernel(g, y, A, R, B, out, np.empty(B, np.float64))
+        self.kernel(g, y, A, R, B, out, np.empty(B, y.dtype))
         return (out.reshape(shape),)
 
     def apply_graph(self, grad):
@@ -298,7 +301,7 @@ def softmax(x, dim, dtype=None, log=False):
     flat = np.ascontiguousarray(a).reshape(-1)
     out = np.empty(flat.size, a.dtype)
     forward = K.log_softmax_forward if log else K.softmax_forward
-    forward(flat, A, R, B, out, np.empty(B, a.dtype), np.empty(B, np.float64))
+    forward(flat, A, R, B, out, np.empty(B, a.dtype), np.empty(B, a.dtype))
     res = out.reshape(a.shape)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(res)

@@ -18,6 +18,8 @@ from . import elementwise as _ew
 
 def check_inplace(x):
     """torch's refusals, before anything is written."""
+    if not x._data.flags.writeable:            # an expanded view: elements alias
+        raise RuntimeError(messages.INTERNAL_OVERLAP)
     if x._requires_grad and grad_state.enabled:
         if x._grad_fn is None:
             raise RuntimeError(messages.LEAF_INPLACE)

@@ -122,7 +122,7 @@ def _scalar_as(v, np_dtype):
         info = np.iinfo(np_dtype)
         if not info.min <= v <= info.max:
             raise RuntimeError(messages.scalar_overflow(dtypes.from_numpy(np_dtype)._c_name))
-    elif np_dtype.kind == "f" and math.isfinite(v) and abs(v) > np.finfo(np_dtype).max:
+    elif np_dtype.kind == "f" and math.isfinite(v) and abs(v) > float(np.finfo(np_dtype).max):
         raise RuntimeError(messages.scalar_overflow(dtypes.from_numpy(np_dtype)._c_name))
     return np_dtype.type(v)
 
@@ -163,66 +163,81 @@ def _flat_grad(grad, plan):
 # ------------------------------------------------------------------ argument errors
 
 
-def _describe(v):
-    """How torch's argument parser names a value's type."""
+def _type_name(v):
+    """A value's type as torch's parser names it (CPython's tp_name)."""
     if isinstance(v, Tensor):
         return "Tensor"
+    t = type(v)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
+def _describe(v):
+    """The same, spelling out the elements of a list or tuple."""
     if isinstance(v, list):
-        return f"list of [{', '.join(_describe(e) for e in v)}]"
+        return f"list of [{', '.join(_type_name(e) for e in v)}]"
     if isinstance(v, tuple):
-        inner = ", ".join(_describe(e) for e in v)
+        inner = ", ".join(_type_name(e) for e in v)
         return f"tuple of ({inner}{',' if len(v) == 1 else ''})"
-    return type(v).__name__
+    return _type_name(v)
+
+
+def _arg_list(items, positional):
+    # torch trims the last ", " only when some argument was positional
+    text = "".join(f"{item}, " for item in items)
+    return "(" + (text[:-2] if positional else text) + ")"
 
 
 def _invalid(fname, signatures, args, kwargs=None):
-    """torch's "invalid combination of arguments" TypeError. ``signatures`` are
-    lists of (type, name, default) parameters, "*" marking the keyword-only
-    ones; an overload taking exactly as many parameters as were given shows
-    which arguments did not match (torch's parser never matches "Number")."""
-    kwargs = {k: v for k, v in sorted((kwargs or {}).items())}
-    got = "(" + ", ".join([_describe(a) for a in args]
-                          + [f"{k}={_describe(v)}" for k, v in kwargs.items()]) + ")"
+    """torch's "invalid combination of arguments" TypeError, following its
+    parser: each signature is split at ", " (so "*" and "T name = None" count
+    as parameters, and a parameter with a default never matches by type, nor
+    does "Number"); a signature with as many parameters as arguments given
+    says which of them did not match."""
+    kwargs = dict(sorted((kwargs or {}).items()))
+    got = _arg_list([_type_name(a) for a in args]
+                    + [f"{k}={_type_name(v)}" for k, v in kwargs.items()], bool(args))
     options = []
-    for params in signatures:
-        shown = []
-        for p in params:
-            if p == "*":
-                shown.append("*")
-            else:
-                t, name, default = p
-                shown.append(f"{t} {name}" + ("" if default is None else f" = {default}"))
-        real = [p for p in params if p != "*"]
+    for signature in signatures:
+        params = []
+        for piece in signature[1:-1].split(", "):
+            cut = piece.rfind(" ")
+            params.append((piece[:cut] if cut >= 0 else piece, piece[cut + 1:]))
         mismatch = None
-        if len(real) == len(args) + len(kwargs):
-            names = [p[1] for p in real]
-            wrong_kw = [k for k in kwargs if k not in names]
-            if wrong_kw:
-                mismatch = "some of the keywords were incorrect: " + ", ".join(wrong_kw)
+        if len(params) == len(args) + len(kwargs):
+            names = [name for _, name in params[max(0, len(params) - len(kwargs)):]]
+            wrong = [k for k in kwargs if k not in names]
+            if wrong:
+                mismatch = "some of the keywords were incorrect: " + ", ".join(wrong)
             else:
                 marked = []
-                for j, (t, name, _) in enumerate(real):
+                for j, (t, name) in enumerate(params):
                     is_kw = j >= len(args)
                     v = kwargs[name] if is_kw else args[j]
-                    ok = t == "Tensor" and isinstance(v, Tensor)
+                    ok = (t == "Tensor" and isinstance(v, Tensor)) or \
+                        (t == "int" and type(v) is int)
                     text = (f"{name}=" if is_kw else "") + _describe(v)
                     marked.append(text if ok else f"!{text}!")
-                mismatch = ("some of the arguments have invalid types: ("
-                            + ", ".join(marked) + ")")
-        options.append(("(" + ", ".join(shown) + ")", mismatch))
+                mismatch = ("some of the arguments have invalid types: "
+                            + _arg_list(marked, bool(args)))
+        options.append((signature, mismatch))
     return TypeError(messages.invalid_combination(fname, got, options))
 
 
 # ------------------------------------------------------------------ clamp
 
-_OUT = ("*", ("Tensor", "out", "None"))
 _CLAMP_SIGNATURES = {
-    "clamp": [[("Tensor", "input", None), ("Tensor", "min", "None"), ("Tensor", "max", "None"), *_OUT],
-              [("Tensor", "input", None), ("Number", "min", "None"), ("Number", "max", "None"), *_OUT]],
-    "clamp_min": [[("Tensor", "input", None), ("Tensor", "min", None), *_OUT],
-                  [("Tensor", "input", None), ("Number", "min", None), *_OUT]],
-    "clamp_max": [[("Tensor", "input", None), ("Tensor", "max", None), *_OUT],
-                  [("Tensor", "input", None), ("Number", "max", None), *_OUT]],
+    "clamp": ["(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
+              "(Tensor input, Number min = None, Number max = None, *, Tensor out = None)"],
+    "clamp_min": ["(Tensor input, Tensor min, *, Tensor out = None)",
+                  "(Tensor input, Number min, *, Tensor out = None)"],
+    "clamp_max": ["(Tensor input, Tensor max, *, Tensor out = None)",
+                  "(Tensor input, Number max, *, Tensor out = None)"],
+}
+# the Tensor methods' (self is not listed)
+_CLAMP_METHOD_SIGNATURES = {
+    "clamp": ["(Tensor min = None, Tensor max = None)", "(Number min = None, Number max = None)"],
+    "clamp_min": ["(Tensor min)", "(Number min)"],
+    "clamp_max": ["(Tensor max)", "(Number max)"],
 }
 
 # (entry point, bounds given, tensor bounds?) -> node name
@@ -314,30 +329,34 @@ class _Bad:
         self.value = value
 
 
-def _clamp_args(fname, x, lo, hi, which):
-    """Validate; returns (x, lo, hi) with numbers normalised."""
+def _clamp_args(x, lo, hi, kind, fname, method):
+    """Validate the call; returns (lo, hi) with numbers normalised. ``kind``:
+    "clamp", "clamp_min" or "clamp_max"; ``fname``: the name the user called."""
     lo_b, hi_b = _bound(lo), _bound(hi)
     given = [b for b in (lo_b, hi_b) if b is not None]
-    bad = any(isinstance(b, _Bad) for b in given) or \
-        len({isinstance(b, Tensor) for b in given}) > 1 or not isinstance(x, Tensor)
-    if bad:
-        args = [x] + [v for v in ((lo,) if which == "min" else (hi,) if which == "max"
-                                  else (lo, hi))]
-        kwargs = {}
-        if which == "both":
-            if lo is None:                     # clamp(x, max=...): shown as a keyword
-                args, kwargs = [x], {"max": hi}
-            elif hi is None:
-                args = [x, lo]
-        raise _invalid(fname, _CLAMP_SIGNATURES[fname], args, kwargs)
-    return lo_b, hi_b
+    if isinstance(x, Tensor) and not any(isinstance(b, _Bad) for b in given) and \
+            len({isinstance(b, Tensor) for b in given}) <= 1:
+        return lo_b, hi_b
+    if kind != "clamp":
+        args, kwargs = [lo if kind == "clamp_min" else hi], {}
+    elif lo is None or hi is None:
+        # one bound: most likely given by keyword (clamp(x, min=...)), as torch shows it
+        args, kwargs = [], ({"max": hi} if lo is None else {"min": lo})
+    else:
+        args, kwargs = [lo, hi], {}
+    raise _clamp_refusal(x, args, kwargs, kind, fname, method)
 
 
-def clamp(x, min=None, max=None, fname="clamp", node_kind="clamp"):
-    """``x.clamp(min, max)``; ``node_kind`` picks the node name torch records
-    (clamp_min/clamp_max record their own)."""
-    lo, hi = _clamp_args(fname, x, min, max, "both" if node_kind == "clamp" else
-                         node_kind[len("clamp_"):])
+def _clamp_refusal(x, args, kwargs, kind, fname, method):
+    if method:
+        return _invalid(fname, _CLAMP_METHOD_SIGNATURES[kind], args, kwargs)
+    return _invalid(fname, _CLAMP_SIGNATURES[kind], [x] + args, kwargs)
+
+
+def clamp(x, min=None, max=None, kind="clamp", fname=None, method=False):
+    """``x.clamp(min, max)``; ``kind`` ("clamp", "clamp_min", "clamp_max")
+    picks the node name torch records."""
+    lo, hi = _clamp_args(x, min, max, kind, fname or kind, method)
     if lo is None and hi is None:
         raise RuntimeError(messages.CLAMP_NO_BOUNDS)
     numbers = not isinstance(lo, Tensor) and not isinstance(hi, Tensor)
@@ -363,7 +382,7 @@ def clamp(x, min=None, max=None, fname="clamp", node_kind="clamp"):
     tensors = [t for t in (x, lo, hi) if isinstance(t, Tensor)]
     if not any(t._requires_grad for t in tensors):
         return _wrap(result_arr)
-    cls = _CLAMP_NODES[node_kind, numbers]
+    cls = _CLAMP_NODES[kind, numbers]
     if numbers:
         nxt = (edge(x),)
     else:
@@ -374,24 +393,24 @@ def clamp(x, min=None, max=None, fname="clamp", node_kind="clamp"):
     return _wrap_result(result_arr, node)
 
 
-def clamp_min(x, min):
+def clamp_min(x, min, fname="clamp_min", method=False):
     if min is None:
-        raise _invalid("clamp_min", _CLAMP_SIGNATURES["clamp_min"], [x, min])
-    return clamp(x, min, None, "clamp_min", "clamp_min")
+        raise _clamp_refusal(x, [None], {}, "clamp_min", fname, method)
+    return clamp(x, min, None, "clamp_min", fname, method)
 
 
-def clamp_max(x, max):
+def clamp_max(x, max, fname="clamp_max", method=False):
     if max is None:
-        raise _invalid("clamp_max", _CLAMP_SIGNATURES["clamp_max"], [x, max])
-    return clamp(x, None, max, "clamp_max", "clamp_max")
+        raise _clamp_refusal(x, [None], {}, "clamp_max", fname, method)
+    return clamp(x, None, max, "clamp_max", fname, method)
 
 
-def clamp_(x, min=None, max=None, node_kind="clamp"):
+def clamp_(x, min=None, max=None, kind="clamp", fname="clamp_"):
     """In place (jitgrad/ops/inplace.py's apply_), after torch's own refusals."""
     from . import inplace
-    fname = "clamp" if node_kind == "clamp" else node_kind
-    lo, hi = _clamp_args(fname, x, min, max, "both" if node_kind == "clamp" else
-                         node_kind[len("clamp_"):])
+    if (kind == "clamp_min" and min is None) or (kind == "clamp_max" and max is None):
+        raise _clamp_refusal(x, [None], {}, kind, fname, True)
+    lo, hi = _clamp_args(x, min, max, kind, fname, True)
     if lo is None and hi is None:
         raise RuntimeError(messages.CLAMP_NO_BOUNDS)
     plan = _plan("clamp", (x, lo, hi), (0, 1, 2))
@@ -399,18 +418,19 @@ def clamp_(x, min=None, max=None, node_kind="clamp"):
         raise RuntimeError(messages.inplace_broadcast(x._data.shape, plan.out_shape))
     if dtypes._category(plan.result) > dtypes._category(x.dtype):
         raise RuntimeError(messages.cast_result(plan.result._torch_name, x.dtype._c_name))
-    return inplace.apply_(x, lambda t: clamp(t, lo, hi, fname, node_kind))
+    return inplace.apply_(x, lambda t: clamp(t, lo, hi, kind, fname, True))
 
 
 # ------------------------------------------------------------------ where
 
 _WHERE_SIGNATURES = [
-    [("Tensor", "condition", None)],
-    [("Tensor", "condition", None), ("Tensor", "input", None), ("Tensor", "other", None), *_OUT],
-    [("Tensor", "condition", None), ("Number", "self", None), ("Tensor", "other", None)],
-    [("Tensor", "condition", None), ("Tensor", "input", None), ("Number", "other", None)],
-    [("Tensor", "condition", None), ("Number", "self", None), ("Number", "other", None)],
+    "(Tensor condition)",
+    "(Tensor condition, Tensor input, Tensor other, *, Tensor out = None)",
+    "(Tensor condition, Number self, Tensor other)",
+    "(Tensor condition, Tensor input, Number other)",
+    "(Tensor condition, Number self, Number other)",
 ]
+_WHERE_METHOD_SIGNATURES = ["(Tensor condition, Tensor other)", "(Tensor condition, Number other)"]
 
 
 class WhereNode(Node):
@@ -454,6 +474,13 @@ def _where_operand(v):
 
 
 _MISSING = object()
+
+
+def where_method(x, condition, y):
+    """``x.where(condition, y)``."""
+    if not isinstance(condition, Tensor) or _where_operand(y) is None:
+        raise _invalid("where", _WHERE_METHOD_SIGNATURES, [condition, y])
+    return where(condition, x, y)
 
 
 def where(condition, input=_MISSING, other=_MISSING):
@@ -558,14 +585,15 @@ class RoundDecimalsNode(MetadataNode):
 
 _ROUND_DECIMALS_NODE = node_class("RoundBackward1", RoundDecimalsNode)
 
-_ROUND_SIGNATURES = [[("Tensor", "input", None), "*", ("Tensor", "out", "None")],
-                     [("Tensor", "input", None), "*", ("int", "decimals", None),
-                      ("Tensor", "out", "None")]]
+_ROUND_SIGNATURES = ["(Tensor input, *, Tensor out = None)",
+                     "(Tensor input, *, int decimals, Tensor out = None)"]
 
 
-def round_decimals(x, decimals):
+def round_decimals(x, decimals, method=False):
     """``torch.round(x, decimals=d)`` (RoundBackward1 even for d == 0)."""
     if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool):
+        if method:
+            raise TypeError(messages.must_be("round", "decimals", "int", decimals))
         raise _invalid("round", _ROUND_SIGNATURES, [x], {"decimals": decimals})
     a = x._data
     if a.dtype.kind != "f":
