@@ -44,3 +44,10 @@ def is_tensor(obj):
 
 def numel(input):
     return input.numel()
+
+import types as _types  # noqa: E402
+
+# ``from jitgrad import *`` brings the API, not submodules such as
+# ``jitgrad.random`` that would shadow the standard library's names
+__all__ = [_n for _n, _v in list(globals().items())
+           if not _n.startswith("_") and not isinstance(_v, _types.ModuleType)]

@@ -308,6 +308,15 @@ def test_in_place_clamp_records_the_graph():
     assert type(y.grad_fn).__name__ == "ClampMinBackward1"
 
 
+def test_in_place_clamp_with_a_bound_that_requires_grad():
+    x = jitgrad.tensor([1.0, -2.0])
+    m = jitgrad.zeros(2, requires_grad=True)
+    x.clamp_(min=m)
+    assert type(x.grad_fn).__name__ == "ClampBackward0" and not x.is_leaf
+    x.sum().backward()
+    assert x.tolist() == [1.0, 0.0] and m.grad.tolist() == [0.0, 1.0]
+
+
 def test_saved_input_modified_in_place_is_refused():
     x = jitgrad.tensor([0.5, 2.0], requires_grad=True)
     y = x * 1

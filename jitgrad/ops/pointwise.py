@@ -418,6 +418,11 @@ def clamp_(x, min=None, max=None, kind="clamp", fname="clamp_"):
         raise RuntimeError(messages.inplace_broadcast(x._data.shape, plan.out_shape))
     if dtypes._category(plan.result) > dtypes._category(x.dtype):
         raise RuntimeError(messages.cast_result(plan.result._torch_name, x.dtype._c_name))
+    if grad_state.enabled and not x._requires_grad and any(
+            isinstance(b, Tensor) and b._requires_grad for b in (lo, hi)):
+        # only a bound records the graph: x takes over the out-of-place result's node
+        inplace.check_inplace(x)
+        return inplace._take_over(x, clamp(inplace._old_self(x), lo, hi, kind, fname, True))
     return inplace.apply_(x, lambda t: clamp(t, lo, hi, kind, fname, True))
 
 
