@@ -6,6 +6,7 @@ import math
 from .jit import kernel, reduction_kernel
 
 from .access import at
+from .activations import log_softmax_forward
 from .vmath import vexp
 
 
@@ -199,7 +200,9 @@ def bce_backward_target(grad, x, weight, norm, out):
 # (1, C, 1). Targets are the flat (A, B) int64 class indices. Forward
 # kernels write the per-sample losses and return (status, bad target, total
 # weight, sum of the losses): status 1 means target ``bad`` is out of
-# [0, C) (and is not ``ignore_index``).
+# [0, C) (and is not ``ignore_index``). cross_entropy runs log_softmax
+# (kernels/activations.py; after editing it, clear kernels/__pycache__, as
+# Numba's cache of these kernels does not see that file change).
 
 @kernel
 def nll_forward(x, A, R, B, target, weight, ignore_index, losses):
@@ -236,90 +239,12 @@ def nll_backward(grad, A, R, B, target, weight, ignore_index, out):
 
 
 @kernel
-def row_max(row):
-    # max of a non-empty row in eight independent lanes (see kernels/activations.py)
-    R = row.size
-    m0 = row[0]
-    if R < 16:
-        for r in range(1, R):
-            v = row[r]
-            m0 = v if v > m0 else m0
-        return m0
-    m1, m2, m3 = row[1], row[2], row[3]
-    m4, m5, m6, m7 = row[4], row[5], row[6], row[7]
-    for k in range(1, R // 8):
-        i = 8 * k
-        v = row[i]
-        m0 = v if v > m0 else m0
-        v = row[i + 1]
-        m1 = v if v > m1 else m1
-        v = row[i + 2]
-        m2 = v if v > m2 else m2
-        v = row[i + 3]
-        m3 = v if v > m3 else m3
-        v = row[i + 4]
-        m4 = v if v > m4 else m4
-        v = row[i + 5]
-        m5 = v if v > m5 else m5
-        v = row[i + 6]
-        m6 = v if v > m6 else m6
-        v = row[i + 7]
-        m7 = v if v > m7 else m7
-    for r in range((R // 8) * 8, R):
-        v = row[r]
-        m0 = v if v > m0 else m0
-    m0 = m1 if m1 > m0 else m0
-    m2 = m3 if m3 > m2 else m2
-    m4 = m5 if m5 > m4 else m4
-    m6 = m7 if m7 > m6 else m6
-    m0 = m2 if m2 > m0 else m0
-    m4 = m6 if m6 > m4 else m4
-    return m4 if m4 > m0 else m0
-
-
-@reduction_kernel
-def _logsumexp_rows(x, A, R, lse):
-    for a in range(A):
-        xr = x[a * R:(a + 1) * R]
-        m = row_max(xr)
-        s = x.dtype.type(0)
-        for r in range(R):
-            s += vexp(xr[r] - m)
-        lse[a] = m + math.log(s)
-
-
-@reduction_kernel
-def _logsumexp_strided(x, A, R, B, lse):
-    for a in range(A):
-        for b in range(B):
-            base = a * R * B + b
-            m = x[base]
-            for r in range(1, R):
-                m = max(m, x[base + r * B])
-            s = 0.0
-            for r in range(R):
-                s += vexp(x[base + r * B] - m)
-            lse[a * B + b] = m + math.log(s)
-
-
-@kernel
-def logsumexp_middle(x, A, R, B, lse):
-    # lse[a, b] = log sum_r exp(x[a, r, b]), stable (max subtracted); lse is
-    # float64, so that max + log(sum) keeps the precision of both terms
-    if R == 0:
-        for i in range(A * B):
-            lse[i] = -math.inf
-    elif B == 1:
-        _logsumexp_rows(x, A, R, lse)
-    else:
-        _logsumexp_strided(x, A, R, B, lse)
-
-
-@kernel
-def cross_entropy_forward(x, A, R, B, target, weight, ignore_index, smoothing, losses, lse):
-    # fused log_softmax + nll (+ label smoothing): per sample
-    # (1 - ls) w[t] (lse - x[t]) + ls / C sum_c w[c] (lse - x[c]), 0 where ignored
-    logsumexp_middle(x, A, R, B, lse)
+def cross_entropy_forward(x, A, R, B, target, weight, ignore_index, smoothing, losses, logp,
+                          scratch, sums):
+    # fused log_softmax + nll (+ label smoothing): logp = log_softmax(x) over R
+    # (kept for backward, as torch keeps log_softmax's result), then per sample
+    # -(1 - ls) w[t] logp[t] - ls / C sum_c w[c] logp[c], 0 where ignored
+    log_softmax_forward(x, A, R, B, logp, scratch, sums)
     total = 0.0
     loss_sum = 0.0
     for a in range(A):
@@ -333,13 +258,12 @@ def cross_entropy_forward(x, A, R, B, target, weight, ignore_index, smoothing, l
                 return 1, t, total, loss_sum
             w = 1.0 if weight is None else weight[t]
             base = a * R * B + b
-            li = lse[i]
-            v = (li - x[base + t * B]) * w
+            v = -logp[base + t * B] * w
             if smoothing > 0:
                 s = 0.0
                 for r in range(R):
                     wr = 1.0 if weight is None else weight[r]
-                    s += (li - x[base + r * B]) * wr
+                    s -= logp[base + r * B] * wr
                 v = (1 - smoothing) * v + smoothing / R * s
             losses[i] = v
             loss_sum += v
@@ -348,43 +272,38 @@ def cross_entropy_forward(x, A, R, B, target, weight, ignore_index, smoothing, l
 
 
 @kernel
-def cross_entropy_backward(grad, x, A, R, B, target, weight, ignore_index, smoothing,
-                           weight_sum, lse, out):
-    # (1 - ls) w[t] (p - onehot(t)) + ls / C (p W - w), p = softmax(x),
+def cross_entropy_backward(grad, logp, A, R, B, target, weight, ignore_index, smoothing,
+                           weight_sum, out):
+    # (1 - ls) w[t] (p - onehot(t)) + ls / C (p W - w), p = exp(logp),
     # W = sum of the weights; zero rows for ignored targets. ``grad`` is the
     # per-sample array or the scalar already divided for the mean.
     if smoothing > 0:
-        _cross_entropy_backward_smoothed(grad, x, A, R, B, target, weight, ignore_index,
-                                         smoothing, weight_sum, lse, out)
+        _cross_entropy_backward_smoothed(grad, logp, A, R, B, target, weight, ignore_index,
+                                         smoothing, weight_sum, out)
     elif B == 1:
-        _cross_entropy_backward_rows(grad, x, A, R, target, weight, ignore_index, lse, out)
+        _cross_entropy_backward_rows(grad, logp, A, R, target, weight, ignore_index, out)
     else:
-        _cross_entropy_backward_strided(grad, x, A, R, B, target, weight, ignore_index, lse,
-                                        out)
+        _cross_entropy_backward_strided(grad, logp, A, R, B, target, weight, ignore_index, out)
 
 
 @kernel
-def _cross_entropy_backward_rows(grad, x, A, R, target, weight, ignore_index, lse, out):
+def _cross_entropy_backward_rows(grad, logp, A, R, target, weight, ignore_index, out):
     dt = out.dtype.type
     for a in range(A):
         t = target[a]
-        base = a * R
+        orow = out[a * R:(a + 1) * R]
         if t == ignore_index:
-            for r in range(R):
-                out[base + r] = 0
+            orow[:] = 0
             continue
-        hi = dt(lse[a])                      # lse (float64) as hi + lo in x's dtype
-        lo = dt(lse[a] - hi)
+        lrow = logp[a * R:(a + 1) * R]
         c = dt(at(grad, a)) * (dt(1) if weight is None else weight[t])
-        xr = x[base:base + R]
-        orow = out[base:base + R]
         for r in range(R):
-            orow[r] = c * vexp((xr[r] - hi) - lo)
+            orow[r] = c * vexp(lrow[r])
         orow[t] -= c
 
 
 @kernel
-def _cross_entropy_backward_strided(grad, x, A, R, B, target, weight, ignore_index, lse, out):
+def _cross_entropy_backward_strided(grad, logp, A, R, B, target, weight, ignore_index, out):
     dt = out.dtype.type
     for a in range(A):
         for b in range(B):
@@ -395,17 +314,15 @@ def _cross_entropy_backward_strided(grad, x, A, R, B, target, weight, ignore_ind
                 for r in range(R):
                     out[base + r * B] = 0
                 continue
-            hi = dt(lse[i])
-            lo = dt(lse[i] - hi)
             c = dt(at(grad, i)) * (dt(1) if weight is None else weight[t])
             for r in range(R):
-                out[base + r * B] = c * vexp((x[base + r * B] - hi) - lo)
+                out[base + r * B] = c * vexp(logp[base + r * B])
             out[base + t * B] -= c
 
 
 @kernel
-def _cross_entropy_backward_smoothed(grad, x, A, R, B, target, weight, ignore_index, smoothing,
-                                     weight_sum, lse, out):
+def _cross_entropy_backward_smoothed(grad, logp, A, R, B, target, weight, ignore_index,
+                                     smoothing, weight_sum, out):
     dt = out.dtype.type
     keep = dt(1 - smoothing)
     share = dt(smoothing / R)
@@ -420,20 +337,19 @@ def _cross_entropy_backward_smoothed(grad, x, A, R, B, target, weight, ignore_in
                     out[base + r * B] = 0
                 continue
             g = dt(at(grad, i))
-            hi = dt(lse[i])
-            lo = dt(lse[i] - hi)
             c = g * keep * (dt(1) if weight is None else weight[t])
             for r in range(R):
-                p = vexp((x[base + r * B] - hi) - lo)
+                p = vexp(logp[base + r * B])
                 wr = dt(1) if weight is None else weight[r]
                 out[base + r * B] = c * p + g * share * (p * W - wr)
             out[base + t * B] -= c
 
 
 @kernel
-def cross_entropy_prob_forward(x, A, R, B, target, weight, smoothing, losses, lse):
-    # -sum_c w[c] t'[c] (x[c] - lse), t' = t (1 - ls) + ls / C
-    logsumexp_middle(x, A, R, B, lse)
+def cross_entropy_prob_forward(x, A, R, B, target, weight, smoothing, losses, logp, scratch,
+                               sums):
+    # -sum_c w[c] t'[c] logp[c], t' = t (1 - ls) + ls / C, logp = log_softmax(x)
+    log_softmax_forward(x, A, R, B, logp, scratch, sums)
     keep = 1 - smoothing
     share = smoothing / R
     loss_sum = 0.0
@@ -441,23 +357,22 @@ def cross_entropy_prob_forward(x, A, R, B, target, weight, smoothing, losses, ls
         for b in range(B):
             i = a * B + b
             base = a * R * B + b
-            li = lse[i]
             s = 0.0
             for r in range(R):
                 j = base + r * B
                 tr = target[j] * keep + share
                 if weight is not None:
                     tr *= weight[r]
-                s += tr * (li - x[j])
+                s -= tr * logp[j]
             losses[i] = s
             loss_sum += s
     return loss_sum
 
 
 @kernel
-def cross_entropy_prob_backward(grad, x, A, R, B, target, weight, smoothing, lse, gx, gt):
-    # d/dx[c] = grad (p[c] S - w[c] t'[c]), S = sum_c w[c] t'[c];
-    # d/dt[c] = grad (1 - ls) w[c] (lse - x[c]). ``gx``/``gt`` may be None.
+def cross_entropy_prob_backward(grad, logp, A, R, B, target, weight, smoothing, gx, gt):
+    # d/dx[c] = grad (p[c] S - w[c] t'[c]), S = sum_c w[c] t'[c], p = exp(logp);
+    # d/dt[c] = -grad (1 - ls) w[c] logp[c]. ``gx``/``gt`` may be None.
     keep = 1 - smoothing
     share = smoothing / R
     for a in range(A):
@@ -465,7 +380,6 @@ def cross_entropy_prob_backward(grad, x, A, R, B, target, weight, smoothing, lse
             i = a * B + b
             base = a * R * B + b
             g = at(grad, i)
-            li = lse[i]
             if gx is not None:
                 S = 0.0
                 for r in range(R):
@@ -478,11 +392,11 @@ def cross_entropy_prob_backward(grad, x, A, R, B, target, weight, smoothing, lse
                     tr = target[j] * keep + share
                     if weight is not None:
                         tr *= weight[r]
-                    gx[j] = g * (vexp(x[j] - li) * S - tr)
+                    gx[j] = g * (vexp(logp[j]) * S - tr)
             if gt is not None:
                 for r in range(R):
                     j = base + r * B
-                    d = g * keep * (li - x[j])
+                    d = -g * keep * logp[j]
                     if weight is not None:
                         d *= weight[r]
                     gt[j] = d

@@ -23,7 +23,8 @@ SIMD code.
   first product is exact in an FMA; float64 carries r as a double-double),
   then minimax polynomials on |r| <= pi/4 (numpy's float32 ones, fdlibm's
   float64 ones) and the quadrant's sign and swap.
-- ``vtanh``: 1 - 2 / (exp(2|x|) + 1), with the Cephes odd polynomial near 0.
+- ``vtanh``: expm1(2|x|) / (expm1(2|x|) + 2), with the Cephes odd polynomial
+  below 0.625.
 
 ``vlog``, ``vlog1p``, ``vexp``, ``vexpm1`` and ``vtanh`` are right for every
 input (nan, +-inf, +-0, subnormals). The ``*_fast`` variants skip the

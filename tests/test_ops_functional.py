@@ -51,6 +51,7 @@ def const(lib, values, like):
 
 
 W5 = Pos(5)
+W4 = Pos(4)
 LOGITS = R(4, 5)
 TARGET_IGNORED = np.array([1, -100, 4, 0])
 
@@ -270,6 +271,66 @@ def test_apply_graph_matches_apply(entry, name, fn, inputs):
         if a is not None:
             assert b.shape == a.shape and b.dtype == jitgrad.tensor(a).dtype
             np.testing.assert_allclose(b.detach().numpy(), a, rtol=1e-10, atol=1e-12)
+
+
+# mixed dtypes: promoted inside the op as torch does (no ToCopyBackward0), each
+# gradient in its input's dtype
+MIXED = [
+    ("mse", lambda lib, x, y: F(lib).mse_loss(x, y), [R(3, 4).astype(np.float32), R(3, 4)]),
+    ("smooth-l1-broadcast", lambda lib, x, y: F(lib).smooth_l1_loss(x, y, reduction="sum"),
+     [R(3, 4), R(4).astype(np.float32)]),
+    ("mse-long-target", lambda lib, x, y: F(lib).mse_loss(x, y, reduction="none"),
+     [R(3).astype(np.float32), np.array([1, 2, 3])]),
+    ("ce-probs-double-target", lambda lib, x, t: F(lib).cross_entropy(x, t),
+     [R(3, 4).astype(np.float32), Prob(3, 4)]),
+    ("ce-probs-double-weight", lambda lib, x, t: F(lib).cross_entropy(
+        x, t, weight=lib.tensor(W4, dtype=lib.float64), reduction="none"),
+     [R(3, 4).astype(np.float32), Prob(3, 4).astype(np.float32)]),
+    ("softmax-dtype", lambda lib, x: F(lib).log_softmax(x, 0, dtype=lib.float64),
+     [R(5).astype(np.float32)]),
+    ("linear-nc-double-bias", lambda lib, x, w, b: F(lib).linear(x.transpose(0, 1), w, b),
+     [R(2, 3, 4).astype(np.float32), R(5, 4).astype(np.float32), R(5)]),
+]
+
+
+@pytest.mark.parametrize("name,fn,inputs", MIXED, ids=[m[0] for m in MIXED])
+def test_mixed_dtypes_match_torch(name, fn, inputs):
+    torch = pytest.importorskip("torch")
+    torch_check(fn, *inputs)
+    grad_dtypes = []
+    for lib in (jitgrad, torch):
+        ts = [lib.tensor(a) for a in inputs]
+        for t in ts:
+            if t.is_floating_point():
+                t.requires_grad_(True)
+        fn(lib, *ts).sum().backward()
+        grad_dtypes.append([str(t.grad.dtype).split(".")[-1] for t in ts if t.requires_grad])
+    assert grad_dtypes[0] == grad_dtypes[1]
+
+
+def test_mixed_dtypes_record_no_cast_nodes():
+    # torch promotes inside mse_loss: the input's edge is its AccumulateGrad
+    for lib in (jitgrad, pytest.importorskip("torch")):
+        x = lib.randn(3, requires_grad=True)
+        y = lib.randn(3, dtype=lib.float64, requires_grad=True)
+        fn = lib.nn.functional.mse_loss(x, y).grad_fn
+        assert [type(n).__name__ for n, _ in fn.next_functions] == ["AccumulateGrad"] * 2
+
+
+@pytest.mark.parametrize("name,fn,inputs", MIXED, ids=[m[0] for m in MIXED])
+def test_mixed_dtypes_apply_graph(name, fn, inputs):
+    ts = [jitgrad.tensor(a, requires_grad=a.dtype.kind == "f") for a in inputs]
+    out = fn(jitgrad, *ts)
+    node = out.grad_fn
+    g = np.random.default_rng(1).standard_normal(out.shape).astype(out.numpy(force=True).dtype)
+    fast = node.apply(g.copy())
+    with jitgrad.enable_grad():
+        graph = node.apply_graph(jitgrad.tensor(g))
+    for a, b in zip(fast, graph):
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert b.dtype == jitgrad.tensor(a).dtype
+            np.testing.assert_allclose(b.detach().numpy(), a, rtol=1e-5, atol=1e-6)
 
 
 GRADGRAD = ["gelu-none", "gelu-tanh", "silu-silu", "elu-default", "elu_-inplace",
@@ -891,3 +952,70 @@ def test_warning_texts_match_torch():
             f.binary_cross_entropy(lib.rand(3), lib.rand(3), reduction="elementwise_mean")
         texts.append([(x.category, str(x.message).replace("torch.", "jitgrad.")) for x in w])
     assert texts[0] == texts[1]
+
+
+def _ce_target(lib, x):
+    t = lib.zeros(2, 4, dtype=lib.int64)
+    return lib.nn.functional.cross_entropy(x, t), t
+
+
+def _linear_weight(lib, x, w, requires_grad, view=False):
+    w.requires_grad_(requires_grad)
+    return lib.nn.functional.linear(x[1] if view else x, w), w
+
+
+# fn(lib, x) -> (output, the tensor then changed in place); x is a (2, 3, 4) non-leaf
+INPLACE_AFTER = [
+    ("linear-2d", lambda lib, x: (lambda h: (lib.nn.functional.linear(
+        h, lib.randn(5, 4, requires_grad=True)), h))(x[0] * 1)),
+    ("linear-3d", lambda lib, x: (lib.nn.functional.linear(x, lib.randn(5, 4, requires_grad=True),
+                                                           lib.randn(5)), x)),
+    ("linear-1d", lambda lib, x: (lambda h: (lib.nn.functional.linear(
+        h, lib.randn(5, 4, requires_grad=True)), h))(x[0, 0] * 1)),
+    ("linear-weight", lambda lib, x: _linear_weight(lib, x, lib.randn(5, 4), False)),
+    ("linear-weight-2d", lambda lib, x: _linear_weight(lib, x, lib.randn(5, 4), False, True)),
+    ("softmax", lambda lib, x: (lambda y: (y, y))(lib.nn.functional.softmax(x, 1))),
+    ("log-softmax", lambda lib, x: (lambda y: (y, y))(lib.nn.functional.log_softmax(x, 2))),
+    ("gelu", lambda lib, x: (lib.nn.functional.gelu(x), x)),
+    ("mse", lambda lib, x: (lib.nn.functional.mse_loss(x, x.detach() * 2), x)),
+    ("cross-entropy-target", _ce_target),
+    ("bce", lambda lib, x: (lambda p: (lib.nn.functional.binary_cross_entropy(
+        p, x.detach() * 0), p))(x.sigmoid())),
+    ("nll-4d-target", lambda lib, x: (lambda t: (lib.nn.functional.nll_loss(
+        x.reshape(2, 3, 2, 2), t), t))(lib.zeros(2, 2, 2, dtype=lib.int64))),
+]
+
+
+@pytest.mark.parametrize("name,fn", INPLACE_AFTER, ids=[c[0] for c in INPLACE_AFTER])
+def test_modified_saved_tensor_matches_torch(name, fn):
+    """Changing a saved tensor in place before backward: torch's refusal."""
+    torch = pytest.importorskip("torch")
+    texts = []
+    for lib in (jitgrad, torch):
+        x = lib.randn(2, 3, 4, requires_grad=True) * 1
+        out, changed = fn(lib, x)
+        with lib.no_grad():
+            changed.mul_(2)
+        with pytest.raises(RuntimeError) as err:
+            out.sum().backward()
+        texts.append(str(err.value).split(" Hint:")[0].replace("torch.", "jitgrad."))
+    assert texts[0] == texts[1]
+
+
+def test_changes_torch_does_not_see():
+    """torch keeps log_softmax's result for cross_entropy and a reshaped copy
+    of a non-contiguous input for linear: changing the input is fine."""
+    f = jitgrad.nn.functional
+    x = jitgrad.randn(3, 5, requires_grad=True)
+    h = x * 1
+    loss = f.cross_entropy(h, jitgrad.tensor([0, 1, 2]))
+    expected = jitgrad.autograd.grad(f.cross_entropy(x * 1, jitgrad.tensor([0, 1, 2])), x)[0]
+    h.mul_(3)
+    loss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), expected.numpy(), rtol=1e-6)
+    w = jitgrad.randn(5, 4, requires_grad=True)
+    h = jitgrad.randn(3, 2, 4, requires_grad=True) * 1
+    y = f.linear(h.transpose(0, 1), w)
+    h.mul_(2)
+    y.sum().backward()
+    assert w.grad is not None

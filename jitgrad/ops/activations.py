@@ -14,7 +14,8 @@ import warnings
 import numpy as np
 
 from .. import dtypes, messages
-from ..autograd.graph import Node, edge, node_class, output_version, saved_version
+from ..autograd.graph import (MetadataNode, Node, edge, node_class, output_version,
+                              saved_version)
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import activations as K
 from ..kernels.elementwise import mul_forward
@@ -315,6 +316,16 @@ def log_softmax(x, dim, dtype=None):
     return softmax(x, dim, dtype, log=True)
 
 
+def log_softmax_result(x, out, dim):
+    """``log_softmax(x, dim)`` whose values (``out``, flat) another kernel
+    already computed (cross_entropy's), recorded as torch records it."""
+    shape = x._data.shape
+    node = _LOG_SOFTMAX((edge(x),), (out, softmax_plan(shape, dim), shape))
+    result = _wrap_result(out.reshape(shape), node)
+    node._checks = (output_version(result, node),)
+    return result
+
+
 def implicit_softmax_dim(name, ndim, stacklevel):
     """torch's ``_get_softmax_dim``: the deprecated choice when dim is None."""
     warnings.warn(messages.implicit_softmax_dim(name), UserWarning, stacklevel=stacklevel)
@@ -571,8 +582,28 @@ def linear(x, w, b=None):
         edges = (edge(b), edge(x), edge(w))
     else:
         edges = (edge(x), edge(w), edge(b))
-    node = plan.node_cls(edges, (x2, W, plan, x, w, b), (saved_version(x), saved_version(w)))
+    # torch saves the input only for the weight's gradient and the weight (as
+    # weight.t()) only for the input's: the saved tensors' version checks
+    checks = ()
+    if x._requires_grad:
+        vc = w._vc
+        checks = ((vc, vc[0], (_AS_STRIDED if w._requires_grad else None, W.shape[::-1],
+                               W.dtype)),)
+    if w._requires_grad:
+        if a.ndim == 2:
+            checks += (saved_version(x),)
+        elif np.may_share_memory(x2, a):
+            # the (N, K) view of the input, which an in-place change turns into
+            # an AsStrided output (a reshaped copy is unaffected by later changes)
+            vc = x._vc
+            checks += ((vc, vc[0], (_AS_STRIDED if x._grad_fn is not None else None,
+                                    x2.shape, a.dtype)),)
+    node = plan.node_cls(edges, (x2, W, plan, x, w, b), checks)
     return _wrap_result(res, node)
+
+
+# names the producer in the in-place error of linear's reshaped input
+_AS_STRIDED = node_class("AsStridedBackward0", MetadataNode)((), ())
 
 
 def _linear_vector(x, w, b):

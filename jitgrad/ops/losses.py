@@ -194,9 +194,10 @@ def _reduced(total, reduction, count, dtype):
 
 
 class PointwiseLossNode(Node):
-    """mse / smooth_l1. Saved: (x, y flat broadcast arrays, reduction, beta,
-    out shape, input, target) with input/target the Tensors the kernel read
-    (already in the computation dtype)."""
+    """mse / smooth_l1. Saved: (x, y flat broadcast arrays in the computation
+    dtype, reduction, beta, out shape, input, target). As in torch, mixed
+    dtypes are promoted inside the op (no ToCopyBackward0): each gradient is
+    summed to its input's shape and cast to its dtype."""
     __slots__ = ()
     smooth = False
 
@@ -218,7 +219,7 @@ class PointwiseLossNode(Node):
     def apply_graph(self, grad):
         x, y, reduction, beta, out_shape, input, target = self._saved_or_raise()
         norm = 1 / x.size if reduction == "mean" else 1.0
-        d = input - target
+        d = cast(input, x.dtype) - cast(target, x.dtype)
         if self.smooth:
             diff = (x - y).reshape(out_shape)
             pos = (diff >= beta).astype(x.dtype)
@@ -232,13 +233,19 @@ class PointwiseLossNode(Node):
 
 
 def _to_input(g, t):
-    shape = t._data.shape
-    return g if g.shape == shape else sum_to_shape(g, shape)
+    """A gradient array summed to ``t``'s shape and cast to its dtype."""
+    a = t._data
+    if g.shape != a.shape:
+        g = sum_to_shape(g, a.shape)
+    return g if g.dtype == a.dtype else g.astype(a.dtype)
 
 
 def _sum_to(g, t):
-    shape = t._data.shape
-    return g if g._data.shape == shape else sum_to_size(g, shape)
+    """The same for a gradient Tensor (create_graph)."""
+    a = t._data
+    if g._data.shape != a.shape:
+        g = sum_to_size(g, a.shape)
+    return g if g._data.dtype == a.dtype else cast(g, a.dtype)
 
 
 _MSE_NODE = node_class("MseLossBackward0", PointwiseLossNode)
@@ -260,11 +267,9 @@ def _pointwise_loss(input, target, reduction, kernel_name, beta=None):
                               (dtypes.from_numpy(b.dtype), group)))
     if not res.is_floating_point:
         raise NotImplementedError(messages.not_implemented_for(kernel_name, res._torch_name))
-    input = cast(input, res.numpy)
-    target = cast(target, res.numpy)
-    x = _flat_broadcast(input._data, out_shape)
-    y = _flat_broadcast(target._data, out_shape)
     dtype = res.numpy
+    x = _flat_broadcast(a.astype(dtype, copy=False), out_shape)
+    y = _flat_broadcast(b.astype(dtype, copy=False), out_shape)
     if beta is None:
         if reduction == "none":
             out = np.empty(x.size, dtype)
@@ -537,6 +542,16 @@ def _class_node_name(plan, reduction):
     return "NllLoss2DBackward0"
 
 
+def _target_check(target, plan, ndim):
+    """The version check of the saved target: torch views the target of a
+    3-d or 5-d+ input to (N, 1, -1) before saving it."""
+    if not plan.spatial or ndim == 4:
+        return saved_version(target)
+    vc = target._vc
+    shape = (plan.A, 1, plan.B) if plan.A * plan.B else (plan.A, 0, 0)
+    return vc, vc[0], (None, shape, target._data.dtype)
+
+
 def _out_of_bounds(status, bad):
     if status:
         raise IndexError(messages.target_out_of_bounds(bad))
@@ -606,7 +621,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     out = _class_output(losses, loss_sum, reduction, total, plan, a.dtype)
     if not (input._requires_grad and grad_state.enabled):
         return _wrap(out)
-    checks = (saved_version(target),) + ((saved_version(weight),) if weight is not None else ())
+    checks = (_target_check(target, plan, a.ndim),) + (
+        (saved_version(weight),) if weight is not None else ())
     node = _NLL_NODES[_class_node_name(plan, reduction)](
         (edge(input),), (t, w, ignore_index, reduction, total, plan, a.shape, a.dtype), checks)
     return _wrap_result(out, node)
@@ -621,26 +637,28 @@ def _class_output(losses, loss_sum, reduction, total, plan, dtype):
 
 
 class CrossEntropyNode(Node):
-    """Fused log_softmax + nll_loss. Saved: (x flat, target flat, weight or
-    None, ignore_index, label smoothing, lse, reduction, total weight, plan,
-    input shape, input Tensor)."""
+    """Fused log_softmax + nll_loss. Saved: (log_softmax of the input, flat;
+    target flat, weight or None, ignore_index, label smoothing, reduction,
+    total weight, plan, input shape, class dim, input Tensor). As torch keeps
+    log_softmax's result, changing the input in place afterwards is fine."""
     __slots__ = ()
 
     def apply(self, grad):
-        x, t, w, ignore, ls, lse, reduction, total, plan, shape = self._saved_or_raise()[:10]
+        logp, t, w, ignore, ls, reduction, total, plan, shape = self._saved_or_raise()[:9]
         g = _scale(grad, reduction, total)
-        out = np.empty(x.size, x.dtype)
+        out = np.empty(logp.size, logp.dtype)
         weight_sum = plan.R if w is None else float(np.sum(w, dtype=np.float64))
-        KL.cross_entropy_backward(g, x, plan.A, plan.R, plan.B, t, w, ignore, ls, weight_sum,
-                                  lse, out)
+        KL.cross_entropy_backward(g, logp, plan.A, plan.R, plan.B, t, w, ignore, ls, weight_sum,
+                                  out)
         return (out.reshape(shape),)
 
     def apply_graph(self, grad):
-        x, t, w, ignore, ls, lse, reduction, total, plan, shape, input = self._saved_or_raise()
+        (logp, t, w, ignore, ls, reduction, total, plan, shape, class_dim,
+         input) = self._saved_or_raise()
         A, R, B = plan.A, plan.R, plan.B
-        dtype = x.dtype
-        from .activations import log_softmax
-        p = log_softmax(input.reshape(A, R, B), 1).exp()
+        dtype = logp.dtype
+        from .activations import log_softmax_result
+        p = log_softmax_result(input, logp, class_dim).reshape(A, R, B).exp()
         wt = _weight_values(w, ignore, t, R).astype(dtype).reshape(A, 1, B)
         idx = np.where(t != ignore, t, 0).reshape(A, B)
         onehot = np.zeros((A, R, B), dtype)
@@ -661,36 +679,38 @@ _CE_NODES = {name: node_class(name, CrossEntropyNode)
 
 
 class CrossEntropyProbNode(Node):
-    """Probability targets. Saved: (x, t flat, weight or None, label smoothing,
-    lse, reduction, count, plan, input shape, input, target) with input and
-    target the Tensors the kernel read (in the computation dtype)."""
+    """Probability targets. Saved: (log_softmax of the input and the target,
+    flat in the computation dtype; weight or None, label smoothing,
+    reduction, count, plan, input shape, class dim, input, target);
+    gradients are cast back to each input's dtype."""
     __slots__ = ()
 
     def apply(self, grad):
-        x, t, w, ls, lse, reduction, count, plan, shape = self._saved_or_raise()[:9]
+        logp, t, w, ls, reduction, count, plan, shape, _, input, target = self._saved_or_raise()
         g = _scale(grad, reduction, count)
-        gx = None if self._next[0] is None else np.empty(x.size, x.dtype)
-        gt = None if self._next[1] is None else np.empty(x.size, x.dtype)
-        KL.cross_entropy_prob_backward(g, x, plan.A, plan.R, plan.B, t, w, ls, lse, gx, gt)
-        return (None if gx is None else gx.reshape(shape),
-                None if gt is None else gt.reshape(shape))
+        gx = None if self._next[0] is None else np.empty(logp.size, logp.dtype)
+        gt = None if self._next[1] is None else np.empty(logp.size, logp.dtype)
+        KL.cross_entropy_prob_backward(g, logp, plan.A, plan.R, plan.B, t, w, ls, gx, gt)
+        return (None if gx is None else _to_input(gx.reshape(shape), input),
+                None if gt is None else _to_input(gt.reshape(shape), target))
 
     def apply_graph(self, grad):
-        x, _, w, ls, _, reduction, count, plan, shape, input, target = self._saved_or_raise()
+        (logp, _, w, ls, reduction, count, plan, shape, class_dim, input,
+         target) = self._saved_or_raise()
         A, R, B = plan.A, plan.R, plan.B
-        from .activations import log_softmax
-        logp = log_softmax(input.reshape(A, R, B), 1)
-        t3 = target.reshape(A, R, B) * (1 - ls) + ls / R
+        from .activations import log_softmax_result
+        lp = log_softmax_result(cast(input, logp.dtype), logp, class_dim).reshape(A, R, B)
+        t3 = cast(target, logp.dtype).reshape(A, R, B) * (1 - ls) + ls / R
         wr = None if w is None else _wrap(w.reshape(1, R, 1))
         wt = t3 if wr is None else t3 * wr
         g = grad.reshape(A, 1, B) if reduction == "none" else (
             grad / count if reduction == "mean" else grad)
         gx = gt = None
         if self._next[0] is not None:
-            gx = (g * (logp.exp() * wt.sum(1, keepdim=True) - wt)).reshape(shape)
+            gx = _sum_to((g * (lp.exp() * wt.sum(1, keepdim=True) - wt)).reshape(shape), input)
         if self._next[1] is not None:
-            d = -(g * logp) * (1 - ls)
-            gt = (d if wr is None else d * wr).reshape(shape)
+            d = -(g * lp) * (1 - ls)
+            gt = _sum_to((d if wr is None else d * wr).reshape(shape), target)
         return gx, gt
 
 
@@ -733,18 +753,20 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     t = np.ascontiguousarray(tg).reshape(-1)
     w = None if weight is None else np.ascontiguousarray(weight._data).reshape(-1)
     losses = np.empty(plan.A * plan.B, a.dtype)
-    lse = np.empty(plan.A * plan.B)
-    status, bad, total, loss_sum = KL.cross_entropy_forward(x, plan.A, plan.R, plan.B, t, w,
-                                                            ignore_index, ls, losses, lse)
+    logp = np.empty(x.size, a.dtype)
+    status, bad, total, loss_sum = KL.cross_entropy_forward(
+        x, plan.A, plan.R, plan.B, t, w, ignore_index, ls, losses, logp,
+        np.empty(plan.B, a.dtype), np.empty(plan.B, a.dtype))
     _out_of_bounds(status, bad)
     out = _class_output(losses, loss_sum, reduction, total, plan, a.dtype)
     if not (input._requires_grad and grad_state.enabled):
         return _wrap(out)
     name = "AddBackward0" if ls > 0 else _class_node_name(plan, reduction)
-    checks = (saved_version(input), saved_version(target)) + (
+    checks = (_target_check(target, plan, a.ndim),) + (
         (saved_version(weight),) if weight is not None else ())
-    node = _CE_NODES[name]((edge(input),), (x, t, w, ignore_index, ls, lse, reduction, total,
-                                            plan, a.shape, input), checks)
+    node = _CE_NODES[name]((edge(input),), (logp, t, w, ignore_index, ls, reduction, total,
+                                            plan, a.shape, 0 if a.ndim == 1 else 1, input),
+                           checks)
     return _wrap_result(out, node)
 
 
@@ -770,18 +792,18 @@ def _cross_entropy_prob(input, target, weight, reduction, ignore_index, label_sm
     operands = [(dtypes.from_numpy(a.dtype), 0), (dtypes.from_numpy(tg.dtype), 0)]
     if weight is not None:
         operands.append((dtypes.from_numpy(weight._data.dtype), 0))
+    # promoted inside the op, as torch's (log_softmax(input) * target) does
     dtype = dtypes.result_type(tuple(operands)).numpy
-    input = cast(input, dtype)
-    target = cast(target, dtype)
     plan = ClassPlan(a.shape, tg.shape)
-    x = np.ascontiguousarray(input._data).reshape(-1)
-    t = np.ascontiguousarray(target._data).reshape(-1)
+    x = np.ascontiguousarray(a, dtype=dtype).reshape(-1)
+    t = np.ascontiguousarray(tg, dtype=dtype).reshape(-1)
     w = None if weight is None else np.ascontiguousarray(
         weight._data.astype(dtype, copy=False)).reshape(-1)
     count = plan.A * plan.B
     losses = np.empty(count, dtype)
-    lse = np.empty(count)
-    s = KL.cross_entropy_prob_forward(x, plan.A, plan.R, plan.B, t, w, ls, losses, lse)
+    logp = np.empty(x.size, dtype)
+    s = KL.cross_entropy_prob_forward(x, plan.A, plan.R, plan.B, t, w, ls, losses, logp,
+                                      np.empty(plan.B, dtype), np.empty(plan.B, dtype))
     if reduction == "none":
         out = losses.reshape(plan.none_shape)
     else:
@@ -791,11 +813,13 @@ def _cross_entropy_prob(input, target, weight, reduction, ignore_index, label_sm
     if not ((input._requires_grad or target._requires_grad) and grad_state.enabled):
         return _wrap(out)
     name = "DivBackward1" if reduction == "mean" and x.size else "NegBackward0"
-    checks = (saved_version(input), saved_version(target)) + (
+    # torch's graph keeps log_softmax's result, and the target only for the
+    # input's gradient
+    checks = ((saved_version(target),) if input._requires_grad else ()) + (
         (saved_version(weight),) if weight is not None else ())
     node = _CE_PROB_NODES[name]((edge(input), edge(target)),
-                                (x, t, w, ls, lse, reduction, count, plan, a.shape, input,
-                                 target), checks)
+                                (logp, t, w, ls, reduction, count, plan, a.shape, class_dim,
+                                 input, target), checks)
     return _wrap_result(out, node)
 
 

@@ -141,7 +141,8 @@ def _key(v):
 
 
 def _plan(kind, operands, promote):
-    key = (kind, *[_key(v) for v in operands])
+    a, b, c = operands
+    key = (kind, _key(a), _key(b), _key(c))
     plan = _plans.get(key)
     if plan is None:
         plan = _plans[key] = PointwisePlan(operands, promote)
@@ -332,6 +333,12 @@ class _Bad:
 def _clamp_args(x, lo, hi, kind, fname, method):
     """Validate the call; returns (lo, hi) with numbers normalised. ``kind``:
     "clamp", "clamp_min" or "clamp_max"; ``fname``: the name the user called."""
+    if type(x) is Tensor:                              # the common calls, checked cheaply
+        tl, th = type(lo), type(hi)
+        if (tl is Tensor or lo is None) and (th is Tensor or hi is None):
+            return lo, hi
+        if (tl in _SCALAR_TYPES or lo is None) and (th in _SCALAR_TYPES or hi is None):
+            return lo, hi
     lo_b, hi_b = _bound(lo), _bound(hi)
     given = [b for b in (lo_b, hi_b) if b is not None]
     if isinstance(x, Tensor) and not any(isinstance(b, _Bad) for b in given) and \
@@ -376,20 +383,22 @@ def clamp(x, min=None, max=None, kind="clamp", fname=None, method=False):
         forward(xv, lv, out)
     else:
         forward(xv, lv, hv, out)
-    result_arr = plan.reshape_out(out)
+    result_arr = out if plan.flat_out else out.reshape(plan.out_shape)
     if not grad_state.enabled or plan.compute.kind != "f":
         return _wrap(result_arr)
-    tensors = [t for t in (x, lo, hi) if isinstance(t, Tensor)]
-    if not any(t._requires_grad for t in tensors):
-        return _wrap(result_arr)
-    cls = _CLAMP_NODES[kind, numbers]
     if numbers:
+        if not x._requires_grad:
+            return _wrap(result_arr)
         nxt = (edge(x),)
+        checks = (saved_version(x),)
     else:
-        nxt = (edge(x), edge(lo) if lo is not None else None,
-               edge(hi) if hi is not None else None)
-    node = cls(nxt, (xv, lv, hv, plan, x, lo, hi),
-               tuple(saved_version(t) for t in tensors))
+        lo_t, hi_t = lo is not None, hi is not None
+        if not (x._requires_grad or (lo_t and lo._requires_grad) or (hi_t and hi._requires_grad)):
+            return _wrap(result_arr)
+        nxt = (edge(x), edge(lo) if lo_t else None, edge(hi) if hi_t else None)
+        checks = (saved_version(x),) + ((saved_version(lo),) if lo_t else ()) + \
+            ((saved_version(hi),) if hi_t else ())
+    node = _CLAMP_NODES[kind, numbers](nxt, (xv, lv, hv, plan, x, lo, hi), checks)
     return _wrap_result(result_arr, node)
 
 
