@@ -13,7 +13,7 @@ import numpy as np
 
 from .access import at
 from .jit import kernel, reduction_kernel
-from .vmath import vexp, vtanh
+from .vmath import vexp, vexpm1, vtanh
 
 
 # ------------------------------------------------------------------ leaky_relu
@@ -37,37 +37,10 @@ def leaky_relu_backward(grad, x, slope, out):
 # ------------------------------------------------------------------ elu
 
 @kernel
-def expm1(v):
-    # exp(v) - 1 without libm (so loops vectorise): where |v| < 1/2 the Taylor
-    # series to degree 16 in float64 (no cancellation; truncation < 1e-18
-    # relative), elsewhere vexp(v) - 1
-    w = np.float64(v)
-    t = 1.0 / 20922789888000.0                       # 1 / 16!
-    t = t * w + 1.0 / 1307674368000.0
-    t = t * w + 1.0 / 87178291200.0
-    t = t * w + 1.0 / 6227020800.0
-    t = t * w + 1.0 / 479001600.0
-    t = t * w + 1.0 / 39916800.0
-    t = t * w + 1.0 / 3628800.0
-    t = t * w + 1.0 / 362880.0
-    t = t * w + 1.0 / 40320.0
-    t = t * w + 1.0 / 5040.0
-    t = t * w + 1.0 / 720.0
-    t = t * w + 1.0 / 120.0
-    t = t * w + 1.0 / 24.0
-    t = t * w + 1.0 / 6.0
-    t = t * w + 0.5
-    t = t * w + 1.0
-    series = t * w
-    direct = vexp(v) - 1
-    return series if abs(w) < 0.5 else direct
-
-
-@kernel
 def elu_forward(x, alpha, out):
     for i in range(out.size):
         v = x[i]
-        out[i] = v if v > 0 else expm1(v) * alpha
+        out[i] = v if v > 0 else vexpm1(v) * alpha
 
 
 @kernel

@@ -1,19 +1,18 @@
 """Loss kernels. Optional ``weight``/``pos_weight`` arrive as None (Numba
 prunes the branch at compile time), as a scalar, or as a flat array of the
 input's size; ``grad`` is a flat array or the scalar of a reduced loss."""
-import math
 
 from .jit import kernel, reduction_kernel
 
 from .access import at
 from .activations import log_softmax_forward
-from .vmath import vexp
+from .vmath import vexp, vlog, vlog1p
 
 
 @kernel
 def softplus_neg_abs(x):
     # log(1 + exp(-|x|)), exact for large |x| where exp underflows
-    return math.log1p(math.exp(-abs(x)))
+    return vlog1p(vexp(-abs(x)))
 
 
 @kernel
@@ -148,27 +147,51 @@ def smooth_l1_backward(grad, x, y, beta, norm, gx, gy):
 # ------------------------------------------------------------------ binary_cross_entropy
 
 @kernel
-def bce_forward(x, y, weight, out, reduce):
-    # -w [y log x + (1 - y) log(1 - x)] with each log clamped at -100, in torch's
-    # order of operations. Writes ``out`` (reduce False) or returns the sum; the
-    # status is 1 (an input outside [0, 1]) or 2 (a target outside) at the first
-    # bad element, checked input first as torch does.
-    s = 0.0
+def bce_check(x, y):
+    # 0, or 1 (an input outside [0, 1], nan included) or 2 (a target outside)
+    # at the first bad element, input first as torch checks them. One
+    # vectorisable pass finds whether any is bad; only then the search.
+    ok = True
     for i in range(x.size):
         xi = x[i]
         yi = y[i]
+        ok &= (xi >= 0) & (xi <= 1) & (yi >= 0) & (yi <= 1)
+    if ok:
+        return 0
+    for i in range(x.size):
+        xi = x[i]
         if not (xi >= 0 and xi <= 1):
-            return 1, s
+            return 1
+        yi = y[i]
         if not (yi >= 0 and yi <= 1):
-            return 2, s
-        v = (yi - 1) * max(math.log1p(-xi), -100.0) - yi * max(math.log(xi), -100.0)
-        if weight is not None:
-            v *= at(weight, i)
-        if reduce:
-            s += v
-        else:
-            out[i] = v
-    return 0, s
+            return 2
+    return 0
+
+
+@kernel
+def bce_term(x, y, weight, i):
+    # -w [y log x + (1 - y) log(1 - x)] with each log clamped at -100, in
+    # torch's order of operations
+    xi = x[i]
+    yi = y[i]
+    v = (yi - 1) * max(vlog1p(-xi), -100.0) - yi * max(vlog(xi), -100.0)
+    if weight is not None:
+        v *= at(weight, i)
+    return v
+
+
+@kernel
+def bce_forward(x, y, weight, out):
+    for i in range(out.size):
+        out[i] = bce_term(x, y, weight, i)
+
+
+@reduction_kernel
+def bce_sum(x, y, weight):
+    s = 0.0
+    for i in range(x.size):
+        s += bce_term(x, y, weight, i)
+    return s
 
 
 @kernel
@@ -187,7 +210,7 @@ def bce_backward_target(grad, x, weight, norm, out):
     # -grad logit(x) w norm
     for i in range(out.size):
         xi = x[i]
-        d = -math.log(xi / (1 - xi)) * at(grad, i)
+        d = -vlog(xi / (1 - xi)) * at(grad, i)
         if weight is not None:
             d *= at(weight, i)
         out[i] = d * norm
@@ -400,3 +423,18 @@ def cross_entropy_prob_backward(grad, logp, A, R, B, target, weight, smoothing, 
                     if weight is not None:
                         d *= weight[r]
                     gt[j] = d
+
+
+@kernel
+def cross_entropy_prob_weight_grad(grad, logp, A, R, B, target, smoothing, out):
+    # d/dw[c] = -sum over samples of grad t'[c] logp[c] (out: R values, zeroed)
+    keep = 1 - smoothing
+    share = smoothing / R
+    for a in range(A):
+        for b in range(B):
+            i = a * B + b
+            base = a * R * B + b
+            g = at(grad, i)
+            for r in range(R):
+                j = base + r * B
+                out[r] -= g * (target[j] * keep + share) * logp[j]

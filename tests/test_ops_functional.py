@@ -216,6 +216,10 @@ CASES = [
         x, t, label_smoothing=0.2), [R(2, 3, 4), Prob(2, 3, 4)]),
     ("cross_entropy_probs", "1d", lambda lib, x, t: F(lib).cross_entropy(x, t),
      [R(5), Prob(5)]),
+    ("cross_entropy_probs", "weight-grad", lambda lib, x, t, w: F(lib).cross_entropy(
+        x, t, weight=w, label_smoothing=0.1), [R(4, 5), Prob(4, 5), Pos(5)]),
+    ("cross_entropy_probs_sum", "weight-grad-3d", lambda lib, x, t, w: F(lib).cross_entropy(
+        x, t, weight=w, reduction="none"), [R(2, 5, 3), Prob(2, 5, 3), Pos(5)]),
     ("cross_entropy_probs_sum", "sum", lambda lib, x, t: F(lib).cross_entropy(
         x, t, reduction="sum"), [R(4, 5), Prob(4, 5)]),
     ("cross_entropy_probs_sum", "none", lambda lib, x, t: F(lib).cross_entropy(
@@ -339,6 +343,7 @@ GRADGRAD = ["gelu-none", "gelu-tanh", "silu-silu", "elu-default", "elu_-inplace"
             "binary_cross_entropy-weight", "cross_entropy-weight-ignore",
             "cross_entropy_label_smoothing-weight-ignore", "cross_entropy_2d-4d",
             "cross_entropy_probs-smoothing-3d", "cross_entropy_probs_sum-none",
+            "cross_entropy_probs-weight-grad",
             "binary_cross_entropy_with_logits-pos-weight-none", "leaky_relu-slope"]
 
 
@@ -547,7 +552,6 @@ def test_linear_integer_and_vector_weight():
     y = f.linear(jitgrad.ones(2, 3, dtype=jitgrad.int64), jitgrad.ones(4, 3, dtype=jitgrad.int64),
                  jitgrad.ones(4, dtype=jitgrad.int64))
     assert y.dtype is jitgrad.int64 and y.tolist() == [[4] * 4] * 2
-    torch = pytest.importorskip("torch")
     for shapes in [((3, 4), (4,)), ((4,), (4,)), ((2, 3, 4), (4,))]:
         torch_check(lambda lib, x, w: lib.nn.functional.linear(x, w), R(*shapes[0]), R(*shapes[1]))
     torch_check(lambda lib, x, w, b: lib.nn.functional.linear(x.transpose(0, 1), w, b),

@@ -20,7 +20,7 @@ from ..autograd.grad_mode import state as grad_state
 from ..kernels import activations as K
 from ..kernels.elementwise import mul_forward
 from ..kernels.reductions import sum_middle_axis
-from ..tensor import Tensor, _wrap, _wrap_result
+from ..tensor import _wrap, _wrap_result
 from . import inplace as _inplace
 from . import linalg as _linalg
 from .elementwise import cast, sum_to_size

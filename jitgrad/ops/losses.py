@@ -448,12 +448,15 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if wa is not None:
         wa = wa.astype(a.dtype, copy=False)
         w = wa.reshape(-1)[0] if wa.size == 1 else _flat_broadcast(wa, a.shape)
-    none = reduction == "none"
-    out = np.empty(x.size if none else 0, a.dtype)
-    status, total = KL.bce_forward(x, y, w, out, not none)
+    status = KL.bce_check(x, y)
     if status:
         raise RuntimeError(messages.BCE_INPUT_RANGE if status == 1 else messages.BCE_TARGET_RANGE)
-    out = out.reshape(a.shape) if none else _reduced(total, reduction, x.size, a.dtype)
+    if reduction == "none":
+        out = np.empty(x.size, a.dtype)
+        KL.bce_forward(x, y, w, out)
+        out = out.reshape(a.shape)
+    else:
+        out = _reduced(KL.bce_sum(x, y, w), reduction, x.size, a.dtype)
     if not ((input._requires_grad or target._requires_grad) and grad_state.enabled):
         return _wrap(out)
     checks = (saved_version(input), saved_version(target)) + (
@@ -686,22 +689,34 @@ class CrossEntropyProbNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        logp, t, w, ls, reduction, count, plan, shape, _, input, target = self._saved_or_raise()
+        (logp, t, w, ls, reduction, count, plan, shape, _, input, target,
+         weight) = self._saved_or_raise()
         g = _scale(grad, reduction, count)
-        gx = None if self._next[0] is None else np.empty(logp.size, logp.dtype)
-        gt = None if self._next[1] is None else np.empty(logp.size, logp.dtype)
+        nxt = self._next
+        gx = None if nxt[0] is None else np.empty(logp.size, logp.dtype)
+        gt = None if nxt[1] is None else np.empty(logp.size, logp.dtype)
         KL.cross_entropy_prob_backward(g, logp, plan.A, plan.R, plan.B, t, w, ls, gx, gt)
-        return (None if gx is None else _to_input(gx.reshape(shape), input),
-                None if gt is None else _to_input(gt.reshape(shape), target))
+        grads = (None if gx is None else _to_input(gx.reshape(shape), input),
+                 None if gt is None else _to_input(gt.reshape(shape), target))
+        if len(nxt) == 2:
+            return grads
+        gw = np.zeros(plan.R, logp.dtype)
+        KL.cross_entropy_prob_weight_grad(g, logp, plan.A, plan.R, plan.B, t, ls, gw)
+        return grads + (_to_input(gw, weight),)
 
     def apply_graph(self, grad):
         (logp, _, w, ls, reduction, count, plan, shape, class_dim, input,
-         target) = self._saved_or_raise()
+         target, weight) = self._saved_or_raise()
         A, R, B = plan.A, plan.R, plan.B
         from .activations import log_softmax_result
         lp = log_softmax_result(cast(input, logp.dtype), logp, class_dim).reshape(A, R, B)
         t3 = cast(target, logp.dtype).reshape(A, R, B) * (1 - ls) + ls / R
-        wr = None if w is None else _wrap(w.reshape(1, R, 1))
+        if w is None:
+            wr = None
+        elif len(self._next) == 3:
+            wr = cast(weight, logp.dtype).reshape(1, R, 1)      # differentiable
+        else:
+            wr = _wrap(w.reshape(1, R, 1))
         wt = t3 if wr is None else t3 * wr
         g = grad.reshape(A, 1, B) if reduction == "none" else (
             grad / count if reduction == "mean" else grad)
@@ -711,7 +726,10 @@ class CrossEntropyProbNode(Node):
         if self._next[1] is not None:
             d = -(g * lp) * (1 - ls)
             gt = _sum_to((d if wr is None else d * wr).reshape(shape), target)
-        return gx, gt
+        if len(self._next) == 2:
+            return gx, gt
+        gw = _sum_to(-(g * t3 * lp).sum((0, 2)), weight)
+        return gx, gt, gw
 
 
 def _prob_node(name):
@@ -810,16 +828,19 @@ def _cross_entropy_prob(input, target, weight, reduction, ignore_index, label_sm
         if reduction == "mean":
             s = s / count if x.size else math.nan
         out = np.array(s, dtype)
-    if not ((input._requires_grad or target._requires_grad) and grad_state.enabled):
+    if not grad_state.enabled or not (input._requires_grad or target._requires_grad or (
+            weight is not None and weight._requires_grad)):
         return _wrap(out)
     name = "DivBackward1" if reduction == "mean" and x.size else "NegBackward0"
     # torch's graph keeps log_softmax's result, and the target only for the
     # input's gradient
     checks = ((saved_version(target),) if input._requires_grad else ()) + (
         (saved_version(weight),) if weight is not None else ())
-    node = _CE_PROB_NODES[name]((edge(input), edge(target)),
-                                (logp, t, w, ls, reduction, count, plan, a.shape, class_dim,
-                                 input, target), checks)
+    edges = (edge(input), edge(target))
+    if weight is not None and weight._requires_grad:
+        edges += (edge(weight),)        # unlike nll_loss, this path differentiates the weight
+    node = _CE_PROB_NODES[name](edges, (logp, t, w, ls, reduction, count, plan, a.shape,
+                                        class_dim, input, target, weight), checks)
     return _wrap_result(out, node)
 
 
