@@ -74,9 +74,11 @@ def modified_by_inplace(shape, np_dtype, producer, version, expected):
     from .dtypes import from_numpy
     kind = {"Float": "FloatTensor", "Double": "DoubleTensor", "Long": "LongTensor",
             "Int": "IntTensor", "Bool": "BoolTensor"}[from_numpy(np_dtype)._torch_name]
-    # torch 2.13 names the producing op without its "Backward<N>" suffix
-    which = f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', producer)}," \
-        if producer else ""
+    # torch 2.13 names the producing op without "Backward", keeping a version
+    # digit other than 0: SigmoidBackward0 -> Sigmoid, EluBackward1 -> Elu1
+    name = producer and re.sub(r"Backward([0-9]*)$",
+                               lambda m: "" if m.group(1) in ("", "0") else m.group(1), producer)
+    which = f", which is output 0 of {name}," if producer else ""
     return ("one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [jitgrad.{kind} [{', '.join(str(s) for s in shape)}]]{which} "
             f"is at version {version}; expected version {expected} instead. Hint: enable "
