@@ -29,11 +29,13 @@ class Grad:
     kernel: object
     args: tuple
     slots: tuple
+    binary: bool        # kernel(grad, one saved value, out): the common shape, called directly
 
     def __init__(self, kernel, *args):
         object.__setattr__(self, "kernel", kernel)
         object.__setattr__(self, "args", args)
         object.__setattr__(self, "slots", tuple(_ARG_SLOTS[a] for a in args))
+        object.__setattr__(self, "binary", len(args) == 2 and args[0] == "grad")
 
 
 @dataclass(frozen=True)

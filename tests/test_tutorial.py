@@ -36,6 +36,19 @@ def test_demo_prints_the_tutorial():
     check_tutorial_output(run(["-m", "jitgrad.demo"]))
 
 
+def test_demo_prints_what_torch_prints():
+    """The demo seeds jitgrad's generator, which is torch's: with jitgrad's
+    name bound to torch the same file prints the same lines."""
+    pytest.importorskip("torch")
+    as_torch = ("import runpy, sys, torch\nsys.modules['jitgrad'] = torch\n"
+                "runpy.run_path(sys.argv[1], run_name='__main__')\n")
+    strip = lambda text: [re.sub(r"0x[0-9a-f]+", "0x", line) for line in text.splitlines()
+                          if not line.startswith("(tutorial ran in")]
+    ours = strip(run(["-m", "jitgrad.demo"]))
+    theirs = strip(run(["-c", as_torch, os.path.join("jitgrad", "demo.py")]))
+    assert ours == theirs
+
+
 def test_tutorial_script_runs_unchanged():
     check_tutorial_output(run([os.path.join("examples", "autograd_tutorial.py")]))
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import derivatives, dtypes, messages
 from ..autograd.graph import (MetadataNode, Node, edge, grad_accumulator, node_class,
-                              output_version, saved_version)
+                              output_version)
 from ..autograd.formulas import compile_formula
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import elementwise as K
@@ -150,7 +150,7 @@ _AS_IS, _RAVEL, _CAST, _ELEMENT, _PYSCALAR, _EXPAND = range(6)
 
 class BinaryPlan:
     """Everything about ``a op b`` that depends only on shapes and dtypes."""
-    __slots__ = ("op", "forward", "result", "compute", "out_shape", "out_size", "flat_out",
+    __slots__ = ("op", "forward", "int_pow_scalar", "result", "compute", "out_shape", "out_size", "flat_out",
                  "a_mode", "b_mode", "a_shape", "b_shape", "a_dtype", "b_dtype",
                  "node_cls", "saves", "a_post", "b_post")
 
@@ -175,6 +175,8 @@ class BinaryPlan:
         self.flat_out = len(self.out_shape) == 1
         self.a_shape, self.a_dtype, self.a_mode = self._operand(a)
         self.b_shape, self.b_dtype, self.b_mode = self._operand(b)
+        # integer ** negative Python int: torch refuses (checked per call on the value)
+        self.int_pow_scalar = self.forward is K.int_pow_forward and self.b_mode == _PYSCALAR
         self.a_post = self._post(a_t, self.a_shape, self.a_dtype)
         self.b_post = self._post(b_t, self.b_shape, self.b_dtype)
         name = op.node
@@ -301,7 +303,7 @@ def _input_grad(grad_kernel, values, plan, post):
     else:
         gi = np.empty(g.size, plan.compute)
         slots = grad_kernel.slots
-        if len(slots) == 2:
+        if grad_kernel.binary:
             kernel(g, values[slots[1]], gi)
         else:
             kernel(*[values[s] for s in slots], gi)
@@ -340,47 +342,60 @@ def _plan(op, a, b):
 
 def binary(op, a, b):
     """``a`` op ``b`` for an entry ``op`` of derivatives.BINARY; one operand is
-    a Tensor, the other a Tensor or a scalar (see ``as_operand``)."""
+    a Tensor, the other a Tensor or a scalar (see ``as_operand``).
+    (Written flat: this is the hot path of every arithmetic operator.)"""
     plan = _plan(op, a, b)
-    av = plan.prepare(a, plan.a_mode)
-    bv = plan.prepare(b, plan.b_mode)
-    if plan.b_mode == _PYSCALAR and plan.forward is K.int_pow_forward and bv < 0:
+    a_mode = plan.a_mode
+    b_mode = plan.b_mode
+    av = a._data if a_mode == _AS_IS else plan.prepare(a, a_mode)
+    bv = b._data if b_mode == _AS_IS else plan.prepare(b, b_mode)
+    if plan.int_pow_scalar and bv < 0:
         raise RuntimeError(messages.NEGATIVE_INT_POWER)
     out = np.empty(plan.out_size, plan.compute)
     plan.forward(av, bv, out)
     out_arr = out if plan.flat_out else out.reshape(plan.out_shape)
     needs = 0
     if grad_state.enabled:
-        if plan.a_mode != _PYSCALAR and a._requires_grad:
+        if a_mode != _PYSCALAR and a._requires_grad:
             needs = 1
-        if plan.b_mode != _PYSCALAR and b._requires_grad:
+        if b_mode != _PYSCALAR and b._requires_grad:
             needs += 2
     if not needs:
         return _wrap(out_arr)
     save_self, save_other, save_result = plan.saves[needs]
-    ea = eb = None
     if needs & 1:
         ea = a._grad_fn or a._accumulator or grad_accumulator(a)
-    elif plan.a_mode != _PYSCALAR:
-        ea = edge(a)
+    else:
+        ea = None if a_mode == _PYSCALAR else edge(a)
     if needs & 2:
         eb = b._grad_fn or b._accumulator or grad_accumulator(b)
-    elif plan.b_mode != _PYSCALAR:
-        eb = edge(b)
-    node = plan.node_cls((ea, eb), (av if save_self else None, bv if save_other else None,
-                                    out if save_result else None, plan,
-                                    a if save_self else None, b if save_other else None))
+    else:
+        eb = None if b_mode == _PYSCALAR else edge(b)
+    node = _new_node(plan.node_cls)
+    node._next = (ea, eb)
+    node._hooks = None
     result = _wrap_result(out_arr, node)
-    # version checks of what was saved (inlined: this is the hot path)
-    if save_self and plan.a_mode != _PYSCALAR:
-        vc = a._vc
-        node._checks = ((vc, vc[0], a),)
-    if save_other and plan.b_mode != _PYSCALAR:
+    # version checks of what was saved
+    checks = None
+    if save_self:
+        node._saved = (av, bv if save_other else None, out if save_result else None, plan,
+                       a, b if save_other else None)
+        if a_mode != _PYSCALAR:
+            vc = a._vc
+            checks = ((vc, vc[0], a),)
+    else:
+        node._saved = (None, bv if save_other else None, out if save_result else None, plan,
+                       None, b if save_other else None)
+    if save_other and b_mode != _PYSCALAR:
         vc = b._vc
-        node._checks = ((vc, vc[0], b),) + (node._checks or ())
+        checks = ((vc, vc[0], b),) + checks if checks else ((vc, vc[0], b),)
     if save_result:
-        node._checks = (output_version(result, node),) + (node._checks or ())
+        checks = (output_version(result, node),) + (checks or ())
+    node._checks = checks
     return result
+
+
+_new_node = object.__new__
 
 
 def compare(name, a, b):
