@@ -41,7 +41,7 @@ def test_demo_prints_what_torch_prints():
     name bound to torch the same file prints the same lines."""
     pytest.importorskip("torch")
     as_torch = ("import runpy, sys, torch\nsys.modules['jitgrad'] = torch\n"
-                "runpy.run_path(sys.argv[1], run_name='__main__')\n")
+                "sys.argv = sys.argv[1:]\nrunpy.run_path(sys.argv[0], run_name='__main__')\n")
     strip = lambda text: [re.sub(r"0x[0-9a-f]+", "0x", line) for line in text.splitlines()
                           if not line.startswith("(tutorial ran in")]
     ours = strip(run(["-m", "jitgrad.demo"]))
