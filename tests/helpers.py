@@ -88,3 +88,45 @@ def torch_check(fn, *arrays, atol=1e-5, rtol=1e-4, seed=0, grads=True):
         assert (a is None) == (b is None)
         if a is not None:
             np.testing.assert_allclose(a, b, atol=atol, rtol=rtol)
+
+
+def table_tests(cases, node_of=None):
+    """The three checks every ``CASES`` list of a tests/test_ops_*.py module gets:
+    finite differences (float64), torch's values/grads/node name (float32 and
+    float64), and the node name the op table declares. ``cases`` holds
+    (table entry, id, fn(lib, *inputs), [numpy inputs]); integer inputs (class
+    indices, index tensors) pass through without gradients. Use as
+    ``test_gradcheck, test_torch, test_node_name_is_the_tables = table_tests(CASES)``.
+    """
+    import warnings
+
+    import pytest
+
+    from jitgrad import derivatives
+
+    ids = [f"{entry}-{name}" for entry, name, _, _ in cases]
+    params = pytest.mark.parametrize("entry,name,fn,inputs", cases, ids=ids)
+
+    def floats_as(inputs, dtype):
+        return [a.astype(dtype) if a.dtype.kind == "f" else a for a in inputs]
+
+    @params
+    def test_gradcheck(entry, name, fn, inputs):
+        inputs = [a if a.dtype.kind == "f" else jitgrad.tensor(a) for a in inputs]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # legacy-argument warnings of some losses
+            gradcheck(lambda *ts: fn(jitgrad, *ts), *inputs)
+
+    @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+    @params
+    def test_torch(entry, name, fn, inputs, dtype):
+        torch_check(fn, *floats_as(inputs, dtype))
+
+    @params
+    def test_node_name_is_the_tables(entry, name, fn, inputs):
+        out = fn(jitgrad, *[jitgrad.tensor(a, requires_grad=a.dtype.kind == "f")
+                            for a in inputs])
+        node = out.grad_fn if node_of is None else node_of(out.grad_fn)
+        assert type(node).__name__ == derivatives.COMPOSITE[entry].node
+
+    return test_gradcheck, test_torch, test_node_name_is_the_tables

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 import jitgrad
-from jitgrad import derivatives
-from helpers import gradcheck, torch_check
+from helpers import table_tests
 
 rng = np.random.default_rng(0)
 
@@ -82,21 +81,7 @@ CASES = [
 IDS = [f"{entry}-{name}" for entry, name, _, _ in CASES]
 
 
-@pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
-def test_gradcheck(entry, name, fn, inputs):
-    gradcheck(lambda *ts: fn(jitgrad, *ts), *inputs)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
-def test_torch(entry, name, fn, inputs, dtype):
-    torch_check(fn, *[a.astype(dtype) for a in inputs])
-
-
-@pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
-def test_node_name_is_the_tables(entry, name, fn, inputs):
-    out = fn(jitgrad, *[jitgrad.tensor(a, requires_grad=True) for a in inputs])
-    assert type(out.grad_fn).__name__ == derivatives.COMPOSITE[entry].node
+test_gradcheck, test_torch, test_node_name_is_the_tables = table_tests(CASES)
 
 
 def test_sum_mean_hand_derived():

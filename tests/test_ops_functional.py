@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 import jitgrad
-from jitgrad import derivatives
-from helpers import gradcheck, torch_check
+from helpers import table_tests, torch_check
 
 rng = np.random.default_rng(0)
 
@@ -237,26 +236,7 @@ def _cast(inputs, dtype):
     return [a.astype(dtype) if a.dtype.kind == "f" else a for a in inputs]
 
 
-@pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
-def test_gradcheck(entry, name, fn, inputs):
-    # class-index targets go in as tensors (gradcheck makes every array float64)
-    inputs = [a if a.dtype.kind == "f" else jitgrad.tensor(a) for a in inputs]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        gradcheck(lambda *ts: fn(jitgrad, *ts), *inputs)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
-def test_torch(entry, name, fn, inputs, dtype):
-    torch_check(fn, *_cast(inputs, dtype))
-
-
-@pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
-def test_node_name_is_the_tables(entry, name, fn, inputs):
-    ts = [jitgrad.tensor(a, requires_grad=a.dtype.kind == "f") for a in inputs]
-    out = fn(jitgrad, *ts)
-    assert type(out.grad_fn).__name__ == derivatives.COMPOSITE[entry].node
+test_gradcheck, test_torch, test_node_name_is_the_tables = table_tests(CASES)
 
 
 @pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import jitgrad
-from jitgrad import derivatives, messages
-from helpers import gradcheck, torch_check
+from jitgrad import messages
+from helpers import table_tests
 
 rng = np.random.default_rng(0)
 
@@ -83,21 +83,7 @@ def leaves(lib, arrays):
     return [lib.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
 
 
-@pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
-def test_gradcheck(entry, name, fn, inputs):
-    gradcheck(lambda *ts: fn(jitgrad, *ts), *inputs)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
-def test_torch(entry, name, fn, inputs, dtype):
-    torch_check(fn, *as_dtype(inputs, dtype))
-
-
-@pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
-def test_node_name_is_the_tables(entry, name, fn, inputs):
-    out = fn(jitgrad, *leaves(jitgrad, inputs))
-    assert type(out.grad_fn).__name__ == derivatives.COMPOSITE[entry].node
+test_gradcheck, test_torch, test_node_name_is_the_tables = table_tests(CASES)
 
 
 @pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
