@@ -30,7 +30,6 @@ ATen's kernels consume them one by one:
 import math
 
 import numpy as np
-from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
@@ -48,20 +47,8 @@ def _fma(typingctx, a, b, c):
     return a(a, b, c), codegen
 
 
-@intrinsic
-def _bits(typingctx, x):
-    # the int32 with the bit pattern of float32 x
-    def codegen(context, builder, sig, args):
-        return builder.bitcast(args[0], ir.IntType(32))
-    return types.int32(types.float32), codegen
-
-
-@intrinsic
-def _float(typingctx, bits):
-    # the float32 with the bit pattern of int32 bits
-    def codegen(context, builder, sig, args):
-        return builder.bitcast(args[0], ir.FloatType())
-    return types.float32(types.int32), codegen
+# bit casts between float32 and int32, shared with the vectorised math
+from .vmath import _f32_bits as _bits, _f32_from_bits as _float  # noqa: E402
 
 
 # ---------------------------------------------------------------- engine
