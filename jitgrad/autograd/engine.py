@@ -1,11 +1,12 @@
 """The backward engine: one iterative walk with dependency counts.
 
-Gradients travel as numpy arrays. A buffer is "owned" when the engine
-created it (a node's fresh output or a sum of two) and "borrowed" when it
-may alias another buffer or the caller's gradient (a pass-through such as
-AddBackward0, or a view; so no node may return one fresh array for two
-inputs). A leaf may keep an owned array as its ``.grad``; a borrowed one
-is copied first.
+Gradients travel as numpy arrays. A buffer is "owned" when its memory is
+new (a node's fresh output, or a view of one, or a sum of two) and
+"borrowed" when it shares memory with the gradient the node received (a
+pass-through such as AddBackward0, or a view of it), which may be another
+buffer or the caller's gradient. A leaf may keep an owned array as its
+``.grad``; a borrowed one is copied first. So nodes must never return one
+fresh array for two inputs, nor a view of an array saved in forward.
 """
 from ..kernels.elementwise import add_forward
 from ..tensor import _wrap
@@ -85,7 +86,9 @@ def run_backward(roots, root_grads, keep_graph, capture=None):
                 continue
             d = deps[nxt] - 1
             if gi is not None:
-                gi_owned = gi is not grad and gi.base is None
+                # numpy points a view's base at the array that owns the memory
+                gi_owned = (gi if gi.base is None else gi.base) is not \
+                    (grad if grad.base is None else grad.base)
                 # a leaf reached by this one edge only: accumulate right away
                 if (d == 0 and type(nxt) is AccumulateGrad and capture is None
                         and not nxt._hooks and nxt not in buffers):
@@ -160,7 +163,7 @@ def accumulate(leaf, grad, owned):
         grad = grad.reshape(data.shape)
     existing = leaf._grad
     if existing is None:
-        leaf._grad = _wrap(grad if owned and grad.base is None else grad.copy())
+        leaf._grad = _wrap(grad if owned else grad.copy())
         return
     gd = existing._data
     if gd.ndim == 1 and grad.ndim == 1:
