@@ -58,6 +58,8 @@ class Binary:
     formulas: tuple
     float_only: bool = False
     elementwise: bool = True
+    both: object = None               # kernel(grad, self, other, out_self, out_other): both
+                                      # gradients in one pass, when both inputs need one
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,8 @@ BINARY = {op.name: op for op in [
     #      name   node             forward          gradient of self                                   gradient of other                                              formulas (self, other)
     Binary("add", "AddBackward0",  K.add_forward,   (GRAD,                                             GRAD),                                                        ("grad", "grad")),
     Binary("sub", "SubBackward0",  K.sub_forward,   (GRAD,                                             Grad(K.neg_forward, "grad")),                                 ("grad", "-grad")),
-    Binary("mul", "MulBackward0",  K.mul_forward,   (Grad(K.mul_forward, "grad", "other"),             Grad(K.mul_forward, "grad", "self")),                         ("grad * other", "grad * self")),
-    Binary("div", "DivBackward0",  K.div_forward,   (Grad(K.div_forward, "grad", "other"),             Grad(K.div_backward_other, "grad", "self", "other")),         ("grad / other", "-grad * self / (other * other)"), float_only=True),
+    Binary("mul", "MulBackward0",  K.mul_forward,   (Grad(K.mul_forward, "grad", "other"),             Grad(K.mul_forward, "grad", "self")),                         ("grad * other", "grad * self"), both=K.mul_backward),
+    Binary("div", "DivBackward0",  K.div_forward,   (Grad(K.div_forward, "grad", "other"),             Grad(K.div_backward_other, "grad", "self", "other")),         ("grad / other", "-grad * self / (other * other)"), float_only=True, both=K.div_backward),
     Binary("pow", "PowBackward1",  K.pow_forward,   (Grad(K.pow_backward_self, "grad", "self", "other"), Grad(K.pow_backward_exponent, "grad", "self", "other", "result")), ("pow_backward_self(grad, self, other)", "pow_backward_exponent(grad, self, other, result)")),
     # half the gradient to each side at a tie, as torch; nan (unordered) passes it all
     Binary("maximum", "MaximumBackward0", K.maximum_forward, (Grad(K.extremum_backward, "grad", "self", "other"), Grad(K.extremum_backward, "grad", "other", "self")),

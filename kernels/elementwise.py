@@ -45,6 +45,25 @@ def div_forward(a, b, out):
 
 
 @kernel
+def mul_backward(grad, a, b, ga, gb):
+    # both gradients of a * b in one pass
+    for i in range(ga.size):
+        g = at(grad, i)
+        ga[i] = g * at(b, i)
+        gb[i] = g * at(a, i)
+
+
+@kernel
+def div_backward(grad, a, b, ga, gb):
+    # both gradients of a / b in one pass
+    for i in range(ga.size):
+        g = at(grad, i)
+        bi = at(b, i)
+        ga[i] = g / bi
+        gb[i] = -g * at(a, i) / (bi * bi)
+
+
+@kernel
 def div_backward_other(grad, a, b, out):
     # d(a/b)/db = -a / b**2
     for i in range(out.size):

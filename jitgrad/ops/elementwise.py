@@ -255,9 +255,16 @@ class BinaryNode(Node):
         g = grad if plan.flat_out else grad.ravel()
         if g.dtype != plan.compute:
             g = g.astype(plan.compute)
-        values = (g, saved[0], saved[1], saved[2])
         nxt = self._next
-        grads = self.op.grads
+        op = self.op
+        if op.both is not None and nxt[0] is not None and nxt[1] is not None \
+                and plan.a_post is None and plan.b_post is None:
+            ga = np.empty(g.size, plan.compute)
+            gb = np.empty(g.size, plan.compute)
+            op.both(g, saved[0], saved[1], ga, gb)
+            return ga, gb
+        values = (g, saved[0], saved[1], saved[2])
+        grads = op.grads
         ga = None if nxt[0] is None else _input_grad(grads[0], values, plan, plan.a_post)
         gb = None if nxt[1] is None else _input_grad(grads[1], values, plan, plan.b_post)
         return ga, gb
