@@ -139,3 +139,48 @@ def test_linear_init_matches_torch_for_a_seed():
     theirs = torch.nn.Linear(5, 3)
     np.testing.assert_array_equal(ours.weight.detach().numpy(), theirs.weight.detach().numpy())
     np.testing.assert_array_equal(ours.bias.detach().numpy(), theirs.bias.detach().numpy())
+
+
+LOSSES = {
+    "MSELoss": (lambda nn_: nn_.MSELoss(), "float"),
+    "L1Loss": (lambda nn_: nn_.L1Loss(reduction="sum"), "float"),
+    "SmoothL1Loss": (lambda nn_: nn_.SmoothL1Loss(beta=0.5), "float"),
+    "BCELoss": (lambda nn_: nn_.BCELoss(), "prob"),
+    "BCEWithLogitsLoss": (lambda nn_: nn_.BCEWithLogitsLoss(), "prob"),
+    "CrossEntropyLoss": (lambda nn_: nn_.CrossEntropyLoss(label_smoothing=0.1), "class"),
+    "NLLLoss": (lambda nn_: nn_.NLLLoss(), "class"),
+}
+
+
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_loss_modules_match_torch(name):
+    torch = pytest.importorskip("torch")
+    make, kind = LOSSES[name]
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 3))
+    if kind == "prob":
+        x = 1 / (1 + np.exp(-x)) if name == "BCELoss" else x
+        y = rng.uniform(0, 1, (4, 3))
+    elif kind == "class":
+        x = np.log(np.exp(x) / np.exp(x).sum(1, keepdims=True)) if name == "NLLLoss" else x
+        y = rng.integers(0, 3, 4)
+    else:
+        y = rng.standard_normal((4, 3))
+    results = []
+    for lib in (jitgrad, torch):
+        xi = lib.tensor(x, requires_grad=True)
+        loss = make(lib.nn)(xi, lib.tensor(y))
+        loss.backward()
+        results.append((loss.item(), xi.grad.numpy()))
+    assert results[0][0] == pytest.approx(results[1][0], rel=1e-10)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-10, atol=1e-12)
+
+
+def test_clip_grad_norm():
+    p = nn.Parameter(jitgrad.tensor([3.0, 4.0], dtype=jitgrad.float64))
+    (p * p).sum().backward()                     # grad (6, 8), norm 10
+    total = nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    assert total.item() == pytest.approx(10.0)
+    np.testing.assert_allclose(p.grad.numpy(), [0.6, 0.8], rtol=1e-6)
+    nn.utils.clip_grad_value_([p], 0.7)
+    np.testing.assert_allclose(p.grad.numpy(), [0.6, 0.7], rtol=1e-6)

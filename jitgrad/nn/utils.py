@@ -1,0 +1,40 @@
+"""``nn.utils.clip_grad_norm_`` and ``clip_grad_value_``."""
+import math
+
+from ..autograd.grad_mode import no_grad
+from ..tensor import Tensor, _wrap
+
+
+@no_grad()
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
+                    foreach=None):
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    grads = [p.grad for p in parameters if p.grad is not None]
+    import numpy as np
+    if not grads:
+        return _wrap(np.array(0.0, np.float32))
+    norm_type = float(norm_type)
+    norms = [g.norm(norm_type) for g in grads]
+    if norm_type == math.inf:
+        total = max(n.item() for n in norms)
+    else:
+        total = sum(n.item() ** norm_type for n in norms) ** (1.0 / norm_type)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
+                           "`parameters` is non-finite, so it cannot be clipped. To disable "
+                           "this error and scale the gradients by the non-finite norm anyway, "
+                           "set `error_if_nonfinite=False`")
+    coef = min(max_norm / (total + 1e-6), 1.0)
+    for g in grads:
+        g.mul_(coef)
+    return _wrap(np.array(total, grads[0]._data.dtype))
+
+
+@no_grad()
+def clip_grad_value_(parameters, clip_value, foreach=None):
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    for p in parameters:
+        if p.grad is not None:
+            p.grad.clamp_(min=-clip_value, max=clip_value)
