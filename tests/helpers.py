@@ -130,3 +130,33 @@ def table_tests(cases, node_of=None):
         assert type(node).__name__ == derivatives.COMPOSITE[entry].node
 
     return test_gradcheck, test_torch, test_node_name_is_the_tables
+
+
+def error_tests(errors):
+    """For a table of cases with ``id``, ``run(lib)``, ``exc`` and ``message``:
+    jitgrad raises exactly that, and (with torch installed) so does torch, its
+    ``torch.`` names read as ``jitgrad.``. Use as
+    ``test_error, test_error_is_torchs = error_tests(ERRORS)``."""
+    import pytest
+
+    params = pytest.mark.parametrize("case", errors, ids=[c.id for c in errors])
+
+    def raised(case, lib):
+        with pytest.raises(Exception) as err:
+            case.run(lib)
+        return err
+
+    @params
+    def test_error(case):
+        err = raised(case, jitgrad)
+        assert err.type is case.exc, (err.type, err.value)
+        assert str(err.value) == case.message
+
+    @params
+    def test_error_is_torchs(case):
+        torch = pytest.importorskip("torch")
+        err = raised(case, torch)
+        assert err.type is case.exc
+        assert str(err.value).replace("torch.", "jitgrad.") == case.message
+
+    return test_error, test_error_is_torchs

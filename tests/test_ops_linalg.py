@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import jitgrad
-from helpers import table_tests
+from helpers import error_tests, table_tests
 
 rng = np.random.default_rng(0)
 
@@ -390,22 +390,4 @@ ERRORS = [
 ]
 
 
-def _raise(case, lib):
-    with pytest.raises(Exception) as err:
-        case.run(lib)
-    return err
-
-
-@pytest.mark.parametrize("case", ERRORS, ids=[c.id for c in ERRORS])
-def test_error(case):
-    err = _raise(case, jitgrad)
-    assert err.type is case.exc, (err.type, err.value)
-    assert str(err.value) == case.message
-
-
-@pytest.mark.parametrize("case", ERRORS, ids=[c.id for c in ERRORS])
-def test_error_is_torchs(case):
-    torch = pytest.importorskip("torch")
-    err = _raise(case, torch)
-    assert err.type is case.exc
-    assert str(err.value).replace("torch.", "jitgrad.") == case.message
+test_error, test_error_is_torchs = error_tests(ERRORS)

@@ -14,7 +14,7 @@ import pytest
 import jitgrad
 from jitgrad.ops import indexing as _indexing
 from jitgrad.ops import shape_ops as _shape
-from helpers import gradcheck, table_tests, torch_check
+from helpers import error_tests, gradcheck, table_tests, torch_check
 
 rng = np.random.default_rng(0)
 
@@ -670,25 +670,7 @@ ERRORS = [
 ]
 
 
-def _raise(case, lib):
-    with pytest.raises(Exception) as err:
-        case.run(lib)
-    return err
-
-
-@pytest.mark.parametrize("case", ERRORS, ids=[c.id for c in ERRORS])
-def test_error(case):
-    err = _raise(case, jitgrad)
-    assert err.type is case.exc, (err.type, err.value)
-    assert str(err.value) == case.message
-
-
-@pytest.mark.parametrize("case", ERRORS, ids=[c.id for c in ERRORS])
-def test_error_is_torchs(case):
-    torch = pytest.importorskip("torch")
-    err = _raise(case, torch)
-    assert err.type is case.exc
-    assert str(err.value).replace("torch.", "jitgrad.") == case.message
+test_error, test_error_is_torchs = error_tests(ERRORS)
 
 
 def test_masked_fill_bad_arguments():
