@@ -27,7 +27,8 @@ from .random import (bernoulli, default_generator, get_rng_state, rand_like,  # 
                      randn_like, randperm, set_rng_state)
 from .functions import *  # noqa: E402,F401,F403
 from .functions import abs, pow, sum  # noqa: E402,F401  (names star-import skips)
-from . import autograd, nn, optim  # noqa: E402,F401
+from . import autograd, nn, optim, utils  # noqa: E402,F401
+from .serialization import load, save  # noqa: E402,F401
 
 bool = _dtypes.bool_
 float = _dtypes.float32

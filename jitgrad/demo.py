@@ -83,13 +83,17 @@ def train_models(models, epochs, seed, compare_torch):
         summary.append(result)
     print("\nSummary")
     for r in summary:
-        line = (f"  {r['model'].upper():4s} test accuracy {100 * r['test_accuracy']:.2f}%, "
-                f"{r['steps']} steps in {r['train_time']:.2f} s ({r['steps_per_s']:.0f} steps/s)")
+        print(f"  {r['model'].upper()}: test accuracy {100 * r['test_accuracy']:.2f}%, "
+              f"{r['steps']} steps in {r['train_time']:.2f} s, "
+              f"{r['steady_steps_per_s']:.0f} steps/s after the first epoch")
         if "torch" in r:
             t = r["torch"]
-            line += (f"; torch {100 * t['test_accuracy']:.2f}% in {t['train_time']:.2f} s, "
-                     f"jitgrad {t['train_time'] / r['train_time']:.2f}x as fast")
-        print(line)
+            print(f"  {'':{len(r['model'])}}  torch: test accuracy {100 * t['test_accuracy']:.2f}%, "
+                  f"{t['steps']} steps in {t['train_time']:.2f} s, "
+                  f"{t['steady_steps_per_s']:.0f} steps/s after the first epoch")
+            print(f"  {'':{len(r['model'])}}  jitgrad/torch speed: "
+                  f"{t['train_time'] / r['train_time']:.2f}x in all, "
+                  f"{r['steady_steps_per_s'] / t['steady_steps_per_s']:.2f}x after the first epoch")
     return summary
 
 

@@ -240,4 +240,26 @@ COMPOSITE = {op.name: op for op in [
     Composite("cross_entropy_probs_sum", "NegBackward0",
               {"self": "grad * (softmax(self, 1) * (weight * target').sum(1) - weight * target')",
                "target": "-grad * (1 - ls) * weight * log_softmax(self, 1)"}),
+    # convolution and pooling (jitgrad/ops/conv.py, jitgrad/ops/pooling.py); an unbatched
+    # conv2d is unsqueeze -> ConvolutionBackward0 -> squeeze, as torch records it
+    Composite("conv2d",      "ConvolutionBackward0",
+              {"input": "col2im(weight.view(groups, -1, k).transpose(1, 2) @ grad.view(N, groups, -1, L))  (fold)",
+               "weight": "(grad.view(N, groups, -1, L) @ im2col(input).view(N, groups, k, L).transpose(2, 3)).sum(0)",
+               "bias": "grad.sum((0, 2, 3))"}),
+    Composite("unfold",      "Im2ColBackward0",   {"self": "col2im(grad, self.sizes()[-2:], kernel_size, dilation, padding, stride)  (fold)"}),
+    Composite("fold",        "Col2ImBackward0",   {"self": "im2col(grad, kernel_size, dilation, padding, stride)  (unfold)"}),
+    Composite("max_pool2d",  "MaxPool2DWithIndicesBackward0",
+              {"self": "zeros_like(self).view(N * C, -1).scatter_add(1, indices, grad)  (result1: indices)"}),
+    Composite("avg_pool2d",  "AvgPool2DBackward0",
+              {"self": "col2im(grad / divisor expanded over the kernel positions)"}),
+    # embedding and normalisation layers (jitgrad/ops/normalization.py)
+    Composite("embedding",   "EmbeddingBackward0",
+              {"weight": "embedding_dense_backward(grad, indices, num_weights, padding_idx, scale_grad_by_freq)"
+                         "  (index_add of grad's rows; none at padding_idx; / count with scale_grad_by_freq)"}),
+    Composite("layer_norm",  "NativeLayerNormBackward0",
+              {"input": "rstd * (grad * weight - mean(grad * weight) - xhat * mean(grad * weight * xhat))  (means over normalized_shape)",
+               "weight": "(grad * xhat).sum(batch dims)", "bias": "grad.sum(batch dims)"}),
+    Composite("batch_norm",  "NativeBatchNormBackward0",
+              {"input": "training: invstd * weight * (grad - mean(grad) - xhat * mean(grad * xhat)); eval: grad * invstd * weight  (means per channel)",
+               "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"}),
 ]}

@@ -3,6 +3,8 @@ Tensor methods of the same names call these."""
 
 from numbers import Integral as _Integral
 
+import numpy as _np
+
 from . import derivatives
 from . import messages as _messages
 from .ops import activations as _act
@@ -230,6 +232,26 @@ def ne(input, other):
 
 
 less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
+
+
+def equal(input, other):
+    """True when both have the same size and the same elements (no graph)."""
+    a, b = _tensor(input, "equal")._data, _tensor(other, "equal", "other", 2)._data
+    return a.shape == b.shape and bool(_np.array_equal(a, b))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    a, b = _tensor(input, "isclose")._data, _tensor(other, "isclose", "other", 2)._data
+    if a.dtype != b.dtype:
+        raise RuntimeError(_messages.isclose_dtypes(input.dtype, other.dtype))
+    from .ops.shapes import broadcast_shape
+    from .tensor import _wrap
+    broadcast_shape(a.shape, b.shape)           # torch's error for mismatched sizes
+    return _wrap(_np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 def _compare(name, a, b):
@@ -465,3 +487,39 @@ def t(input):
 
 def permute(input, dims):
     return _views.permute(_tensor(input, "permute"), dims)
+
+
+# ----------------------------------------------------------- convolution and pooling
+# (jitgrad.nn.functional has the full family: unfold, fold, avg_pool2d)
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    from .ops import conv as _conv
+    return _conv.conv2d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    from .ops import pooling as _pool
+    return _pool.max_pool2d(_tensor(input, "max_pool2d"), kernel_size, stride or None, padding,
+                            dilation, ceil_mode)
+
+
+# ----------------------------------------------------------- embedding and normalisation
+# (torch's low-level forms, without nn.functional's Python checks)
+
+def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    from .ops import normalization as _norm
+    return _norm.embedding(_tensor(input, "embedding", "indices", 2),
+                           _tensor(weight, "embedding", "weight", 1), padding_idx,
+                           scale_grad_by_freq, sparse)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    from .nn import functional as _nnf
+    return _nnf.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+               cudnn_enabled):
+    from .ops import normalization as _norm
+    return _norm.batch_norm(_tensor(input, "batch_norm"), running_mean, running_var, weight,
+                            bias, training, momentum, eps)

@@ -864,6 +864,26 @@ def random_from_to(low, high):
     return f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
 
 
+def random_from_to_inc(low, to_inc):
+    return ("random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted "
+            f"to dtype, but got from={low} > to_inc={to_inc}")
+
+
+def too_many_positional(fname, most, got):
+    return f"{fname}() takes {most} positional arguments but {got} were given"
+
+
+RANDOM_FULL_RANGE = ("random_full_64_bits_range_kernel_cpu handles only int64, double, float "
+                     "and bfloat16")
+_RANDOM__OVERLOADS = (" * (*, torch.Generator generator = None)\n{}"
+                      " * (int from, int to, *, torch.Generator generator = None)\n"
+                      " * (int to, *, torch.Generator generator = None)\n")
+RANDOM__SIGNATURES = _RANDOM__OVERLOADS.format("")
+# the parser's note when random_(int, generator=<not a Generator>) fails
+RANDOM__SIGNATURES_KEYWORD = _RANDOM__OVERLOADS.format(
+    "      didn't match because some of the keywords were incorrect: generator\n")
+
+
 def random_from_to_cast(low, high):
     return ("random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but "
             f"got from={low} >= to={high}")
@@ -915,3 +935,606 @@ BERNOULLI_NO_DERIVATIVE = "derivative for aten::bernoulli is not implemented"
 def state_dict_shape(key, checkpoint_shape, own_shape):
     return (f"size mismatch for {key}: copying a param with shape {checkpoint_shape} from "
             f"checkpoint, the shape in current model is {own_shape}.")
+
+
+# ---------------------------------------------------------------- jitgrad.optim
+# (torch.optim's wording; optim/optimizer.py, optim/lr_scheduler.py)
+OPTIM_EMPTY_PARAMS = "optimizer got an empty parameter list"
+OPTIM_PARAMS_SET = ("optimizer parameters need to be organized in ordered collections, but the "
+                    "ordering of tensors in sets will change between runs. Please use a list "
+                    "instead.")
+OPTIM_NAMES_MISSING = ("all optimizer params should be with/without names. Some param names "
+                       "are missing")
+OPTIM_NON_LEAF = "can't optimize a non-leaf Tensor"
+OPTIM_DUPLICATE_PARAMS = ("optimizer contains a parameter group with duplicate parameters; in "
+                          "future, this will cause an error; see "
+                          "github.com/pytorch/pytorch/issues/40967 for more information")
+OPTIM_DISJOINT = "some parameters appear in more than one parameter group"
+OPTIM_GROUP_COUNT = "loaded state dict has a different number of parameter groups"
+OPTIM_GROUP_SIZE = ("loaded state dict contains a parameter group that doesn't match the size "
+                    "of optimizer's group")
+OPTIM_TENSOR_LR = "Tensor lr must be 1-element"
+OPTIM_NESTEROV = "Nesterov momentum requires a momentum and zero dampening"
+OPTIM_FUSED_DIFFERENTIABLE = "`fused` does not support `differentiable`"
+OPTIM_FUSED_FOREACH = "`fused` and `foreach` cannot be `True` together."
+OPTIM_BETAS_TYPES = "betas must be either both floats or both Tensors"
+OPTIM_CAPTURABLE = ("If capturable=True, params and state_steps must be on supported devices: "
+                    "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'].")
+
+
+def optim_params_tensor(typename):
+    return ("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+            "but got " + typename)
+
+
+def optim_group_type(group_type):
+    return f"param_group must be a dict, but got {group_type}"
+
+
+def optim_not_tensor(typename):
+    return "optimizer can only optimize Tensors, but one of the params is " + typename
+
+
+def optim_required(name):
+    return f"parameter group didn't specify a value of required optimization parameter {name}"
+
+
+def optim_names_mixed(txt):
+    return ("all optimizer param groups should be with/without names. cannot add param group "
+            f"{txt} to the optimizer")
+
+
+def optim_tensor_beta(i):
+    return f"Tensor betas[{i}] must be 1-element"
+
+
+def optim_invalid(what, value):
+    # what: "learning rate", "momentum value", "epsilon value", "beta parameter at index 0", ...
+    return f"Invalid {what}: {value}"
+
+
+def optim_state_mismatch(name, shape, dtype, found):
+    # jitgrad's own: torch fails inside its update ops with their own messages
+    return (f"{name}: the optimizer state of a parameter of shape {shape} and dtype {dtype} "
+            f"does not match it ({found}); load a state dict saved for these parameters")
+
+
+SCHED_GET_LR = ("To get the last learning rate computed by the scheduler, please use "
+                "`get_last_lr()`.")
+SCHED_STEP_OVERRIDDEN = (
+    "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+    "initialization. Please, make sure to call `optimizer.step()` before "
+    "`lr_scheduler.step()`. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate")
+SCHED_STEP_ORDER = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and "
+    "later, you should call them in the opposite order: `optimizer.step()` before "
+    "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
+    "value of the learning rate schedule. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate")
+SCHED_EPOCH_DEPRECATION = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where "
+    "possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, if "
+    "epoch is different from None, the closed form is used instead of the new chainable form, "
+    "where available. Please open an issue if you are unable to replicate your use case: "
+    "https://github.com/pytorch/pytorch/issues/new/choose.")
+
+
+def sched_not_optimizer(type_name):
+    return f"{type_name} is not an Optimizer"
+
+
+def sched_initial_lr(i):
+    return (f"param 'initial_lr' is not specified in param_groups[{i}] when resuming scheduler "
+            "with last_epoch >= 0.\n"
+            "This typically happens when:\n"
+            "1. You're trying to resume training from a checkpoint but haven't properly loaded "
+            "the optimizer state\n"
+            "2. You're using last_epoch >= 0 for a fresh training run (not recommended)")
+
+
+def sched_lambdas_count(expected, got):
+    return f"Expected {expected} lr_lambdas, but got {got}"
+
+
+# ---------------------------------------------------------------- jitgrad.utils.data
+# (torch.utils.data's wording)
+NUM_WORKERS_NEGATIVE = ("num_workers option should be non-negative; use num_workers=0 to "
+                        "disable multiprocessing.")
+TIMEOUT_NEGATIVE = "timeout option should be non-negative"
+PREFETCH_NEEDS_WORKERS = ("prefetch_factor option could only be specified in multiprocessing."
+                          "let num_workers > 0 to enable multiprocessing, otherwise set "
+                          "prefetch_factor to None.")
+PREFETCH_NEGATIVE = "prefetch_factor option should be non-negative"
+PERSISTENT_NEEDS_WORKERS = "persistent_workers option needs num_workers > 0"
+SAMPLER_SHUFFLE = "sampler option is mutually exclusive with shuffle"
+BATCH_SAMPLER_EXCLUSIVE = ("batch_sampler option is mutually exclusive with batch_size, "
+                           "shuffle, sampler, and drop_last")
+BATCH_SIZE_NONE_DROP_LAST = ("batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+SINGLE_PROCESS_TIMEOUT = "_SingleProcessDataLoaderIter requires timeout == 0"
+PIN_MEMORY_NO_ACCELERATOR = ("'pin_memory' argument is set as true but no accelerator is "
+                             "found, then device pinned memory won't be used.")
+TENSOR_SIZE_MISMATCH = "Size mismatch between tensors"
+DATASET_GETITEM = "Subclasses of Dataset should implement __getitem__."
+SPLIT_SUM = "Sum of input lengths does not equal the length of the input dataset!"
+CONCAT_EMPTY = "datasets should not be an empty iterable"
+CONCAT_ITERABLE = "ConcatDataset does not support IterableDataset"
+CONCAT_INDEX = "absolute value of index should not exceed dataset length"
+CHAIN_ITERABLE = "ChainDataset only supports IterableDataset"
+COLLATE_EQUAL_SIZE = "each element in list of batch should be of equal size"
+
+
+def iterable_dataset_option(name, value):
+    return (f"DataLoader with IterableDataset: expected unspecified {name} option, but got "
+            f"{name}={value}")
+
+
+def loader_attribute_frozen(attr, cls_name):
+    return f"{attr} attribute should not be set after {cls_name} is initialized"
+
+
+def mp_context_start_method(methods, value):
+    return ("multiprocessing_context option should specify a valid start method in "
+            f"{methods!r}, but got multiprocessing_context={value!r}")
+
+
+def mp_context_type(value):
+    return ("multiprocessing_context option should be a valid context object or a string "
+            f"specifying the start method, but got multiprocessing_context={value}")
+
+
+def mp_context_needs_workers(num_workers):
+    return ("multiprocessing_context can only be used with multi-process loading "
+            f"(num_workers > 0), but got num_workers={num_workers}")
+
+
+def pin_memory_device_deprecated(device):
+    return ("pin_memory_device is deprecated, the current accelerator will be used as the "
+            f"device,ignore pin_memory_device='{device}'.")
+
+
+def too_many_workers(suggest, created, cpuset_checked):
+    if suggest is not None:
+        detail = (f"Our suggested max number of worker in current system is {suggest}"
+                  f"{'' if cpuset_checked else ' (`cpuset` is not taken into account)'}, "
+                  "which is smaller than what this DataLoader is going to create.")
+    else:
+        detail = ("DataLoader is not able to compute a suggested max number of worker in "
+                  "current system.")
+    return (f"This DataLoader will create {created} worker processes in total. {detail} "
+            "Please be aware that excessive worker creation might get DataLoader running slow "
+            "or even freeze, lower the worker number to avoid potential slowness/freeze if "
+            "necessary.")
+
+
+def iterable_dataset_length(dataset, reported, fetched, num_workers):
+    msg = (f"Length of IterableDataset {dataset} was reported to be {reported}(when accessing "
+           f"len(dataloader)), but {fetched} samples have been fetched. ")
+    if num_workers > 0:
+        msg += ("For multiprocessing data-loading, this could be caused by not properly "
+                "configuring the IterableDataset replica at each worker. Please see "
+                "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset "
+                "for examples.")
+    return msg
+
+
+def sampler_replacement(value):
+    return f"replacement should be a boolean value, but got replacement={value}"
+
+
+def sampler_num_samples(value):
+    return f"num_samples should be a positive integer value, but got num_samples={value}"
+
+
+def sampler_batch_size(value):
+    return f"batch_size should be a positive integer value, but got batch_size={value}"
+
+
+def sampler_drop_last(value):
+    return f"drop_last should be a boolean value, but got drop_last={value}"
+
+
+def subset_getitems(cls_name):
+    return (f"{cls_name} overrides __getitem__ but not __getitems__. When subclassing Subset "
+            "and overriding __getitem__, you must also override __getitems__ to ensure "
+            "DataLoader works correctly with your custom logic. A simple implementation:\n\n"
+            "def __getitems__(self, indices):\n"
+            "    return [self.__getitem__(idx) for idx in indices]")
+
+
+def split_fraction(i):
+    return f"Fraction at index {i} is not between 0 and 1"
+
+
+def split_empty(i):
+    return f"Length of split at index {i} is 0. This might result in an empty dataset."
+
+
+def collate_type(found):
+    return ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
+            f"lists; found {found}")
+
+
+# ---------------------------------------------------------------- jitgrad.save / jitgrad.load
+def save_unsupported(type_name, where):
+    return (f"jitgrad.save cannot save an object of type {type_name} (at {where}): it saves "
+            "Tensors, dicts/OrderedDicts, lists, tuples, ints, floats, bools, None, strs, "
+            "jitgrad.Size and jitgrad.dtype")
+
+
+def save_key_unsupported(type_name, where):
+    return (f"jitgrad.save cannot save a dict key of type {type_name} (at {where}): keys must be "
+            "str, int, float, bool, None or tuples of these")
+
+
+def save_recursive(where):
+    return f"jitgrad.save cannot save a container that contains itself (at {where})"
+
+
+def load_error(name, problem):
+    return f"jitgrad.load: {name} {problem}"
+
+
+def isclose_dtypes(a, b):
+    return f"{a._torch_name} did not match {b._torch_name}"
+
+
+# ---- embedding, layer_norm, batch_norm (ops/normalization.py, nn/modules/sparse.py,
+# normalization.py, batchnorm.py)
+
+EMBEDDING_WEIGHT_2D = "'weight' must be 2-D"
+EMBEDDING_INDEX_RANGE = "index out of range in self"
+PADDING_IDX_RANGE = "Padding_idx must be within num_embeddings"
+EMBEDDING_WEIGHT_SHAPE = "Shape of weight does not match num_embeddings and embedding_dim"
+EMBEDDINGS_2D = "Embeddings parameter is expected to be 2-dimensional"
+EMBEDDING_SPARSE = ("embedding(..., sparse=True) with a weight that requires grad is not "
+                    "supported: jitgrad has no sparse gradients (use sparse=False)")
+
+
+def _legacy_type_name(np_dtype):
+    # how torch's checkScalarTypes names a tensor's type
+    from .dtypes import from_numpy
+    name = from_numpy(np_dtype)._torch_name
+    if name == "Bool":
+        return "CPUBoolType"
+    return f"jitgrad.{name}Tensor"
+
+
+def embedding_indices_dtype(np_dtype, position, fname):
+    return (f"Expected tensor for argument #{position} 'indices' to have one of the following "
+            f"scalar types: Long, Int; but got {_legacy_type_name(np_dtype)} instead (while "
+            f"checking arguments for {fname})")
+
+
+def embedding_renorm_dims(ndim):
+    return (f"Expected 2-dimensional tensor, but got {ndim}-dimensional tensor for argument #1 "
+            "'self' (while checking arguments for embedding_renorm_)")
+
+
+def select_out_of_range(index, shape, dim):
+    return (f"select(): index {index} out of range for tensor of size [{_dims(shape)}] at "
+            f"dimension {dim}")
+
+
+def tuple_of_ints(fname, arg, position, value):
+    return (f"{fname}(): argument '{arg}' (position {position}) must be tuple of ints, not "
+            f"{type(value).__name__}")
+
+
+def tuple_of_ints_element(fname, arg, position, value, index):
+    return (f"{fname}(): argument '{arg}' (position {position}) must be tuple of ints, but "
+            f"found element of type {type(value).__name__} at pos {index}")
+
+
+def layer_norm_empty_shape(normalized_shape):
+    return ("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least "
+            f"one element, but got normalized_shape = [{_dims(normalized_shape)}]")
+
+
+def layer_norm_param_shape(which, shape, normalized_shape):
+    return (f"Expected {which} to be of same shape as normalized_shape, but got {which} of "
+            f"shape [{_dims(shape)}] and normalized_shape = [{_dims(normalized_shape)}]")
+
+
+def layer_norm_input_shape(normalized_shape, shape):
+    return (f"Given normalized_shape=[{_dims(normalized_shape)}], expected input with shape "
+            f"[*, {_dims(normalized_shape)}], but got input of size[{_dims(shape)}]")
+
+
+MIXED_DTYPE_PARAMETER = "mixed dtype (CPU): expect parameter to have scalar type of Float"
+MIXED_DTYPE_INPUTS = "mixed dtype (CPU): all inputs must share same datatype."
+BATCH_NORM_RUNNING_PAIR = "running_mean and running_var must either both be None or neither be None"
+
+
+def batch_norm_undefined(which):
+    return f"{which} must be defined in evaluation mode"
+
+
+def batch_norm_features(which, expected, got):
+    return f"{which} should contain {expected} elements not {got}"
+
+
+def batch_norm_batch_size(size):
+    return f"Expected more than 1 value per channel when training, got input size {size!r}"
+
+
+def batch_norm_eps(eps, training):
+    if training:
+        return f"batch_norm eps must be positive during training, but got {eps}"
+    return f"batch_norm eps must be non-negative, but got {eps}"
+
+
+def tensor_accessor_dims(expected, got):
+    return f"TensorAccessor expected {expected} dims but tensor has {got}"
+
+
+def batch_norm_input_dims(expected, ndim):
+    return f"expected {expected} input (got {ndim}D input)"
+
+
+# ---- convolution, unfold/fold and pooling (ops/conv.py, ops/pooling.py)
+
+def conv_bias_type(input_c_name, bias_c_name):
+    return f"Input type ({input_c_name}) and bias type ({bias_c_name}) should be the same"
+
+
+def conv_input_dims(sizes):
+    return ("Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
+            f"[{_dims(sizes)}]")
+
+
+CONV_WEIGHT_DIMS = "weight should have at least three dimensions"
+CONV_GROUPS = "non-positive groups is not supported"
+CONV_NEGATIVE_PADDING = "negative padding is not supported"
+CONV_STRIDE = "non-positive stride is not supported"
+CONV_NEGATIVE_DILATION = "dilation should be greater than zero"
+CONV_DILATION_MKLDNN = "non-positive dilation is not supported"
+CONV_SAME_STRIDED = "padding='same' is not supported for strided convolutions"
+CONV_SAME_EVEN_WARNING = ("Using padding='same' with even kernel lengths and odd dilation may "
+                          "require a zero-padded copy of the input be created")
+
+
+def conv_expand_param(name, dim, values):
+    return (f"expected {name} to be a single integer value or a list of {dim} values to match "
+            f"the convolution dimensions, but got {name}=[{_dims(values)}]")
+
+
+def conv_broadcast_param(name, dim):
+    return f"{name} cannot broadcast to {dim} dimensions"
+
+
+def conv_padding_string(padding):
+    return f"Invalid padding string: '{padding}'"
+
+
+def conv_weight_input_dims(weight_shape, ndim, input_shape, space=" "):
+    k = len(weight_shape)
+    return (f"Expected {k}-dimensional input for {k}-dimensional weight{space}"
+            f"[{_dims(weight_shape)}], but got {ndim}-dimensional input of size "
+            f"[{_dims(input_shape)}] instead")
+
+
+def conv_groups_at_least(groups, weight_shape):
+    return (f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, "
+            f"but got weight of size [{_dims(weight_shape)}] instead")
+
+
+def conv_groups_divisible(groups, weight_shape):
+    return (f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+            f"but got weight of size [[{_dims(weight_shape)}]] instead")
+
+
+def conv_channels(groups, weight_shape, input_shape):
+    expected = weight_shape[1] * groups
+    return (f"Given groups={groups}, weight of size [{_dims(weight_shape)}], expected "
+            f"input[{_dims(input_shape)}] to have {expected} channels, but got "
+            f"{input_shape[1]} channels instead")
+
+
+def conv_bias_shape(weight_shape, bias_shape):
+    return (f"Given weight of size [{_dims(weight_shape)}], expected bias to be 1-dimensional "
+            f"with {weight_shape[0]} elements, but got bias of size [{_dims(bias_shape)}] "
+            "instead")
+
+
+def conv_kernel_size(padded, kernel):
+    return (f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+            f"Kernel size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than "
+            "actual input size")
+
+
+def conv_dilation_zero(dilation):
+    return f"dilation should be greater than zero, but got [{_dims(dilation)}]"
+
+
+def _cpu_tensor_type(np_dtype):
+    # torch prints a bool tensor's type as its C++ type name
+    return "CPUBoolType" if np_dtype.kind == "b" else _tensor_type(np_dtype)
+
+
+def conv_mkldnn_type(input_dtype, other_dtype, which="weight"):
+    return (f"Input type ({_cpu_tensor_type(input_dtype)}) and {which} type "
+            f"({_cpu_tensor_type(other_dtype)}) should be the same or input should be a MKLDNN "
+            f"tensor and {which} is a dense tensor")
+
+
+def expected_scalar_type(expected_torch_name, found_torch_name):
+    return f"expected scalar type {expected_torch_name} but found {found_torch_name}"
+
+
+_CONV2D_SIGNATURES = (
+    "(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, tuple of ints "
+    "padding = 0, tuple of ints dilation = 1, int groups = 1)",
+    "(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str padding = "
+    "\"valid\", tuple of ints dilation = 1, int groups = 1)")
+
+
+def conv2d_invalid_arguments(got):
+    # the shared invalid_arguments above, with conv2d's overloads
+    return invalid_arguments("conv2d", ", ".join(got),
+                             "".join(f" * {s}\n" for s in _CONV2D_SIGNATURES))
+
+
+# unfold / fold (im2col / col2im)
+
+def im2col_param_count(name, count):
+    return f"It is expected {name} equals to 2, but got size {count}"
+
+
+def im2col_kernel(kh, kw):
+    return f"kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: {kw}"
+
+
+def im2col_dilation(dh, dw):
+    return (f"dilation should be greater than zero, but got dilation_height: {dh} "
+            f"dilation_width: {dw}")
+
+
+def im2col_padding(ph, pw):
+    return f"padding should be non-negative, but got pad_height: {ph} pad_width: {pw}"
+
+
+def im2col_stride(sh, sw):
+    return f"stride should be greater than zero, but got stride_height: {sh} stride_width: {sw}"
+
+
+def im2col_input_dims(sizes):
+    return ("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+            f"dimensions for input, but got: [{_dims(sizes)}]")
+
+
+def im2col_blocks(hw, kernel, dilation, padding, blocks):
+    # torch prints the input height twice
+    return (f"Given input with spatial size ({hw[0]}, {hw[1]}), kernel_size=({kernel[0]}, "
+            f"{kernel[1]}), dilation=({dilation[0]}, {dilation[1]}), padding=({padding[0]}, "
+            f"{padding[1]}), calculated shape of the array of sliding blocks as ({blocks[0]}, "
+            f"{blocks[1]}), but its components must be at least one.")
+
+
+def col2im_input_dims(sizes):
+    return ("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and "
+            f"non-zero dimensions for input, but got: [{_dims(sizes)}]")
+
+
+def col2im_divisible(channels, kernel):
+    return ("Expected size of input's dimension 1 to be divisible by the product of "
+            f"kernel_size, but got input.size(1)={channels} and kernel_size=({kernel[0]}, "
+            f"{kernel[1]}).")
+
+
+def _col2im_given(output_size, kernel, dilation, padding, stride):
+    return (f"Given output_size=({output_size[0]}, {output_size[1]}), kernel_size=({kernel[0]}, "
+            f"{kernel[1]}), dilation=({dilation[0]}, {dilation[1]}), padding=({padding[0]}, "
+            f"{padding[1]}), stride=({stride[0]}, {stride[1]}), ")
+
+
+def col2im_blocks(output_size, kernel, dilation, padding, stride, blocks, length):
+    return (_col2im_given(output_size, kernel, dilation, padding, stride) +
+            "expected size of input's dimension 2 to match the calculated number of sliding "
+            f"blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
+            f"input.size(2)={length}.")
+
+
+def col2im_too_small(output_size, kernel, dilation, padding, stride, blocks):
+    return (_col2im_given(output_size, kernel, dilation, padding, stride) +
+            f"calculated shape of the array of sliding blocks as ({blocks[0]}, {blocks[1]}), "
+            "which is too small (non-positive)")
+
+
+def col2im_output_size(output_size):
+    return ("Expected output spatial size to be positive, but got: "
+            f"output_size=({output_size[0]}, {output_size[1]}).")
+
+
+# pooling
+
+def pool_param(fname, name):
+    if name == "stride":
+        return f"{fname}: stride must either be omitted, a single int, or a tuple of two ints"
+    if name == "dilation":
+        return f"{fname}: dilation must be either a single int, or a tuple of two ints"
+    return f"{fname}: {name} must either be a single int, or a tuple of two ints"
+
+
+POOL_STRIDE_ZERO = "stride should not be zero"
+POOL_DIVISOR_ZERO = "divisor must be not zero"
+MAX_POOL_INPUT_DIMS = "non-empty 3D or 4D (batch mode) tensor expected for input"
+
+
+def pool_pad_negative(pad):
+    return f"pad must be non-negative, but got pad: {pad}"
+
+
+def pool_pad_half_effective(pad, kernel, dilation):
+    return (f"pad should be at most half of effective kernel size, but got pad={pad}, "
+            f"kernel_size={kernel} and dilation={dilation}")
+
+
+def pool_kernel(kh, kw):
+    return f"kernel size should be greater than zero, but got kH: {kh} kW: {kw}"
+
+
+def pool_stride(dh, dw):
+    return f"stride should be greater than zero, but got dH: {dh} dW: {dw}"
+
+
+def pool_dilation(dh, dw):
+    return f"dilation should be greater than zero, but got dilationH: {dh} dilationW: {dw}"
+
+
+def pool_input_dims(sizes):
+    return ("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
+            f"but got:[{_dims(sizes)}]")
+
+
+def pool_pad_half_kernel(pw, ph, kw, kh):
+    return (f"pad should be smaller than or equal to half of kernel size, but got padW = {pw}, "
+            f"padH = {ph}, kW = {kw}, kH = {kh}")
+
+
+def pool_output_too_small(planes, h, w, oh, ow):
+    return (f"Given input size: ({planes}x{h}x{w}). Calculated output size: ({planes}x{oh}x{ow}). "
+            "Output size is too small")
+
+
+def int_list_arg(fname, name, position, value):
+    where = f" (position {position})" if position is not None else ""
+    return f"{fname}(): argument '{name}'{where} must be tuple of ints, not {type(value).__name__}"
+
+
+def int_list_element(fname, name, position, element):
+    where = f" (position {position})" if position is not None else ""
+    return (f"{fname}(): argument '{name}'{where} must be tuple of ints, but found element of "
+            f"type {type(element).__name__} at pos 0")
+
+
+def int_list_unpack(fname, name, position, element):
+    return (f"{fname}(): argument '{name}' failed to unpack the object at pos {position} with "
+            f"error \"type must be tuple of ints,but got {type(element).__name__}\"")
+
+
+def int_arg(fname, name, value, position=None):
+    where = f" (position {position})" if position is not None else ""
+    return f"{fname}(): argument '{name}'{where} must be int, not {type(value).__name__}"
+
+
+def conv_groups_value():
+    return "groups must be a positive integer"
+
+
+def conv_padding_mode(modes, mode):
+    return f"padding_mode must be one of {modes}, but got padding_mode='{mode}'"
+
+
+def conv_module_padding_string(padding, valid):
+    return f"Invalid padding string {padding!r}, should be one of {valid}"
+
+
+def reflection_pad_size(pads, dim, sizes):
+    return ("Argument #4: Padding size should be less than the corresponding input dimension, "
+            f"but got: padding ({pads[0]}, {pads[1]}) at dimension {dim} of input "
+            f"[{_dims(sizes)}]")
+
+
+CIRCULAR_PAD_WRAP = "Padding value causes wrapping around more than once."

@@ -670,6 +670,113 @@ def bernoulli(input, p=None, *, generator=None):
     return _wrap(out)
 
 
+_RANDOM_FROM_NODE = node_class("RandomBackward0", _ZeroGradNode)   # random_(from, to)
+_RANDOM_TO_NODE = node_class("RandomBackward1", _ZeroGradNode)     # random_(to)
+_RANDOM_NODE = node_class("RandomBackward2", _ZeroGradNode)        # random_()
+_MISSING = object()
+# random_()'s span per dtype (ATen's uniform_int: random64() for int64 and
+# double, random() otherwise); int32 is handled apart (random() % 2**31)
+_FULL_SPAN = {np.dtype(np.int64): 2 ** 63, np.dtype(np.float64): 2 ** 53 + 1,
+              np.dtype(np.float32): 2 ** 24 + 1, np.dtype(np.bool_): 2}
+
+
+def _random_words(g, flat, pairs):
+    """flat gets ATen's random() words (pairs=False) or random64() values as
+    int64 (pairs=True), converted to flat's dtype."""
+    w = np.empty(flat.size * (2 if pairs else 1), np.uint32)
+    _k.mt_fill(g._mt, g._pos, w)
+    if pairs:
+        v = ((w[0::2].astype(np.uint64) << np.uint64(32)) | w[1::2]).view(np.int64)
+    else:
+        v = w & np.uint32(0x7FFFFFFF)
+    flat[...] = v
+
+
+def random_(x, *args, generator=None, **kwargs):
+    """Tensor.random_(), random_(to), random_(from, to=None): ATen's draws.
+    ``random_()`` covers the dtype's range ([0, 2**63) for int64, [0, 2**31)
+    for int32, [0, 2**24] for float32, [0, 2**53] for float64); ``to=None``
+    means up to the dtype's maximum."""
+    if len(args) > 2:
+        raise TypeError(messages.too_many_positional("random_", 2, len(args)))
+    frm = kwargs.pop("from", _MISSING)
+    to = kwargs.pop("to", _MISSING)
+    bad = False
+    if len(args) == 2 and frm is _MISSING and to is _MISSING:
+        frm, to = args
+    elif len(args) == 1 and frm is _MISSING:
+        if to is _MISSING:
+            to = args[0]
+        else:
+            frm = args[0]
+    elif args:
+        bad = True
+    node_cls = (_RANDOM_NODE if frm is _MISSING and to is _MISSING else
+                _RANDOM_TO_NODE if frm is _MISSING else _RANDOM_FROM_NODE)
+    if frm is not _MISSING and to is _MISSING:
+        to = None
+    ok = not (bad or kwargs) and (frm is _MISSING or _is_int(frm)) and (
+        to is _MISSING or _is_int(to) or (to is None and frm is not _MISSING))
+    if ok and generator is not None and not isinstance(generator, Generator):
+        if node_cls is _RANDOM_FROM_NODE:
+            raise TypeError(messages.argument_type("random_", "generator", "torch.Generator",
+                                                   type(generator).__name__))
+        ok = False
+    if not ok:
+        got = [a for a in args if a is not None]
+        raise TypeError(messages.invalid_arguments(
+            "random_", _got(got, dict(kwargs, generator=generator)),
+            messages.RANDOM__SIGNATURES_KEYWORD if len(args) == 1 and generator is not None
+            else messages.RANDOM__SIGNATURES))
+    g = generator or default_generator
+    check_inplace(x)
+    a = x._data
+    d = dtypes.from_numpy(a.dtype)
+    span = base = None
+    if node_cls is _RANDOM_NODE:
+        if a.dtype == np.int32:
+            if a.size:
+                _fill(a, lambda flat: _random_words(g, flat, False))
+            return _finish_inplace(x, node_cls)
+        span, base = _FULL_SPAN[a.dtype], 0
+    elif to is not None:
+        low, high = _check_from_to(0 if frm is _MISSING else int(frm), int(to), d)
+        span, base = high - low, low
+    else:
+        low = int(frm)
+        if low == -2 ** 63:
+            if a.dtype == np.bool_:
+                raise NotImplementedError(messages.not_implemented_for(
+                    "random_full_64_bits_range_kernel_cpu", "Bool"))
+            if a.dtype == np.int32:
+                raise RuntimeError(messages.RANDOM_FULL_RANGE)
+            if a.size:
+                _fill(a, lambda flat: _random_words(g, flat, True))
+            return _finish_inplace(x, node_cls)
+        if d.is_floating_point:
+            np_float, digits = (np.float32, 24) if d is dtypes.float32 else (np.float64, 53)
+            to_inc = 1 << digits
+            low = _update_from(low, np_float, digits)
+            if not low < to_inc:
+                raise RuntimeError(messages.random_from_to_inc(low, to_inc))
+            for v, name in ((low, "from"), (to_inc, "to - 1")):
+                if not -to_inc <= v <= to_inc:
+                    warnings.warn(messages.random_precision(name, digits, d._c_name),
+                                  UserWarning, stacklevel=3)
+        else:
+            info = (0, 1) if d is dtypes.bool_ else (
+                (-2 ** 31, 2 ** 31 - 1) if d is dtypes.int32 else (-2 ** 63, 2 ** 63 - 1))
+            to_inc = info[1]
+            if not info[0] <= low <= info[1]:
+                raise RuntimeError(messages.out_of_bounds("from", d._c_name))
+        span, base = to_inc - low + 1, low
+    if a.size:
+        # the span is a uint64, passed as the int64 of the same bits
+        bits = span - 2 ** 64 if span >= 2 ** 63 else span
+        _fill(a, lambda flat: _k.random_from_to(g._mt, g._pos, flat, bits, base))
+    return _finish_inplace(x, node_cls)
+
+
 # names jitgrad.factories re-exports (its random section moved here)
 __all__ = ["Generator", "default_generator", "manual_seed", "initial_seed", "seed",
            "get_rng_state", "set_rng_state", "rand", "randn", "rand_like", "randn_like",

@@ -420,6 +420,9 @@ class Tensor:
     def bernoulli(self, p=None, *, generator=None):
         return _random.bernoulli(self, p, generator=generator)
 
+    def random_(self, *args, generator=None, **kwargs):
+        return _random.random_(self, *args, generator=generator, **kwargs)
+
     # ------------------------------------------------------------ ops
     def __add__(self, other):
         return _operator(_F._ADD, self, other)
@@ -609,6 +612,15 @@ class Tensor:
 
     def ne(self, other):
         return _F.ne(self, other)
+
+    def equal(self, other):
+        return _F.equal(self, other)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _F.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _F.allclose(self, other, rtol, atol, equal_nan)
 
     def sum(self, dim=None, keepdim=False, *, dtype=None):
         return _F.sum(self, dim, keepdim, dtype=dtype)

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = ["polynomial_fit.py", "legendre_function.py", "newton.py", "softmax_regression.py",
-            "two_layer_custom_relu.py", "autograd_tutorial.py"]
+            "two_layer_custom_relu.py", "train_mlp.py", "autograd_tutorial.py"]
 # the tutorial draws random w and b, so only its structure can be compared
 SAME_NUMBERS = EXAMPLES[:-1]
 
@@ -19,6 +19,9 @@ AS_TORCH = ("import runpy, sys, torch, torch.nn.functional\n"
             "sys.modules['jitgrad'] = torch\n"
             "sys.modules['jitgrad.nn'] = torch.nn\n"
             "sys.modules['jitgrad.nn.functional'] = torch.nn.functional\n"
+            "import torch.utils.data\n"
+            "sys.modules['jitgrad.utils'] = torch.utils\n"
+            "sys.modules['jitgrad.utils.data'] = torch.utils.data\n"
             "runpy.run_path(sys.argv[1], run_name='__main__')\n")
 
 

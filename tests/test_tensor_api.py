@@ -834,3 +834,18 @@ def _grad_mode_restored(lib):
     """Every test must leave grad mode enabled (a leak would break later tests)."""
     yield
     assert lib.is_grad_enabled() is True
+
+
+def test_equal_isclose_allclose():
+    a = jitgrad.tensor([1.0, 2.0, float("nan")])
+    assert jitgrad.equal(a[:2], jitgrad.tensor([1.0, 2.0], dtype=jitgrad.float64))
+    assert not jitgrad.equal(a[:2], jitgrad.tensor([1.0]))
+    assert not a.equal(a)                                       # nan != nan
+    close = jitgrad.isclose(a, a + 1e-6)
+    assert close.dtype == jitgrad.bool and close.tolist() == [True, True, False]
+    assert a.isclose(a, equal_nan=True).tolist() == [True, True, True]
+    assert jitgrad.allclose(a[:2], a[:2] + 1e-7) and not a[:2].allclose(a[:2] + 1e-3)
+    with pytest.raises(RuntimeError, match="^Float did not match Double$"):
+        jitgrad.isclose(a, a.double())
+    with pytest.raises(RuntimeError, match=r"The size of tensor a \(3\) must match"):
+        jitgrad.allclose(a, jitgrad.ones(2))

@@ -1,12 +1,15 @@
 """``jitgrad.nn.functional``: torch.nn.functional's names over jitgrad ops."""
+import numbers
+
 from .. import messages
 from ..functions import sigmoid, tanh  # noqa: F401
 from ..functions import relu as _relu
 from ..ops import activations as _act
+from ..ops import normalization as _norm
 from ..ops.pointwise import softplus  # noqa: F401
 from ..ops.losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                           cross_entropy, l1_loss, mse_loss, nll_loss, one_hot, smooth_l1_loss)
-from ..tensor import Tensor
+from ..tensor import Size, Tensor
 
 
 def _tensor(fname, value, arg="input", position=1):
@@ -59,3 +62,129 @@ def linear(input, weight, bias=None):
     if bias is not None:
         _tensor("linear", bias, "bias", 3)
     return _act.linear(input, weight, bias)
+
+
+# ---- embedding, layer_norm, batch_norm (ops/normalization.py)
+
+def _optional(fname, value, arg, position):
+    return None if value is None else _tensor(fname, value, arg, position)
+
+
+def _number(fname, value, arg, position):
+    if not isinstance(value, numbers.Real):
+        raise TypeError(messages.arg_must_be(fname, arg, position, value, "float"))
+    return value
+
+
+def _flag(fname, value, arg, position):
+    if not isinstance(value, bool):
+        raise TypeError(messages.arg_must_be(fname, arg, position, value, "bool"))
+    return value
+
+
+def _int_tuple(fname, arg, position, value):
+    if isinstance(value, Tensor) or not isinstance(value, (tuple, list)):
+        raise TypeError(messages.tuple_of_ints(fname, arg, position, value))
+    for i, v in enumerate(value):
+        if isinstance(v, bool) or not hasattr(v, "__index__"):
+            raise TypeError(messages.tuple_of_ints_element(fname, arg, position, v, i))
+    return tuple(int(v) for v in value)
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    if padding_idx is not None:
+        weight.size(0)                       # torch reads it before any check
+    _tensor("embedding", weight, "weight", 1)
+    _tensor("embedding", input, "indices", 2)
+    _flag("embedding", scale_grad_by_freq, "scale_grad_by_freq", 4)
+    _flag("embedding", sparse, "sparse", 5)
+    return _norm.embedding_functional(input, weight, padding_idx, max_norm, norm_type,
+                                      scale_grad_by_freq, sparse)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if not (type(normalized_shape) is tuple and len(normalized_shape) == 1
+            and type(normalized_shape[0]) is int and type(eps) is float
+            and isinstance(input, Tensor) and (weight is None or isinstance(weight, Tensor))
+            and (bias is None or isinstance(bias, Tensor))):
+        # not the common case: check every argument as torch's parser does
+        _tensor("layer_norm", input)
+        normalized_shape = _int_tuple("layer_norm", "normalized_shape", 2, normalized_shape)
+        _optional("layer_norm", weight, "weight", 3)
+        _optional("layer_norm", bias, "bias", 4)
+        _number("layer_norm", eps, "eps", 5)
+    return _norm.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    if training:
+        _verify_batch_size(input._data.shape if type(input) is Tensor else input.size())
+        if eps <= 0.0:
+            raise ValueError(messages.batch_norm_eps(eps, True))
+    elif eps < 0.0:
+        raise ValueError(messages.batch_norm_eps(eps, False))
+    if not (type(momentum) is float and type(eps) is float and isinstance(input, Tensor)
+            and (weight is None or isinstance(weight, Tensor))
+            and (bias is None or isinstance(bias, Tensor))
+            and (running_mean is None or isinstance(running_mean, Tensor))
+            and (running_var is None or isinstance(running_var, Tensor))
+            and type(training) is bool):
+        _tensor("batch_norm", input)
+        _optional("batch_norm", weight, "weight", 2)
+        _optional("batch_norm", bias, "bias", 3)
+        _optional("batch_norm", running_mean, "running_mean", 4)
+        _optional("batch_norm", running_var, "running_var", 5)
+        _flag("batch_norm", training, "training", 6)
+        _number("batch_norm", momentum, "momentum", 7)
+        _number("batch_norm", eps, "eps", 8)
+    return _norm.batch_norm(input, running_mean, running_var, weight, bias, training, momentum,
+                            eps)
+
+
+def _verify_batch_size(size):
+    size_prods = size[0]
+    for i in range(len(size) - 2):
+        size_prods *= size[i + 2]
+    if size_prods == 1:
+        raise ValueError(messages.batch_norm_batch_size(Size(size)))
+
+
+
+# ---- convolution and pooling (ops/conv.py, ops/pooling.py)
+
+from ..ops import conv as _conv  # noqa: E402
+from ..ops import pooling as _pool  # noqa: E402
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv.conv2d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    return _conv.unfold(_tensor("im2col", input), kernel_size, dilation, padding, stride)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    return _conv.fold(_tensor("col2im", input), output_size, kernel_size, dilation, padding,
+                      stride)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    if not isinstance(input, Tensor):
+        _tensor("max_pool2d_with_indices" if return_indices else "max_pool2d", input)
+    return _pool.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode,
+                            return_indices)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    return _pool.avg_pool2d(_tensor("avg_pool2d", input), kernel_size, stride, padding,
+                            ceil_mode, count_include_pad, divisor_override)

@@ -1,3 +1,8 @@
-"""``jitgrad.optim``: torch's optimizers with one fused kernel per parameter."""
+"""``jitgrad.optim``: torch's optimizers with one fused kernel per parameter,
+and ``jitgrad.optim.lr_scheduler``."""
+from . import lr_scheduler  # noqa: F401
+from .adagrad import Adagrad  # noqa: F401
+from .adam import Adam, AdamW  # noqa: F401
 from .optimizer import Optimizer  # noqa: F401
-from .sgd import SGD, Adam, AdamW  # noqa: F401
+from .rmsprop import RMSprop  # noqa: F401
+from .sgd import SGD  # noqa: F401

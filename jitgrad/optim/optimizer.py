@@ -1,9 +1,21 @@
-"""``Optimizer``: param_groups, per-parameter state, zero_grad, state_dict."""
+"""``Optimizer``: param_groups, per-parameter state, zero_grad, state_dict.
+
+torch.optim.Optimizer's behaviour and layout: ``state_dict()`` returns
+``{"state": {index: per-parameter dict}, "param_groups": [group without params
++ "params": [indices]]}`` with the live state dicts (as torch does), and
+``load_state_dict`` validates group sizes with torch's wording, copies the
+state (cast to each parameter's dtype, ``step`` kept as saved) and replaces the
+groups' hyper-parameters.
+"""
+import warnings
 from collections import defaultdict
+from copy import deepcopy
+from itertools import chain
 
 import numpy as np
 
-from ..tensor import Tensor
+from .. import dtypes, messages
+from ..tensor import Tensor, _wrap
 
 
 class _Required:
@@ -14,101 +26,250 @@ class _Required:
 required = _Required()
 
 
+def typename(obj):
+    """torch.typename: ``jitgrad.FloatTensor`` for a tensor, else module.qualname."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:
+        module = obj.__class__.__module__ or ""
+        qualname = obj.__class__.__qualname__
+    if module in ("", "builtins"):
+        return qualname
+    return f"{module}.{qualname}"
+
+
 class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError(messages.optim_params_tensor(typename(params)))
         self.state = defaultdict(dict)
         self.param_groups = []
-        if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of "
-                            f"Tensors or dicts, but got {type(params).__name__}")
-        groups = list(params)
-        if not groups:
-            raise ValueError("optimizer got an empty parameter list")
-        if not isinstance(groups[0], dict):
-            groups = [{"params": groups}]
-        for group in groups:
-            self.add_param_group(group)
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError(messages.OPTIM_EMPTY_PARAMS)
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for param_group in param_groups:
+            self.add_param_group(param_group)
 
-    def add_param_group(self, group):
-        params = group["params"]
-        group["params"] = [params] if isinstance(params, Tensor) else list(params)
+    def __getstate__(self):
+        return {"defaults": self.defaults, "state": self.state,
+                "param_groups": self.param_groups}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.defaults.setdefault("differentiable", False)
+
+    def __repr__(self):
+        format_string = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            format_string += "\n"
+            format_string += f"Parameter Group {i}\n"
+            for key in sorted(group.keys()):
+                if key != "params":
+                    format_string += f"    {key}: {group[key]}\n"
+        format_string += ")"
+        return format_string
+
+    def add_param_group(self, param_group):
+        if not isinstance(param_group, dict):
+            raise TypeError(messages.optim_group_type(type(param_group)))
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            param_group["params"] = [params]
+        elif isinstance(params, set):
+            raise TypeError(messages.OPTIM_PARAMS_SET)
+        else:
+            param_group["params"] = list(params)
+
+        tensors, names = [], []
+        for param in param_group["params"]:
+            if isinstance(param, tuple):
+                names.append(param[0])
+                tensors.append(param[1])
+            else:
+                tensors.append(param)
+        param_group["params"] = tensors
+        if names:
+            if len(names) == len(tensors):
+                param_group["param_names"] = names
+            else:
+                raise ValueError(messages.OPTIM_NAMES_MISSING)
+
+        for param in param_group["params"]:
+            if not isinstance(param, Tensor):
+                raise TypeError(messages.optim_not_tensor(typename(param)))
+            if not self.defaults.get("differentiable", None) and not (
+                    param.is_leaf or param.retains_grad):
+                raise ValueError(messages.OPTIM_NON_LEAF)
+
         for name, default in self.defaults.items():
-            if default is required and name not in group:
-                raise ValueError(f"parameter group didn't specify a value of required "
-                                 f"optimization parameter {name}")
-            group.setdefault(name, default)
-        seen = {id(p) for g in self.param_groups for p in g["params"]}
-        if any(id(p) in seen for p in group["params"]):
-            raise ValueError("some parameters appear in more than one parameter group")
-        self.param_groups.append(group)
+            if default is required and name not in param_group:
+                raise ValueError(messages.optim_required(name))
+            param_group.setdefault(name, default)
+
+        params = param_group["params"]
+        if len(params) != len(set(params)):
+            warnings.warn(messages.OPTIM_DUPLICATE_PARAMS, stacklevel=3)
+
+        param_set = set()
+        for group in self.param_groups:
+            param_set.update(set(group["params"]))
+            if ("param_names" in param_group) != ("param_names" in group):
+                txt = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(messages.optim_names_mixed(txt))
+        if not param_set.isdisjoint(set(param_group["params"])):
+            raise ValueError(messages.OPTIM_DISJOINT)
+        self.param_groups.append(param_group)
 
     def zero_grad(self, set_to_none=True):
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                g = p._grad
+                if g is None:
                     continue
                 if set_to_none:
-                    p.grad = None
+                    p._grad = None
                 else:
-                    p.grad.detach_()
-                    p.grad.zero_()
+                    if g._grad_fn is not None:
+                        g.detach_()
+                    else:
+                        g.requires_grad_(False)
+                    g.zero_()
+
+    def step(self, closure=None):
+        raise NotImplementedError
 
     def state_dict(self):
-        index = {}
-        groups = []
-        for group in self.param_groups:
-            packed = {k: v for k, v in group.items() if k != "params"}
-            packed["params"] = []
-            for p in group["params"]:
-                index.setdefault(id(p), len(index))
-                packed["params"].append(index[id(p)])
-            groups.append(packed)
-        state = {index[id(p)]: dict(s) for p, s in self._state_items() if id(p) in index}
-        return {"state": state, "param_groups": groups}
+        param_mappings = {}
+        start_index = 0
 
-    def _state_items(self):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p in self.state:
-                    yield p, self.state[p]
+        def pack_group(group):
+            nonlocal start_index
+            packed = {k: v for k, v in group.items() if k != "params"}
+            param_mappings.update({id(p): i for i, p in enumerate(group["params"], start_index)
+                                   if id(p) not in param_mappings})
+            packed["params"] = [param_mappings[id(p)] for p in group["params"]]
+            start_index += len(packed["params"])
+            return packed
+
+        param_groups = [pack_group(g) for g in self.param_groups]
+        packed_state = {(param_mappings[id(k)] if isinstance(k, Tensor) else k): v
+                        for k, v in self.state.items()}
+        return {"state": packed_state, "param_groups": param_groups}
 
     def load_state_dict(self, state_dict):
-        groups = state_dict["param_groups"]
-        if len(groups) != len(self.param_groups):
-            raise ValueError("loaded state dict has a different number of parameter groups")
-        for ours, theirs in zip(self.param_groups, groups):
-            if len(ours["params"]) != len(theirs["params"]):
-                raise ValueError("loaded state dict contains a parameter group that doesn't "
-                                 "match the size of optimizer's group")
-        params = [p for g in self.param_groups for p in g["params"]]
-        self.state = defaultdict(dict)
-        for idx, s in state_dict["state"].items():
-            p = params[int(idx)]
-            self.state[p] = {k: (v.clone() if isinstance(v, Tensor) else v) for k, v in s.items()}
-        for ours, theirs in zip(self.param_groups, groups):
-            for k, v in theirs.items():
-                if k != "params":
-                    ours[k] = v
+        state_dict = state_dict.copy()
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError(messages.OPTIM_GROUP_COUNT)
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError(messages.OPTIM_GROUP_SIZE)
+        id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
+                          chain.from_iterable(g["params"] for g in groups)))
+        state = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in id_map:
+                param = id_map[k]
+                state[param] = _cast(param, v)
+            else:
+                state[k] = v
+        for group, new_group in zip(groups, saved_groups):
+            new_group["params"] = group["params"]
+            if "param_names" in group and "param_names" not in new_group:
+                new_group["param_names"] = group["param_names"]
+        self.__setstate__({"state": state, "param_groups": saved_groups})
 
-    def __repr__(self):
-        lines = [type(self).__name__ + " ("]
-        for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            for key in sorted(k for k in group if k != "params"):
-                lines.append(f"    {key}: {group[key]}")
-        lines.append(")")
-        return "\n".join(lines)
+    # ---- helpers for the subclasses' step()
+    def _fix_step_state(self):
+        """Turn a ``step`` saved as a number (older state dicts) into torch's
+        0-d tensor, as torch's ``__setstate__`` does."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                s = self.state.get(p)
+                if not s or "step" not in s:
+                    continue
+                step = s["step"]
+                if not isinstance(step, Tensor):
+                    s["step"] = step_tensor(float(step))
+                elif step._data.ndim != 0 or step._data.dtype.kind != "f":
+                    # the kernels count in a 0-d float array
+                    dtype = step._data.dtype if step._data.dtype.kind == "f" else np.float32
+                    s["step"] = _wrap(np.array(float(step), dtype=dtype))
 
 
-def flat(t):
-    """A tensor's memory as a flat array the update kernels write into."""
-    a = t._data
-    if not a.flags.c_contiguous:
-        raise RuntimeError("jitgrad optimizers need contiguous parameters")
-    return a.reshape(-1)
+def _cast(param, value, key=None):
+    """A copy of a saved state value for ``param``: tensors become contiguous
+    copies in the parameter's dtype (``step`` keeps its own dtype)."""
+    if isinstance(value, dict):
+        return {k: _cast(param, v, k) for k, v in value.items()}
+    arr = _foreign_array(value)
+    if arr is not None:
+        if key != "step" and param._data.dtype.kind == "f":
+            arr = arr.astype(param._data.dtype, copy=False)
+        return _wrap(np.array(arr, order="C", copy=True))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast(param, v) for v in value)
+    return value
+
+
+def _foreign_array(value):
+    """The array behind a jitgrad tensor or a torch tensor (a torch checkpoint
+    loads too), else None."""
+    if isinstance(value, Tensor):
+        return value._data
+    if type(value).__module__.startswith("torch") and hasattr(value, "detach"):
+        return value.detach().cpu().numpy()
+    return None
+
+
+def step_tensor(value=0.0, fused=False):
+    """torch's ``state["step"]``: a 0-d tensor of the default float dtype
+    (float32 for a fused optimizer)."""
+    dtype = (np.float64 if not fused and dtypes.get_default_dtype() is dtypes.float64
+             else np.float32)
+    return _wrap(np.array(value, dtype=dtype))
+
+
+def run_closure(closure):
+    from ..autograd.grad_mode import enable_grad
+    with enable_grad():
+        return closure()
 
 
 def zeros_state(p):
-    from ..tensor import _wrap
-    return _wrap(np.zeros_like(p._data))
+    return _wrap(np.zeros(p._data.shape, p._data.dtype))
+
+
+def full_state(p, value):
+    return _wrap(np.full(p._data.shape, value, p._data.dtype))
+
+
+def check_fused(fused, foreach, differentiable):
+    if fused:
+        if differentiable:
+            raise RuntimeError(messages.OPTIM_FUSED_DIFFERENTIABLE)
+        if foreach:
+            raise RuntimeError(messages.OPTIM_FUSED_FOREACH)
+
+
+def check_lr(lr):
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError(messages.OPTIM_TENSOR_LR)
+    if not 0.0 <= lr:
+        raise ValueError(messages.optim_invalid("learning rate", lr))
+
+
+def bad_state(p, name, state):
+    """The error for a state whose buffers do not fit the parameter (the
+    kernels check sizes; another dtype fails their typing)."""
+    found = ", ".join(f"{k}: {tuple(v.shape)} {v.dtype}" for k, v in state.items()
+                      if isinstance(v, Tensor) and k != "step")
+    return RuntimeError(messages.optim_state_mismatch(name, tuple(p.shape), p.dtype, found))

@@ -4,3 +4,8 @@ from .layers import (GELU, Dropout, Flatten, Identity, LeakyReLU, Linear,  # noq
 from .module import Module  # noqa: F401
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss,  # noqa: F401
                    NLLLoss, SmoothL1Loss)
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d  # noqa: F401
+from .normalization import LayerNorm  # noqa: F401
+from .sparse import Embedding  # noqa: F401
+from .conv import Conv2d, Fold, Unfold  # noqa: F401
+from .pooling import AvgPool2d, MaxPool2d  # noqa: F401

@@ -1,0 +1,3 @@
+"""torch.utils's counterpart: ``jitgrad.utils.data`` (datasets, samplers,
+DataLoader)."""
+from . import data  # noqa: F401
