@@ -592,11 +592,6 @@ def linear_dims(ndim_input, ndim_weight):
 MAT2_1D = "mat2 must be a matrix, got 1-D tensor"
 
 
-def addmm_dtypes(which, a_name, b_name):
-    # addmm checks bias ("self") against mat2 first, then mat1 against mat2
-    return f"{which} and mat2 must have the same dtype, but got {a_name} and {b_name}"
-
-
 def expand_size(target, existing, dim):
     return (f"The expanded size of the tensor ({target[dim]}) must match the existing size "
             f"({existing[dim - len(target) + len(existing)]}) at non-singleton dimension {dim}.  "
@@ -854,10 +849,6 @@ BERNOULLI_SIGNATURES = (" * (Tensor input, *, torch.Generator generator = None, 
                         " * (Tensor input, float p, *, torch.Generator generator = None)\n")
 BERNOULLI__SIGNATURES = (" * (Tensor p, *, torch.Generator generator = None)\n"
                          " * (float p = 0.5, *, torch.Generator generator = None)\n")
-
-
-def not_implemented_for(kernel_name, torch_name):
-    return f"\"{kernel_name}\" not implemented for '{torch_name}'"
 
 
 def random_from_to(low, high):
@@ -1357,10 +1348,6 @@ def conv_mkldnn_type(input_dtype, other_dtype, which="weight"):
     return (f"Input type ({_cpu_tensor_type(input_dtype)}) and {which} type "
             f"({_cpu_tensor_type(other_dtype)}) should be the same or input should be a MKLDNN "
             f"tensor and {which} is a dense tensor")
-
-
-def expected_scalar_type(expected_torch_name, found_torch_name):
-    return f"expected scalar type {expected_torch_name} but found {found_torch_name}"
 
 
 _CONV2D_SIGNATURES = (

@@ -408,6 +408,18 @@ def dropout_forward(x, noise, keep, out):
 # ------------------------------------------------------------------ linear
 
 @kernel
+def transpose_add_bias(src, bias, out):
+    # out[n, m] = src[m, n] + bias[m]: the (N, M) result of a product that
+    # BLAS ran as (M, N), made C-contiguous with the bias added in the same pass
+    M, N = src.shape
+    for m in range(M):
+        srow = src[m]
+        b = bias[m]
+        for n in range(N):
+            out[n, m] = srow[n] + b
+
+
+@kernel
 def add_bias_rows(out, bias, N, M):
     # out[n, m] += bias[m] (bias: M values, or one scalar); row views keep
     # the indices non-negative for Numba, so the loop vectorises

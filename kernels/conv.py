@@ -2,13 +2,16 @@
 (im2col and its adjoint col2im, which adds overlapping windows back) and
 the layout changes around the one BLAS product of each direction.
 
-Two lowerings, chosen per shape by the graph layer (jitgrad/ops/conv.py):
+Three lowerings, chosen per shape by the graph layer (jitgrad/ops/conv.py):
 
 * columns, torch's unfold layout: one row per (channel, kh, kw), one
   column per output position. ``im2col`` writes row ``k`` of sample ``n``
   at ``k * sk + n * sn``, so the same kernel produces F.unfold's
   (N, C*KH*KW, L) and the (C*KH*KW, N, L) matrix that multiplies the
   weight for the whole batch at once. Copies run along output rows.
+* shifted rows (stride 1): the same matrix with each output row widened to
+  the padded width, so that every matrix row is one contiguous copy of a
+  shifted padded plane; the extra columns are computed and dropped.
 * patch rows: one row per output position holding its window as (kh, kw,
   channel) read from a zero-padded channels-last copy of the input, so
   every window row is one contiguous copy of KW * C values. Its products
@@ -19,7 +22,6 @@ dilation d); positions outside the input read as zero. The output sizes
 come from the caller, so asymmetric padding ('same' with an even kernel)
 needs nothing more. Bias-gradient sums accumulate in float64.
 """
-
 from .access import at
 from .jit import kernel, reduction_kernel
 
@@ -269,9 +271,11 @@ def nchw_to_rows(g, out, gb, with_bias):
 
 @kernel
 def nchw_pad(x, pt, pl, xp):
-    # xp (N, C, Hp, Wp) = x with zero borders (pt rows above, pl columns left)
+    # xp (N, C, Hp, Wp) = x with zero borders (pt rows above, pl columns left);
+    # returns whether every value is finite
     N, C, H, W = x.shape
     Hp, Wp = xp.shape[2], xp.shape[3]
+    finite = True
     for n in range(N):
         for c in range(C):
             for h in range(Hp):
@@ -282,9 +286,12 @@ def nchw_pad(x, pt, pl, xp):
                 for w in range(pl):
                     xp[n, c, h, w] = 0
                 for w in range(W):
-                    xp[n, c, h, pl + w] = x[n, c, h - pt, w]
+                    v = x[n, c, h - pt, w]
+                    xp[n, c, h, pl + w] = v
+                    finite &= (v - v) == 0
                 for w in range(pl + W, Wp):
                     xp[n, c, h, w] = 0
+    return finite
 
 
 @kernel
@@ -352,40 +359,38 @@ def nchw_unpad(gp, pt, pl, out):
 
 
 @kernel
-def shift_out(y, bias, N, O, OH, OW, Wp, out):
-    # out[n, o, oh, ow] = y[o, n, oh * Wp + ow] + bias[o] (bias: O values or a scalar 0)
-    R = OH * Wp
-    L = OH * OW
+def shift_out(y, bias, out):
+    # out[n, o, oh, ow] = y[o, n, oh, ow] + bias[o]; y (O, N, OH, Wp), bias: O values
+    # or a scalar 0
+    N, O, OH, OW = out.shape
     for n in range(N):
         for o in range(O):
             b = at(bias, o)
-            src = y[(o * N + n) * R:(o * N + n + 1) * R]
-            dst = out[(n * O + o) * L:(n * O + o + 1) * L]
             for oh in range(OH):
                 for ow in range(OW):
-                    dst[oh * OW + ow] = src[oh * Wp + ow] + b
+                    out[n, o, oh, ow] = y[o, n, oh, ow] + b
 
 
 @reduction_kernel
-def shift_grad(g, N, O, OH, OW, Wp, out, gb, with_bias):
-    # out[o, n, oh * Wp + ow] = g[n, o, oh, ow], 0 in the discarded columns;
-    # with_bias: gb[o] = sum over n, oh, ow (float64)
-    R = OH * Wp
-    L = OH * OW
+def shift_grad(g, out, gb, with_bias):
+    # out[o, n, oh, ow] = g[n, o, oh, ow], 0 in the discarded columns ow >= OW of
+    # out (O, N, OH, Wp); with_bias: gb[o] = sum over n, oh, ow (float64)
+    N, O, OH, OW = g.shape
+    flat = out.reshape(-1)
+    for i in range(flat.size):
+        flat[i] = 0
+    for n in range(N):
+        for o in range(O):
+            for oh in range(OH):
+                for ow in range(OW):
+                    out[o, n, oh, ow] = g[n, o, oh, ow]
     if with_bias:
         for o in range(O):
             gb[o] = 0.0
-    for n in range(N):
-        for o in range(O):
-            src = g[(n * O + o) * L:(n * O + o + 1) * L]
-            dst = out[(o * N + n) * R:(o * N + n + 1) * R]
-            for oh in range(OH):
-                for ow in range(OW):
-                    dst[oh * Wp + ow] = src[oh * OW + ow]
-                for j in range(oh * Wp + OW, (oh + 1) * Wp):
-                    dst[j] = 0
-            if with_bias:
+        g3 = g.reshape(N, O, OH * OW)
+        for n in range(N):
+            for o in range(O):
                 s = 0.0
-                for j in range(L):
-                    s += src[j]
+                for j in range(OH * OW):
+                    s += g3[n, o, j]
                 gb[o] += s

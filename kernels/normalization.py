@@ -84,8 +84,15 @@ def embedding_forward(w, idx, out):
 def embedding_backward(grad, idx, padding_idx, scale_grad_by_freq, counts, out):
     # out (V, D) zeros on entry: out[idx[i]] += grad[i], except rows equal to
     # padding_idx (-1: none); scaled by 1 / (occurrences of idx[i]) with
-    # scale_grad_by_freq (``counts``: int64 zeros of V, else unused).
-    D = out.shape[1]
+    # scale_grad_by_freq (``counts``: int64 zeros of V, else unused). The
+    # indices were checked in forward; should they have changed behind the
+    # version counter's back, the position of the first one outside [0, V)
+    # is returned before anything is written (else -1).
+    V, D = out.shape
+    for i in range(idx.size):
+        k = idx[i]
+        if k < 0 or k >= V:
+            return i
     if scale_grad_by_freq:
         for i in range(idx.size):
             counts[idx[i]] += 1
@@ -100,12 +107,14 @@ def embedding_backward(grad, idx, padding_idx, scale_grad_by_freq, counts, out):
         else:
             for j in range(D):
                 out[k, j] += grad[i, j]
+    return -1
 
 
 @kernel
 def embedding_row_scale(idx, padding_idx, scale_grad_by_freq, counts, out):
     # the factor each looked-up row's gradient gets in embedding_backward:
     # 0 at padding_idx, 1 / occurrences with scale_grad_by_freq, else 1
+    # (indices already checked to lie in [0, V))
     if scale_grad_by_freq:
         for i in range(idx.size):
             counts[idx[i]] += 1

@@ -29,7 +29,8 @@ def F(lib):
 
 
 # (table entry, id, fn(lib, *inputs), inputs). The patch-row lowering runs from
-# conv_ops.PATCH_MIN_CHANNELS input channels (groups == 1), the column lowering below.
+# conv_ops.PATCH_MIN_CHANNELS input channels (groups == 1); below, or with groups, the
+# shifted-row lowering for stride 1 (when the padded width adds little), else columns.
 CASES = [
     ("conv2d", "basic", lambda lib, x, w, b: conv(lib, x, w, b), [R(2, 3, 5, 5), R(4, 3, 3, 3), R(4)]),
     ("conv2d", "no-bias-padding", lambda lib, x, w: conv(lib, x, w, padding=1), [R(2, 2, 4, 5), R(3, 2, 3, 3)]),
@@ -40,6 +41,9 @@ CASES = [
     ("conv2d", "same-even-kernel", lambda lib, x, w, b: conv(lib, x, w, b, padding="same"), [R(1, 2, 5, 4), R(2, 2, 2, 4), R(2)]),
     ("conv2d", "same-dilated", lambda lib, x, w: conv(lib, x, w, padding="same", dilation=2), [R(1, 2, 5, 5), R(2, 2, 3, 3)]),
     ("conv2d", "valid", lambda lib, x, w: conv(lib, x, w, padding="valid", stride=2), [R(2, 1, 5, 6), R(2, 1, 3, 3)]),
+    ("conv2d", "one-channel-shifted-rows", lambda lib, x, w, b: conv(lib, x, w, b, padding=1), [R(2, 1, 4, 8), R(3, 1, 3, 3), R(3)]),
+    ("conv2d", "one-channel-columns", lambda lib, x, w, b: conv(lib, x, w, b, padding=(1, 0), dilation=2), [R(1, 1, 6, 6), R(2, 1, 2, 3), R(2)]),
+    ("conv2d", "groups-shifted-rows", lambda lib, x, w: conv(lib, x, w, groups=2, padding=(0, 1)), [R(1, 4, 3, 8), R(4, 2, 2, 3)]),
     ("conv2d", "many-channels-patch-rows", lambda lib, x, w, b: conv(lib, x, w, b, padding=1), [R(2, 8, 3, 4), R(3, 8, 3, 3), R(3)]),
     ("conv2d", "patch-rows-strided-dilated", lambda lib, x, w: conv(lib, x, w, stride=2, padding=(2, 1), dilation=(2, 1)),
      [R(1, 9, 6, 5), R(2, 9, 2, 3)]),
@@ -179,7 +183,7 @@ def test_same_even_kernel_warns_once():
 # ------------------------------------------------------------------ lowerings, create_graph
 
 
-@pytest.mark.parametrize("channels", [2, 8])
+@pytest.mark.parametrize("channels", [1, 2])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_both_lowerings_agree_with_torch(channels, dtype):
     x, w, b = R(3, channels, 6, 5), R(5, channels, 3, 2), R(5)
@@ -470,3 +474,53 @@ def test_gradcheck_many_channels_stride():
     # the patch-row lowering's backward with stride, asymmetric dilation and no padding
     gradcheck(lambda x, w: conv(jitgrad, x, w, stride=(2, 1), dilation=(1, 2)),
               R(1, 8, 5, 6), R(2, 8, 2, 2))
+
+
+@pytest.mark.parametrize("shape,w_shape,kw,mode", [
+    ((2, 1, 6, 8), (3, 1, 3, 3), dict(padding=1), conv_ops._SHIFTED),
+    ((2, 1, 6, 7), (3, 1, 3, 3), dict(padding=1, stride=2), conv_ops._COLUMNS),
+    ((2, 8, 6, 7), (3, 8, 3, 3), dict(padding=1), conv_ops._PATCHES),
+    ((2, 8, 6, 8), (4, 4, 3, 3), dict(padding=1, groups=2), conv_ops._SHIFTED),
+])
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_lowerings_with_non_finite_values_match_torch(shape, w_shape, kw, mode):
+    # an inf in the input's first column (which the shifted rows' discarded columns
+    # read) and one in the weights must spread exactly as in torch
+    torch = pytest.importorskip("torch")
+    x0, w0, g0 = R(*shape), R(*w_shape), None
+    x0[0, 0, 2, 0] = np.inf
+    results = []
+    for w_inf in (False, True):
+        w1 = w0.copy()
+        if w_inf:
+            w1[0, 0, 1, 1] = -np.inf
+        for lib in (jitgrad, torch):
+            x = lib.tensor(x0, requires_grad=True)
+            w = lib.tensor(w1, requires_grad=True)
+            y = lib.nn.functional.conv2d(x, w, **kw)
+            if lib is jitgrad:
+                assert y.grad_fn._saved[0].mode == mode
+            if g0 is None:
+                g0 = R(*y.shape)
+            y.backward(lib.tensor(g0))
+            results.append([y.detach().numpy(), x.grad.numpy(), w.grad.numpy()])
+    for ours, theirs in (results[0:2], results[2:4]):
+        for a, b in zip(ours, theirs):
+            np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+            np.testing.assert_allclose(np.nan_to_num(a), np.nan_to_num(b), rtol=1e-10, atol=1e-10)
+
+
+def test_cases_cover_every_lowering():
+    modes = set()
+    for entry, _, fn, inputs in CASES:
+        if entry == "conv2d":
+            out = fn(jitgrad, *[jitgrad.tensor(a, requires_grad=True) for a in inputs])
+            modes.add(out.grad_fn._saved[0].mode)
+    assert modes == {conv_ops._COLUMNS, conv_ops._SHIFTED, conv_ops._PATCHES}
+
+
+def test_top_level_functions():
+    x, w = R(1, 2, 5, 5), R(3, 2, 3, 3)
+    torch_check(lambda lib, x, w: lib.conv2d(x, w, None, 1, 1), x, w)
+    torch_check(lambda lib, x: lib.max_pool2d(x, 2), x)
+    torch_check(lambda lib, x: lib.max_pool2d(x, 3, 2, 1, 1, True), x)

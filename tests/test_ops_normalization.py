@@ -128,8 +128,8 @@ def _run(fn, inputs):
 def test_apply_graph_matches_apply(entry, name, fn, inputs):
     """The create_graph path computes the same gradients as the kernels."""
     _, out = _run(fn, inputs)
-    node = node_of(out.grad_fn)
-    g = np.random.default_rng(1).standard_normal(node_output_shape(node, out))
+    node = node_of(out.grad_fn)       # (the padding cases' mask keeps the shape)
+    g = np.random.default_rng(1).standard_normal(out.shape)
     fast = node.apply(g.copy())
     with jitgrad.enable_grad():
         graph = node.apply_graph(jitgrad.tensor(g))
@@ -139,12 +139,6 @@ def test_apply_graph_matches_apply(entry, name, fn, inputs):
         if a is not None:
             assert b.shape == a.shape and b.dtype == jitgrad.tensor(a).dtype
             np.testing.assert_allclose(b.detach().numpy(), a, rtol=1e-9, atol=1e-12)
-
-
-def node_output_shape(node, out):
-    if node is out.grad_fn:
-        return out.shape
-    return out.shape        # the mask keeps the embedding's shape
 
 
 SECOND_ORDER = [c for c in CASES if c[1] in (
@@ -407,6 +401,16 @@ def test_batch_norm_saved_running_stats_versions():
         out.sum().backward()
 
 
+def test_top_level_forms_match_torch():
+    # torch.embedding(weight, indices, padding_idx) (a negative padding_idx: none),
+    # torch.batch_norm(input, weight, bias, running_mean, running_var, training, ...)
+    torch_check(lambda lib, w, i: lib.embedding(w, i, 1), R(4, 3), idx(1, 3, 1))
+    torch_check(lambda lib, w, i: lib.embedding(w, i, -2), R(4, 3), idx(1, 2, 0))
+    torch_check(lambda lib, x, w, b: lib.batch_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
+                R(5, 3), R(3), R(3))
+    torch_check(lambda lib, x, w, b: lib.layer_norm(x, [3], w, b, 1e-3), R(5, 3), R(3), R(3))
+
+
 # ------------------------------------------------------------------ errors
 
 Case = namedtuple("Case", "id run exc message")
@@ -605,3 +609,17 @@ ERRORS = [
 ]
 
 test_error, test_error_is_torchs = error_tests(ERRORS)
+
+
+def test_embedding_backward_never_writes_outside_the_weight():
+    # indices changed behind the version counter's back (through numpy)
+    w = jitgrad.ones(3, 2, requires_grad=True)
+    i = jitgrad.tensor([0, 2])
+    out = F(jitgrad).embedding(i, w)
+    i.numpy()[1] = 1000
+    with pytest.raises(IndexError, match="index out of range in self"):
+        out.sum().backward()
+    out = F(jitgrad).embedding(jitgrad.tensor([0, 1]), w)
+    out.grad_fn._saved[0][0] = -5
+    with pytest.raises(IndexError, match="index out of range in self"):
+        jitgrad.autograd.grad(out.sum(), w, create_graph=True)

@@ -5,9 +5,10 @@ conv2d validates and plans once per (shapes, dtypes, arguments), then
 runs one lowering kernel, one BLAS product and one layout kernel that
 also adds the bias; backward runs one layout kernel (which also sums the
 bias gradient), one product per needed input gradient and, for the
-input, the adjoint lowering. Two lowerings (see kernels/conv.py): torch's
-column layout for few input channels or groups > 1 (one batched product
-per group), patch rows from a channels-last copy for many channels.
+input, the adjoint lowering. Three lowerings (see kernels/conv.py and
+ConvPlan): patch rows from a channels-last copy for many channels; for few
+channels or groups > 1 (one batched product per group) shifted rows when
+the stride is 1, else torch's column layout.
 
 Nodes: ConvolutionBackward0 (unbatched input: UnsqueezeBackward0 before
 and SqueezeBackward1 after, as torch records it), Im2ColBackward0 (unfold)
@@ -26,8 +27,9 @@ from ..kernels import conv as K
 from ..tensor import Tensor, _wrap, _wrap_result
 from .elementwise import cast
 
-# patch rows pay off from this many input channels on (groups == 1)
-PATCH_MIN_CHANNELS = 8
+# patch rows pay off from this many input channels on (groups == 1): BLAS runs the
+# (N*L, K) x (K, O) products faster than (O, K) x (K, N*L) once K = C*KH*KW is not tiny
+PATCH_MIN_CHANNELS = 2
 
 _F64_EMPTY = np.empty(0, np.float64)
 
@@ -171,7 +173,8 @@ def _unfold_plan(a, kernel_size, dilation, padding, stride):
     if sh <= 0 or sw <= 0:
         raise RuntimeError(messages.im2col_stride(sh, sw))
     if a.ndim < 3:
-        raise IndexError(messages.dim_out_of_range(2, a.ndim))
+        # torch reads the size of dim 2 (1 for a 1-d input) first
+        raise IndexError(messages.dim_out_of_range(max(a.ndim, 1), a.ndim))
     if not ((a.ndim == 3 and 0 not in a.shape) or (a.ndim == 4 and 0 not in a.shape[1:])):
         raise RuntimeError(messages.im2col_input_dims(a.shape))
     C, H, W = a.shape[-3:]
@@ -200,7 +203,7 @@ def _fold_plan(a, output_size, kernel_size, dilation, padding, stride):
     (oh, ow), (kh, kw), (dh, dw), (ph, pw), (sh, sw) = _pairs("col2im", (
         ("output_size", output_size), ("kernel_size", kernel_size), ("dilation", dilation),
         ("padding", padding), ("stride", stride)))
-    if a.dtype.kind in "iub":
+    if a.dtype.kind in "iu":
         raise NotImplementedError(messages.not_implemented_for(
             "col2im_out_cpu", from_numpy(a.dtype)._torch_name))
     if kh <= 0 or kw <= 0:
@@ -235,26 +238,51 @@ def _key(v):
 # ------------------------------------------------------------------ conv2d
 
 
+# the lowerings (kernels/conv.py)
+_COLUMNS, _SHIFTED, _PATCHES = range(3)
+
+
 class ConvPlan:
     """Everything about one conv2d call that depends only on shapes, dtypes
-    and arguments: the geometry, the lowering, the node's shapes."""
-    __slots__ = ("geom", "N", "O", "G", "Og", "Kg", "M", "patch", "Hp", "Wp", "dtype",
-                 "in_shape", "w_shape", "out_shape", "bias_dtype")
+    and arguments: the geometry, the lowering, the node's shapes.
+
+    Lowerings: patch rows for groups == 1 and many channels; for few
+    channels or groups > 1, shifted rows when the stride is 1 and the padded
+    width adds little to the product, else torch's columns. The column and
+    shifted layouts are (C*KH*KW, N * R) with R = OH * OW or OH * Wp."""
+    __slots__ = ("geom", "N", "O", "G", "Og", "Kg", "M", "R", "mode", "Hp", "Wp", "slack",
+                 "dtype", "in_shape", "w_shape", "out_shape", "bias_dtype")
 
     def __init__(self, geom, N, O, G, dtype, in_shape, w_shape, bias_dtype):
+        g = geom
         self.geom = geom
         self.N, self.O, self.G = N, O, G
         self.Og = O // G
-        self.Kg = geom.KK // G
-        self.M = N * geom.L
+        self.Kg = g.KK // G
         self.dtype = dtype
         self.in_shape, self.w_shape = in_shape, w_shape
-        self.out_shape = (N, O, geom.OH, geom.OW)
+        # torch's output for an input without channels has no channels either
+        self.out_shape = (N, O if g.C else 0, g.OH, g.OW)
         self.bias_dtype = bias_dtype
-        self.patch = G == 1 and geom.C >= PATCH_MIN_CHANNELS
-        # the padded channels-last copy of the patch lowering
-        self.Hp = max(geom.pt + geom.H, (geom.OH - 1) * geom.sh + (geom.KH - 1) * geom.dh + 1)
-        self.Wp = max(geom.pl + geom.W, (geom.OW - 1) * geom.sw + (geom.KW - 1) * geom.dw + 1)
+        # the padded input (the extra rows/columns 'same' asks for included)
+        self.Hp = max(g.pt + g.H, (g.OH - 1) * g.sh + (g.KH - 1) * g.dh + 1)
+        self.Wp = max(g.pl + g.W, (g.OW - 1) * g.sw + (g.KW - 1) * g.dw + 1)
+        self.slack = (g.KW - 1) * g.dw
+        if G == 1 and g.C >= PATCH_MIN_CHANNELS:
+            self.mode = _PATCHES
+            self.R = g.L
+        elif g.sh == 1 and g.sw == 1 and 4 * self.Wp <= 5 * g.OW:
+            self.mode = _SHIFTED
+            self.R = g.OH * self.Wp
+        else:
+            self.mode = _COLUMNS
+            self.R = g.L
+        self.M = N * self.R
+
+    def _product(self, wm, cols):
+        if self.G == 1:
+            return np.matmul(wm, cols)
+        return np.matmul(wm, cols.reshape(self.G, self.Kg, self.M))
 
     # forward: (output, lowered input, weight matrix) -------------------------
 
@@ -262,7 +290,9 @@ class ConvPlan:
         g = self.geom
         N, O, M, L = self.N, self.O, self.M, g.L
         out = np.empty(self.out_shape, self.dtype)
-        if self.patch:
+        if g.C == 0:
+            return out, None, None
+        if self.mode == _PATCHES:
             C = g.C
             xp = np.empty((N, self.Hp, self.Wp, C), self.dtype)
             K.nchw_to_padded_nhwc(a, g.pt, g.pl, xp)
@@ -273,14 +303,20 @@ class ConvPlan:
             y = np.matmul(rows, wm.T)
             K.rows_to_nchw(y, bias, N, L, out.reshape(N, O, L))
             return out, rows, wm
+        wm = w.reshape(O, self.Kg) if self.G == 1 else w.reshape(self.G, self.Og, self.Kg)
         cols = np.empty((g.KK, M), self.dtype)
+        if self.mode == _SHIFTED:
+            size = N * g.C * self.Hp * self.Wp
+            xp = np.empty(size + self.slack, self.dtype)
+            xp[size:] = 0
+            finite = K.nchw_pad(a, g.pt, g.pl, xp[:size].reshape(N, g.C, self.Hp, self.Wp))
+            K.shift_cols(xp, N, g.C, self.Hp, self.Wp, g.KH, g.KW, g.dh, g.dw, g.OH, g.OW,
+                         not finite, cols.reshape(-1))
+            y = self._product(wm, cols)
+            K.shift_out(y.reshape(O, N, g.OH, self.Wp), bias, out)
+            return out, cols, wm
         g.im2col(a, N, cols, M, L)
-        if self.G == 1:
-            wm = w.reshape(O, self.Kg)
-            y = np.matmul(wm, cols)
-        else:
-            wm = w.reshape(self.G, self.Og, self.Kg)
-            y = np.matmul(wm, cols.reshape(self.G, self.Kg, M))
+        y = self._product(wm, cols)
         K.onl_to_nol(y.reshape(-1), bias, N, O, L, out.reshape(-1))
         return out, cols, wm
 
@@ -290,8 +326,12 @@ class ConvPlan:
         g = self.geom
         N, O, M, L = self.N, self.O, self.M, g.L
         gx = gw = gb = None
+        if g.C == 0:
+            return (np.zeros(self.in_shape, self.dtype) if need_x else None,
+                    np.zeros(self.w_shape, self.dtype) if need_w else None,
+                    np.zeros(O, self.bias_dtype) if need_b else None)
         acc = np.empty(O, np.float64) if need_b else _F64_EMPTY
-        if self.patch:
+        if self.mode == _PATCHES:
             gp = np.empty((M, O), self.dtype)
             K.nchw_to_rows(grad.reshape(N, O, L), gp, acc, need_b)
             if need_w:
@@ -305,9 +345,12 @@ class ConvPlan:
                 gx = np.empty(self.in_shape, self.dtype)
                 K.padded_nhwc_to_nchw(gpad, g.pt, g.pl, gx)
         else:
-            go = np.empty((O, M), self.dtype)
-            K.nol_to_onl(grad.reshape(-1), N, O, L, go.reshape(-1), acc, need_b)
             G = self.G
+            go = np.empty((O, M), self.dtype)
+            if self.mode == _SHIFTED:
+                K.shift_grad(grad, go.reshape(O, N, g.OH, self.Wp), acc, need_b)
+            else:
+                K.nol_to_onl(grad.reshape(-1), N, O, L, go.reshape(-1), acc, need_b)
             if need_w:
                 if G == 1:
                     gw = np.matmul(go, lowered.T)
@@ -321,7 +364,16 @@ class ConvPlan:
                 else:
                     gcols = np.matmul(wm.transpose(0, 2, 1), go.reshape(G, self.Og, M))
                 gx = np.empty(self.in_shape, self.dtype)
-                g.col2im(gcols, N, gx, M, L)
+                if self.mode == _SHIFTED:
+                    size = N * g.C * self.Hp * self.Wp
+                    gpad = np.empty(size + self.slack, self.dtype)
+                    # the discarded columns of gcols are exact zeros when the weights are finite
+                    whole = bool(np.isfinite(wm).all())
+                    K.shift_col2im(gcols.reshape(-1), N, g.C, self.Hp, self.Wp, g.KH, g.KW,
+                                   g.dh, g.dw, g.OH, g.OW, whole, gpad)
+                    K.nchw_unpad(gpad[:size].reshape(N, g.C, self.Hp, self.Wp), g.pt, g.pl, gx)
+                else:
+                    g.col2im(gcols, N, gx, M, L)
         if need_b:
             gb = acc.astype(self.bias_dtype)
         return gx, gw, gb

@@ -61,13 +61,16 @@ class EmbeddingNode(Node):
         idx, (V, D), padding_idx, by_freq, _ = self._saved_or_raise()
         g = np.ascontiguousarray(grad).reshape(idx.size, D)
         out = np.zeros((V, D), g.dtype)
-        K.embedding_backward(g, idx, padding_idx, by_freq,
-                             np.zeros(V, np.int64) if by_freq else _EMPTY_I64, out)
+        if K.embedding_backward(g, idx, padding_idx, by_freq,
+                                np.zeros(V, np.int64) if by_freq else _EMPTY_I64, out) >= 0:
+            raise IndexError(messages.EMBEDDING_INDEX_RANGE)
         return (out,)
 
     def apply_graph(self, grad):
         # index_add of the (scaled) gradient rows into zeros, recorded
         idx, (V, D), padding_idx, by_freq, indices = self._saved_or_raise()
+        if idx.size and (idx.min() < 0 or idx.max() >= V):
+            raise IndexError(messages.EMBEDDING_INDEX_RANGE)
         g = grad.reshape(idx.size, D)
         if padding_idx >= 0 or by_freq:
             scale = np.empty(idx.size, grad._data.dtype)
@@ -115,6 +118,9 @@ def embedding_renorm_(weight, indices, max_norm, norm_type):
     if W.ndim != 2:
         raise RuntimeError(messages.embedding_renorm_dims(W.ndim))
     _check_indices(indices, 2, "embedding_renorm_")
+    if not W.flags.writeable:
+        # an expanded weight (a read-only broadcast view here; torch writes through)
+        raise RuntimeError(messages.INTERNAL_OVERLAP)
     idx = _flat(indices._data)
     bad = K.embedding_renorm(W, idx, float(max_norm), float(norm_type),
                              np.zeros(W.shape[0], np.bool_))

@@ -2,9 +2,10 @@
 
 Each call plans once per (shape, dtype, arguments): torch's checks in its
 order, the output size (ceil_mode's rule included) and the table of every
-window's input positions, which the kernels share across all N * C planes. Max pooling records MaxPool2DWithIndicesBackward0 and
-saves the argmax indices (flat per plane, as torch returns them);
-average pooling records AvgPool2DBackward0 with its divisors.
+window's input positions, which the kernels share across all N * C
+planes. Max pooling records MaxPool2DWithIndicesBackward0 and saves the
+argmax indices (flat per plane, as torch returns them); average pooling
+records AvgPool2DBackward0 with its divisors.
 """
 import math
 
