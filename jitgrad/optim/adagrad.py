@@ -1,11 +1,9 @@
 """Adagrad (lr decay, weight decay, initial accumulator, maximize) with
 torch's single-tensor update, one kernel call per parameter."""
-from numba.core.errors import TypingError
-
 from .. import messages
 from ..kernels.optim import adagrad_step
-from .optimizer import (Optimizer, bad_state, check_fused, check_lr, full_state, run_closure,
-                        step_tensor)
+from .optimizer import (Optimizer, check_fused, check_lr, full_state, run_closure,
+                        step_tensor, run_update, update_arrays)
 
 
 class Adagrad(Optimizer):
@@ -53,24 +51,11 @@ class Adagrad(Optimizer):
                 g = p._grad
                 if g is None:
                     continue
-                pa = p._data
-                ga = g._data
-                contiguous = pa.flags.c_contiguous
-                if not contiguous:
-                    pa = pa.copy()
-                if not ga.flags.c_contiguous:
-                    ga = ga.copy()
+                pa, ga = update_arrays(p, g)
                 s = state[p]
                 if not s:
                     s["step"] = step_tensor(fused=group["fused"])
                     s["sum"] = full_state(p, self.defaults["initial_accumulator_value"])
-                try:
-                    ok = adagrad_step(pa, ga, s["sum"]._data, s["step"]._data, *hyper)
-                except TypingError:           # a state of another dtype, set by hand
-                    ok = False
-                if not ok:
-                    raise bad_state(p, "Adagrad", s)
-                if not contiguous:
-                    p._data[...] = pa
-                p._vc[0] += 1
+                run_update(adagrad_step, p, pa, "Adagrad", state,
+                           ga, s["sum"]._data, s["step"]._data, *hyper)
         return loss

@@ -1,12 +1,10 @@
 """Adam and AdamW (amsgrad, maximize, L2 or decoupled weight decay) with
 torch's single-tensor update, one kernel call per parameter."""
-from numba.core.errors import TypingError
-
 from .. import messages
 from ..kernels.optim import adam_step
 from ..tensor import Tensor
-from .optimizer import (Optimizer, bad_state, check_fused, check_lr, run_closure, step_tensor,
-                        zeros_state)
+from .optimizer import (Optimizer, check_fused, check_lr, run_closure, step_tensor,
+                        run_update, update_arrays, zeros_state)
 
 
 class Adam(Optimizer):
@@ -64,13 +62,7 @@ class Adam(Optimizer):
                     continue
                 if capturable:
                     raise AssertionError(messages.OPTIM_CAPTURABLE)
-                pa = p._data
-                ga = g._data
-                contiguous = pa.flags.c_contiguous
-                if not contiguous:
-                    pa = pa.copy()
-                if not ga.flags.c_contiguous:
-                    ga = ga.copy()
+                pa, ga = update_arrays(p, g)
                 s = state[p]
                 if not s:
                     s["step"] = step_tensor(fused=group["fused"] or capturable)
@@ -78,17 +70,10 @@ class Adam(Optimizer):
                     s["exp_avg_sq"] = zeros_state(p)
                     if amsgrad:
                         s["max_exp_avg_sq"] = zeros_state(p)
-                try:
-                    ok = adam_step(pa, ga, s["exp_avg"]._data, s["exp_avg_sq"]._data,
-                                   s["max_exp_avg_sq"]._data if amsgrad else ga,
-                                   s["step"]._data, *hyper)
-                except TypingError:           # a state of another dtype, set by hand
-                    ok = False
-                if not ok:
-                    raise bad_state(p, type(self).__name__, s)
-                if not contiguous:
-                    p._data[...] = pa
-                p._vc[0] += 1
+                run_update(adam_step, p, pa, type(self).__name__, state,
+                           ga, s["exp_avg"]._data, s["exp_avg_sq"]._data,
+                           s["max_exp_avg_sq"]._data if amsgrad else ga,
+                           s["step"]._data, *hyper)
         return loss
 
 

@@ -13,6 +13,7 @@ from copy import deepcopy
 from itertools import chain
 
 import numpy as np
+from numba.core.errors import TypingError
 
 from .. import dtypes, messages
 from ..tensor import Tensor, _wrap
@@ -265,6 +266,34 @@ def check_lr(lr):
         raise ValueError(messages.OPTIM_TENSOR_LR)
     if not 0.0 <= lr:
         raise ValueError(messages.optim_invalid("learning rate", lr))
+
+
+def update_arrays(p, g):
+    """The parameter's and its gradient's values as C-contiguous arrays for an
+    update kernel: the parameter's own memory when it is contiguous, else a
+    copy that ``run_update`` writes back."""
+    pa, ga = p._data, g._data
+    if not pa.flags.c_contiguous:
+        pa = pa.copy()
+    if not ga.flags.c_contiguous:
+        ga = ga.copy()
+    return pa, ga
+
+
+def run_update(kernel, p, pa, name, states, *args):
+    """One update kernel call on ``pa`` (from ``update_arrays``), then the
+    write-back and the version bump. A kernel refuses (returns False) a
+    buffer of another size, and Numba refuses one of another dtype: both
+    are states set or loaded by hand, reported as torch reports them."""
+    try:
+        ok = kernel(pa, *args)
+    except TypingError:
+        ok = False
+    if not ok:
+        raise bad_state(p, name, states[p])
+    if pa is not p._data:
+        p._data[...] = pa
+    p._vc[0] += 1
 
 
 def bad_state(p, name, state):

@@ -1,11 +1,9 @@
 """RMSprop (momentum, centered, weight decay, maximize) with torch's
 single-tensor update, one kernel call per parameter."""
-from numba.core.errors import TypingError
-
 from .. import messages
 from ..kernels.optim import rmsprop_step
-from .optimizer import (Optimizer, bad_state, check_lr, run_closure, step_tensor,
-                        zeros_state)
+from .optimizer import (Optimizer, check_lr, run_closure, step_tensor,
+                        run_update, update_arrays, zeros_state)
 
 
 class RMSprop(Optimizer):
@@ -54,13 +52,7 @@ class RMSprop(Optimizer):
                     continue
                 if capturable:
                     raise AssertionError(messages.OPTIM_CAPTURABLE)
-                pa = p._data
-                ga = g._data
-                contiguous = pa.flags.c_contiguous
-                if not contiguous:
-                    pa = pa.copy()
-                if not ga.flags.c_contiguous:
-                    ga = ga.copy()
+                pa, ga = update_arrays(p, g)
                 s = state[p]
                 if not s:
                     s["step"] = step_tensor()
@@ -69,16 +61,9 @@ class RMSprop(Optimizer):
                         s["momentum_buffer"] = zeros_state(p)
                     if centered:
                         s["grad_avg"] = zeros_state(p)
-                try:
-                    ok = rmsprop_step(pa, ga, s["square_avg"]._data,
-                                      s["grad_avg"]._data if centered else ga,
-                                      s["momentum_buffer"]._data if momentum > 0 else ga,
-                                      s["step"]._data, *hyper)
-                except TypingError:           # a state of another dtype, set by hand
-                    ok = False
-                if not ok:
-                    raise bad_state(p, "RMSprop", s)
-                if not contiguous:
-                    p._data[...] = pa
-                p._vc[0] += 1
+                run_update(rmsprop_step, p, pa, "RMSprop", state,
+                           ga, s["square_avg"]._data,
+                           s["grad_avg"]._data if centered else ga,
+                           s["momentum_buffer"]._data if momentum > 0 else ga,
+                           s["step"]._data, *hyper)
         return loss

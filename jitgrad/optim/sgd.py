@@ -1,11 +1,9 @@
 """SGD (momentum, dampening, Nesterov, weight decay) with torch's update rule,
 one kernel call per parameter."""
-from numba.core.errors import TypingError
-
 from .. import messages
 from ..kernels.optim import sgd_step
-from .optimizer import (Optimizer, bad_state, check_fused, check_lr, required, run_closure,
-                        zeros_state)
+from .optimizer import (Optimizer, check_fused, check_lr, required, run_closure,
+                        run_update, update_arrays, zeros_state)
 
 
 class SGD(Optimizer):
@@ -46,13 +44,7 @@ class SGD(Optimizer):
                 g = p._grad
                 if g is None:
                     continue
-                pa = p._data
-                ga = g._data
-                contiguous = pa.flags.c_contiguous
-                if not contiguous:
-                    pa = pa.copy()
-                if not ga.flags.c_contiguous:
-                    ga = ga.copy()
+                pa, ga = update_arrays(p, g)
                 first = False
                 buf = ga             # not read: the kernel's no-momentum loop skips it
                 if momentum != 0:
@@ -62,13 +54,6 @@ class SGD(Optimizer):
                         b = s["momentum_buffer"] = zeros_state(p)
                         first = True
                     buf = b._data
-                try:
-                    ok = sgd_step(pa, ga, buf, *hyper, first)
-                except TypingError:           # a state of another dtype, set by hand
-                    ok = False
-                if not ok:
-                    raise bad_state(p, "SGD", state[p])
-                if not contiguous:
-                    p._data[...] = pa
-                p._vc[0] += 1
+                run_update(sgd_step, p, pa, "SGD", state,
+                           ga, buf, *hyper, first)
         return loss
