@@ -1,7 +1,11 @@
 """nn.Module's bookkeeping: registration order, repr, state_dict, modes,
-containers, conversions, and Linear's default initialisation."""
+containers, conversions, Linear's default initialisation, and the errors a
+training script most often meets, in torch's words."""
+from collections import namedtuple
+
 import numpy as np
 import pytest
+from helpers import error_tests
 
 import jitgrad
 from jitgrad import nn
@@ -184,3 +188,47 @@ def test_clip_grad_norm():
     np.testing.assert_allclose(p.grad.numpy(), [0.6, 0.8], rtol=1e-6)
     nn.utils.clip_grad_value_([p], 0.7)
     np.testing.assert_allclose(p.grad.numpy(), [0.6, 0.7], rtol=1e-6)
+
+
+# ---- a training script's usual mistakes, module by module, in torch's words
+
+Case = namedtuple("Case", "id run exc message")
+
+MODULE_ERRORS = [
+    Case("linear-features", lambda lib: lib.nn.Linear(3, 2)(lib.ones(4, 5)), RuntimeError,
+         "mat1 and mat2 shapes cannot be multiplied (4x5 and 3x2)"),
+    Case("linear-dtype", lambda lib: lib.nn.Linear(3, 2)(lib.ones(4, 3, dtype=lib.float64)),
+         RuntimeError, "mat1 and mat2 must have the same dtype, but got Double and Float"),
+    Case("conv-channels", lambda lib: lib.nn.Conv2d(3, 2, 3)(lib.ones(1, 1, 5, 5)), RuntimeError,
+         "Given groups=1, weight of size [2, 3, 3, 3], expected input[1, 1, 5, 5] to have 3 "
+         "channels, but got 1 channels instead"),
+    Case("conv-kernel-too-big", lambda lib: lib.nn.Conv2d(1, 1, 3)(lib.ones(1, 1, 2, 2)),
+         RuntimeError, "Calculated padded input size per channel: (2 x 2). Kernel size: (3 x 3). "
+         "Kernel size can't be greater than actual input size"),
+    Case("pool-too-small", lambda lib: lib.nn.MaxPool2d(2)(lib.ones(1, 1, 1, 1)), RuntimeError,
+         "Given input size: (1x1x1). Calculated output size: (1x0x0). Output size is too small"),
+    Case("batchnorm-one-value", lambda lib: lib.nn.BatchNorm1d(3)(lib.ones(1, 3)), ValueError,
+         "Expected more than 1 value per channel when training, got input size "
+         "jitgrad.Size([1, 3])"),
+    Case("embedding-range", lambda lib: lib.nn.Embedding(3, 2)(lib.tensor([3])), IndexError,
+         "index out of range in self"),
+    Case("layernorm-shape", lambda lib: lib.nn.LayerNorm(4)(lib.ones(2, 3)), RuntimeError,
+         "Given normalized_shape=[4], expected input with shape [*, 4], but got input of "
+         "size[2, 3]"),
+    Case("cross-entropy-float-target",
+         lambda lib: lib.nn.CrossEntropyLoss()(lib.ones(4, 3), lib.ones(4)), RuntimeError,
+         "expected target dtype to be Long or Byte, but got Float"),
+    Case("cross-entropy-class-range",
+         lambda lib: lib.nn.CrossEntropyLoss()(lib.ones(4, 3), lib.tensor([0, 1, 2, 3])),
+         IndexError, "Target 3 is out of bounds."),
+    Case("sequential-index", lambda lib: lib.nn.Sequential(lib.nn.Linear(2, 2))[1], IndexError,
+         "index 1 is out of range"),
+    Case("load-missing-key",
+         lambda lib: lib.nn.Linear(3, 2).load_state_dict({"weight": lib.ones(2, 3)}),
+         RuntimeError, 'Error(s) in loading state_dict for Linear:\n\tMissing key(s) in '
+         'state_dict: "bias". '),
+    Case("adam-lr", lambda lib: lib.optim.Adam([lib.ones(2, requires_grad=True)], lr=-1),
+         ValueError, "Invalid learning rate: -1"),
+]
+
+test_module_error, test_module_error_is_torchs = error_tests(MODULE_ERRORS)
