@@ -6,6 +6,7 @@ import numpy as np
 from . import dtypes, messages
 from .device import check_device
 from .tensor import Tensor, _wrap
+from .kernels.elementwise import linspace_fill
 
 
 def _finish(arr, requires_grad):
@@ -45,12 +46,15 @@ def _infer_dtype(arr):
     raise TypeError(f"Could not infer dtype of {arr.dtype}")
 
 
-def _unwrap_nested(data, dim=0):
-    """Nested sequences to nested lists, checked for a regular shape as torch does."""
+def _unwrap_nested(data, dim=0, leaves=None):
+    """Nested sequences to nested lists, checked for a regular shape as torch
+    does; ``leaves`` collects the leaves' types (a Tensor's dtype)."""
     if isinstance(data, Tensor):
+        if leaves is not None:
+            leaves.add(data.dtype)
         return data._data
     if isinstance(data, (list, tuple)):
-        items = [_unwrap_nested(d, dim + 1) for d in data]
+        items = [_unwrap_nested(d, dim + 1, leaves) for d in data]
         lengths = {len(i) if isinstance(i, list) else None for i in items}
         if len(lengths) > 1:
             first = len(items[0]) if isinstance(items[0], list) else None
@@ -62,7 +66,26 @@ def _unwrap_nested(data, dim=0):
         return items
     if data is None:
         raise RuntimeError("Could not infer dtype of NoneType")
+    if leaves is not None:
+        leaves.add(type(data))
     return data
+
+
+_PYTHON_LEAVES = {bool, int, float}
+
+
+def _leaf_dtype(leaf):
+    # torch infers each element's type (numpy scalars keep theirs, a Python
+    # float is the default dtype) and promotes them pairwise
+    if isinstance(leaf, dtypes.dtype):
+        return leaf
+    if issubclass(leaf, np.generic):
+        return dtypes.from_numpy(np.dtype(leaf))
+    if issubclass(leaf, bool):
+        return dtypes.bool_
+    if issubclass(leaf, numbers.Integral):
+        return dtypes.int64
+    return dtypes.get_default_dtype()
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -74,10 +97,18 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         arr = np.asarray(data)             # numpy scalars keep their dtype, as in torch
         target = dtypes.from_numpy(arr.dtype).numpy
     else:
-        arr = np.array(_unwrap_nested(data))
+        leaves = set()
+        arr = np.array(_unwrap_nested(data, 0, leaves))
         if arr.dtype == object:
             raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-        target = _infer_dtype(arr)
+        if leaves <= _PYTHON_LEAVES:
+            target = _infer_dtype(arr)
+        else:
+            found = [_leaf_dtype(leaf) for leaf in leaves]
+            result = found[0]
+            for d in found[1:]:
+                result = dtypes.promote_types(result, d)
+            target = result.numpy
     if dtype is not None:
         target = dtypes.to_dtype(dtype).numpy
     return _finish(np.array(arr, dtype=target, copy=True), requires_grad)
@@ -168,7 +199,22 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     check_device(device)
-    return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad)
+    return _finish(_linspace_values(start, end, steps, _float_dtype(dtype)), requires_grad)
+
+
+def _linspace_values(start, end, steps, dt):
+    """torch's CPU linspace in the result's precision (kernels: linspace_fill);
+    integer results are the float64 values truncated, as torch's are."""
+    dt = np.dtype(dt)
+    if steps <= 1:
+        return np.full(steps, start, dt)
+    t = dt.type if dt.kind == "f" else np.float64
+    if dt.kind != "f":              # torch converts the ends to the integer type first
+        start, end = int(start), int(end)
+    lo, hi = t(start), t(end)
+    out = np.empty(steps, t)
+    linspace_fill(out, lo, hi, (hi - lo) / t(steps - 1))
+    return out.astype(dt, copy=False)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):

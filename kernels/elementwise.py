@@ -14,7 +14,7 @@ import numpy as np
 from .jit import kernel
 
 from .access import at
-from .vmath import (like, log1p_fast_ok, log_fast_ok, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p,
+from .vmath import (_fma, like, log1p_fast_ok, log_fast_ok, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p,
                     vlog1p_fast, vlog_fast, vsin, vtanh)
 
 # ---------------------------------------------------------------- arithmetic
@@ -572,3 +572,17 @@ def eq_forward(a, b, out):
 def ne_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) != at(b, i)
+
+
+@kernel
+def linspace_fill(out, lo, hi, step):
+    # torch's CPU linspace, whose compiled loop contracts start + step*i into
+    # one fused multiply-add: lo + step*i for the first half, hi - step*(n-1-i)
+    # for the rest (lo, hi, step in out's dtype)
+    n = out.size
+    half = n // 2
+    t = out.dtype.type
+    for i in range(half):
+        out[i] = _fma(step, t(i), lo)
+    for i in range(half, n):
+        out[i] = _fma(-step, t(n - 1 - i), hi)

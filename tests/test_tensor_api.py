@@ -849,3 +849,34 @@ def test_equal_isclose_allclose():
         jitgrad.isclose(a, a.double())
     with pytest.raises(RuntimeError, match=r"The size of tensor a \(3\) must match"):
         jitgrad.allclose(a, jitgrad.ones(2))
+
+
+@pytest.mark.parametrize("data,name", [
+    ([np.float64(1)], "float64"), ([np.int32(1)], "int32"), ([np.float32(1), 2], "float32"),
+    ([1, np.float64(2)], "float64"), ([np.int32(1), 2], "int64"), ([np.int32(1), True], "int32"),
+    ([[np.float64(1)], [2.0]], "float64"), ([np.float32(1), np.float64(2)], "float64"),
+    ([1, 2], "int64"), ([1.0, 2], "float32"), ([True], "bool"),
+], ids=lambda v: repr(v) if not isinstance(v, str) else v)
+def test_tensor_infers_dtype_from_numpy_scalars(lib, data, name):
+    # each element's own type, promoted pairwise, as torch infers it
+    assert lib.tensor(data).dtype == getattr(lib, name)
+
+
+LINSPACE = [(-0.5, 0.5, 6), (5, -5, 15), (2, -5, 37), (-3.3, 7.7, 1000), (0, 1, 1), (0, 1, 0)]
+
+
+def test_linspace_rounds_as_torch():
+    # torch's CPU kernel fuses start + step*i into one multiply-add:
+    # -0.5 + 0.2*2 rounds to -0.099999994 in float32, not -0.1
+    assert jitgrad.linspace(-0.5, 0.5, 6).tolist()[2:4] == [np.float32(-0.099999994),
+                                                             np.float32(0.099999994)]
+    assert jitgrad.linspace(-3.3, 7.7, 6, dtype=jitgrad.int64).tolist() == [-3, -1, 1, 3, 5, 7]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("start,end,steps", LINSPACE)
+def test_linspace_bits_match_torch(start, end, steps, dtype):
+    torch = pytest.importorskip("torch")
+    want = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+    got = jitgrad.linspace(start, end, steps, dtype=getattr(jitgrad, dtype)).numpy()
+    assert got.dtype == want.dtype and np.array_equal(got, want)
