@@ -60,6 +60,8 @@ class Binary:
     elementwise: bool = True
     both: object = None               # kernel(grad, self, other, out_self, out_other): both
                                       # gradients in one pass, when both inputs need one
+    int_forward: object = None        # the forward for an integer (or bool) result, when it
+                                      # differs; it returns True if it met a zero divisor
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,17 @@ BINARY = {op.name: op for op in [
            ("grad * (1 - (self < other).float() - (self == other).float() / 2)", "grad * (1 - (other < self).float() - (self == other).float() / 2)")),
     Binary("minimum", "MinimumBackward0", K.minimum_forward, (Grad(K.extremum_backward, "grad", "other", "self"), Grad(K.extremum_backward, "grad", "self", "other")),
            ("grad * (1 - (self > other).float() - (self == other).float() / 2)", "grad * (1 - (other > self).float() - (self == other).float() / 2)")),
+    # the integer-division family: remainder (Python's %, the divisor's sign), fmod (C's, the
+    # dividend's sign), div(rounding_mode="floor"/"trunc") (zero gradients, as torch's
+    # new_zeros); floor_divide (``//``) is div_floor's forward under a NotImplemented node
+    Binary("remainder", "RemainderBackward1", K.remainder_forward, (GRAD, Grad(K.remainder_backward_other, "grad", "self", "other")),
+           ("grad", "-grad * self.div(other, rounding_mode='floor')"), int_forward=K.int_remainder_forward),
+    Binary("fmod", "FmodBackward1", K.fmod_forward, (GRAD, Grad(K.fmod_backward_other, "grad", "self", "other")),
+           ("grad", "-grad * self.div(other, rounding_mode='trunc')"), int_forward=K.int_fmod_forward),
+    Binary("div_floor", "DivBackward2", K.div_floor_forward, (Grad(K.zero_backward, "grad"), Grad(K.zero_backward, "grad")),
+           ("zeros_like(grad)", "zeros_like(grad)"), int_forward=K.int_div_floor_forward),
+    Binary("div_trunc", "DivBackward2", K.div_trunc_forward, (Grad(K.zero_backward, "grad"), Grad(K.zero_backward, "grad")),
+           ("zeros_like(grad)", "zeros_like(grad)"), int_forward=K.int_div_trunc_forward),
 ]}
 
 # Comparisons return bool tensors and are not differentiable.
@@ -118,7 +131,9 @@ COMPARISON = {"lt": K.lt_forward, "le": K.le_forward, "gt": K.gt_forward,
 # scalar: (tensor op scalar, scalar op tensor). Torch computes ``2 / x`` as
 # ``x.reciprocal() * 2``, hence MulBackward0.
 SCALAR_NODE = {"pow": ("PowBackward0", "PowBackward2"), "sub": ("SubBackward0", "RsubBackward1"),
-               "div": ("DivBackward0", "MulBackward0")}
+               "div": ("DivBackward0", "MulBackward0"),
+               # torch has no derivative for remainder(Number, Tensor); fmod(Number, Tensor) is refused
+               "remainder": ("RemainderBackward0", "NotImplemented"), "fmod": ("FmodBackward0", "NotImplemented")}
 
 COMPOSITE = {op.name: op for op in [
     Composite("sum",       "SumBackward0",      {"self": "grad.expand(self.sizes())"}),
@@ -202,6 +217,8 @@ COMPOSITE = {op.name: op for op in [
     Composite("where",            "WhereBackward0",    {"self": "where(condition, grad, 0)", "other": "where(condition, 0, grad)"}),
     Composite("softplus",         "SoftplusBackward0", {"self": "where(self * beta > threshold, grad, grad * z / (z + 1)), z = exp(self * beta)"}),
     Composite("round_decimals",   "RoundBackward1",    {"self": "zeros_like(grad)"}),
+    # floor_divide (``//``): div_floor's forward; torch has no derivative for it (jitgrad/ops/division.py)
+    Composite("floor_divide",     "NotImplemented",    {"self": "not_implemented(\"floor_divide\")", "other": "not_implemented(\"floor_divide\")"}),
     Composite("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
               {"self": "binary_cross_entropy_with_logits_backward(grad, self, target, weight, pos_weight, reduction)",
                "target": "binary_cross_entropy_with_logits_target_backward(grad, self, target, weight, pos_weight, reduction)"}),

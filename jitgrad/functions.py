@@ -9,6 +9,7 @@ from . import derivatives
 from . import messages as _messages
 from .ops import activations as _act
 from .ops import elementwise as _ew
+from .ops import division as _division
 from .ops import pointwise as _pw
 from .ops import linalg as _linalg
 from .ops import reductions as _red
@@ -74,11 +75,30 @@ multiply = mul
 
 def div(input, other, *, rounding_mode=None):
     if rounding_mode is not None:
-        raise NotImplementedError("div(rounding_mode=...) is not supported yet")
+        return _division.div(input, other, rounding_mode)
     return _binary(_DIV, input, other)
 
 
-divide = true_divide = div
+divide = div
+
+
+def true_divide(input, other):
+    return _binary(_DIV, input, other)
+
+
+# ---- the integer-division family (ops/division.py)
+
+def remainder(input, other):
+    return _division.remainder(input, other)
+
+
+def fmod(input, other):
+    return _division.fmod(input, other)
+
+
+def floor_divide(input, other):
+    return _division.floor_divide(_ew.as_operand(input, "floor_divide"),
+                                  _ew.as_operand(other, "floor_divide"))
 
 
 def pow(input, exponent):

@@ -1525,3 +1525,46 @@ def reflection_pad_size(pads, dim, sizes):
 
 
 CIRCULAR_PAD_WRAP = "Padding value causes wrapping around more than once."
+
+
+# ---- set_num_threads
+
+SET_NUM_THREADS_POSITIVE = "set_num_threads expects a positive integer"
+
+
+def set_num_threads_type(got):
+    return f"set_num_threads expects an int, but got {got}"
+
+
+# ---- integer-division family: remainder, fmod, div(rounding_mode=...), floor_divide
+
+ZERO_DIVISION = "ZeroDivisionError"
+# the CPU kernel torch names when refusing a bool result
+BOOL_DIVISION_KERNEL = {"remainder": "remainder_cpu", "fmod": "fmod_cpu",
+                        "div_floor": "div_floor_cpu", "div_trunc": "div_trunc_cpu"}
+
+
+def no_derivative(aten_name):
+    return f"derivative for aten::{aten_name} is not implemented"
+
+
+def rounding_mode(mode):
+    return ("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"{mode!r}")
+
+
+def fmod_number_input(input):
+    return invalid_combination("fmod", f"({type(input).__name__}, Tensor)", [
+        ("(Tensor input, Tensor other, *, Tensor out = None)", None),
+        ("(Tensor input, Number other, *, Tensor out = None)", None)])
+
+
+def div_rounding_mode_type(got, inplace=False):
+    if inplace:
+        return invalid_combination("div_", got, [
+            ("(Tensor other)", None), ("(Tensor other, *, str rounding_mode)", None),
+            ("(Number other, *, str rounding_mode)", None)])
+    return invalid_combination("div", got, [
+        ("(Tensor input, Tensor other, *, Tensor out = None)", None),
+        ("(Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)", None),
+        ("(Tensor input, Number other, *, str rounding_mode)", None)])

@@ -308,8 +308,25 @@ class Tensor:
     def mul_(self, other):
         return _inplace.binary_(_F._MUL, self, other)
 
-    def div_(self, other):
+    def div_(self, other, *, rounding_mode=None):
+        if rounding_mode is not None:
+            return _division.div_(self, other, rounding_mode)
         return _inplace.binary_(_F._DIV, self, other)
+
+    def remainder_(self, other):
+        return _inplace.binary_(_division.REMAINDER, self, other)
+
+    def fmod_(self, other):
+        return _inplace.binary_(_division.FMOD, self, other)
+
+    def floor_divide_(self, other):
+        return _division.floor_divide_(self, other)
+
+    def __imod__(self, other):
+        return _inplace.binary_(_division.REMAINDER, self, other)
+
+    def __ifloordiv__(self, other):
+        return _division.floor_divide_(self, other)
 
     def pow_(self, exponent):
         return _inplace.binary_(_F._POW, self, exponent)
@@ -448,6 +465,20 @@ class Tensor:
     def __rtruediv__(self, other):
         return _operator(_F._DIV, other, self)
 
+    def __mod__(self, other):
+        return _operator(_division.REMAINDER, self, other)
+
+    def __rmod__(self, other):
+        return _operator(_division.REMAINDER, other, self)
+
+    def __floordiv__(self, other):
+        other = _ew.as_operand(other)
+        return NotImplemented if other is None else _division.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        other = _ew.as_operand(other)
+        return NotImplemented if other is None else _division.floor_divide(other, self)
+
     def __pow__(self, exponent):
         return _operator(_F._POW, self, exponent)
 
@@ -507,6 +538,21 @@ class Tensor:
 
     def pow(self, exponent):
         return _F.pow(self, exponent)
+
+    def remainder(self, other):
+        return _F.remainder(self, other)
+
+    def fmod(self, other):
+        return _F.fmod(self, other)
+
+    def floor_divide(self, other):
+        return _F.floor_divide(self, other)
+
+    def true_divide(self, other):
+        return _F.true_divide(self, other)
+
+    def divide(self, other, *, rounding_mode=None):
+        return _F.div(self, other, rounding_mode=rounding_mode)
 
     def neg(self):
         return _F.neg(self)
@@ -676,6 +722,12 @@ class Tensor:
     def view(self, *shape):
         return _views.view(self, *shape)
 
+    def view_as(self, other):
+        return _views.view(self, tuple(other.shape))
+
+    def reshape_as(self, other):
+        return _views.reshape(self, tuple(other.shape))
+
     def transpose(self, dim0, dim1):
         return _views.transpose(self, dim0, dim1)
 
@@ -769,6 +821,34 @@ class Tensor:
             return "jitgrad." + {"Float": "FloatTensor", "Double": "DoubleTensor", "Long": "LongTensor",
                                  "Int": "IntTensor", "Bool": "BoolTensor"}[self.dtype._torch_name]
         return self.to(dtype)
+
+    def type_as(self, tensor):
+        return self.to(tensor.dtype)
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        from .factories import tensor
+        return tensor(data, dtype=self.dtype if dtype is None else dtype, device=device,
+                      requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        from .factories import empty
+        return empty(*size, dtype=self.dtype if dtype is None else dtype, device=device,
+                     requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from .factories import zeros
+        return zeros(*size, dtype=self.dtype if dtype is None else dtype, device=device,
+                     requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from .factories import ones
+        return ones(*size, dtype=self.dtype if dtype is None else dtype, device=device,
+                    requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        from .factories import full
+        return full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
+                    device=device, requires_grad=requires_grad)
 
     def float(self):
         return _ew.cast(self, np.dtype(np.float32))
@@ -878,6 +958,7 @@ from .ops import elementwise as _ew  # noqa: E402
 from .functions import _operator  # noqa: E402
 from .ops import views as _views  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
+from .ops import division as _division  # noqa: E402
 from .ops import pointwise as _pointwise  # noqa: E402
 from .ops import indexing as _indexing  # noqa: E402
 from . import random as _random  # noqa: E402

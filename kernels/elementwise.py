@@ -419,6 +419,147 @@ def extremum_backward(grad, a, b, out):
         out[i] = 0 if ai < bi else (g * like(g, 0.5) if ai == bi else g)
 
 
+# ------------------------------------------------------------ remainder, fmod, rounded division
+# Floating kernels follow torch's CPU formulas (fmod is exact, so computing it
+# in float64 for a float32 input gives the same value). Integer kernels return
+# True when a divisor is zero (the graph layer raises torch's ZeroDivisionError)
+# and treat a divisor of -1 apart, so the type's minimum wraps as in torch
+# instead of trapping.
+
+
+@kernel
+def floor_divide_scalar(a, b):
+    # torch's div_floor_floating: the rounded quotient, nudged down where the
+    # remainder's sign differs from the divisor's; a / b for b == 0 (inf/nan)
+    # (in a's dtype throughout: float32 stays float32, as torch computes it)
+    if b == 0:
+        return a / b
+    mod = like(a, np.fmod(a, b))
+    q = (a - mod) / b
+    one = like(a, 1.0)
+    if mod != 0 and (b < 0) != (mod < 0):
+        q -= one
+    if q != 0:
+        fq = np.floor(q)
+        if q - fq > like(a, 0.5):
+            fq += one
+        return fq
+    return np.copysign(like(a, 0.0), a / b)
+
+
+@kernel
+def remainder_forward(a, b, out):
+    # Python's %: the result has the divisor's sign
+    for i in range(out.size):
+        bi = at(b, i)
+        mod = like(bi, np.fmod(at(a, i), bi))
+        if mod != 0 and (bi < 0) != (mod < 0):
+            mod += bi
+        out[i] = mod
+
+
+@kernel
+def fmod_forward(a, b, out):
+    # C's fmod: the result has the dividend's sign
+    for i in range(out.size):
+        out[i] = np.fmod(at(a, i), at(b, i))
+
+
+@kernel
+def div_floor_forward(a, b, out):
+    for i in range(out.size):
+        out[i] = floor_divide_scalar(at(a, i), at(b, i))
+
+
+@kernel
+def div_trunc_forward(a, b, out):
+    for i in range(out.size):
+        out[i] = np.trunc(at(a, i) / at(b, i))
+
+
+@kernel
+def int_remainder_forward(a, b, out):
+    zero = False
+    for i in range(out.size):
+        bi = at(b, i)
+        if bi == 0:
+            zero = True
+            out[i] = 0
+        elif bi == -1:
+            out[i] = 0
+        else:
+            out[i] = at(a, i) % bi          # Numba's integer % is Python's
+    return zero
+
+
+@kernel
+def int_fmod_forward(a, b, out):
+    zero = False
+    for i in range(out.size):
+        ai = at(a, i)
+        bi = at(b, i)
+        if bi == 0:
+            zero = True
+            out[i] = 0
+        elif bi == -1:
+            out[i] = 0
+        else:
+            r = ai % bi
+            if r != 0 and (r < 0) != (ai < 0):
+                r -= bi
+            out[i] = r
+    return zero
+
+
+@kernel
+def int_div_floor_forward(a, b, out):
+    zero = False
+    for i in range(out.size):
+        ai = at(a, i)
+        bi = at(b, i)
+        if bi == 0:
+            zero = True
+            out[i] = 0
+        elif bi == -1:
+            out[i] = -ai
+        else:
+            out[i] = ai // bi               # Numba's integer // floors, as Python's
+    return zero
+
+
+@kernel
+def int_div_trunc_forward(a, b, out):
+    zero = False
+    for i in range(out.size):
+        ai = at(a, i)
+        bi = at(b, i)
+        if bi == 0:
+            zero = True
+            out[i] = 0
+        elif bi == -1:
+            out[i] = -ai
+        else:
+            q = ai // bi
+            if q * bi != ai and (ai < 0) != (bi < 0):
+                q += 1
+            out[i] = q
+    return zero
+
+
+@kernel
+def remainder_backward_other(grad, a, b, out):
+    # -grad * self.div(other, rounding_mode="floor")
+    for i in range(out.size):
+        out[i] = -at(grad, i) * floor_divide_scalar(at(a, i), at(b, i))
+
+
+@kernel
+def fmod_backward_other(grad, a, b, out):
+    # -grad * self.div(other, rounding_mode="trunc")
+    for i in range(out.size):
+        out[i] = -at(grad, i) * np.trunc(at(a, i) / at(b, i))
+
+
 # ------------------------------------------------------------ clamp
 
 

@@ -127,7 +127,7 @@ def test_batchnorm_running_stats_by_hand():
     assert bn.num_batches_tracked.item() == 2
     assert bn.num_batches_tracked.dtype is jitgrad.int64
     bn.eval()
-    y = bn(jitgrad.tensor([[2.0], [2.0 + np.sqrt(3.0 + 1e-5)]]))
+    y = bn(jitgrad.tensor([[2.0], [2.0 + float(np.sqrt(3.0 + 1e-5))]]))
     assert y.tolist() == [[pytest.approx(0.0)], [pytest.approx(1.0)]]
     assert bn.num_batches_tracked.item() == 2          # evaluation leaves the buffers alone
 

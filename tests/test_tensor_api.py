@@ -880,3 +880,35 @@ def test_linspace_bits_match_torch(start, end, steps, dtype):
     want = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
     got = jitgrad.linspace(start, end, steps, dtype=getattr(jitgrad, dtype)).numpy()
     assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_as_and_new_methods(lib):
+    a = lib.arange(6.).reshape(2, 3).requires_grad_()
+    b = lib.zeros(3, 2, dtype=lib.float64)
+    v = a.view_as(b)
+    assert tuple(v.shape) == (3, 2) and v.grad_fn.name() == "ViewBackward0"
+    v.sum().backward()
+    assert a.grad.tolist() == [[1.0] * 3] * 2
+    assert tuple(a.detach().t().reshape_as(b).shape) == (3, 2)
+    assert a.type_as(b).dtype == lib.float64
+    assert a.new_zeros(2).dtype == lib.float32 and a.new_zeros(2).tolist() == [0.0, 0.0]
+    assert tuple(a.new_ones((2, 1)).shape) == (2, 1)
+    assert a.new_full((2,), 3).tolist() == [3.0, 3.0]
+    assert a.new_tensor([1, 2]).dtype == lib.float32 and not a.new_tensor([1]).requires_grad
+    assert tuple(a.new_empty(3).shape) == (3,)
+    assert a.new_zeros(2, dtype=lib.int64).dtype == lib.int64
+    assert a.new_ones(1, requires_grad=True).requires_grad
+
+
+def test_num_threads(lib):
+    before = lib.get_num_threads()
+    try:
+        lib.set_num_threads(1)
+        assert lib.get_num_threads() == 1
+        for bad, message in ((0, "set_num_threads expects a positive integer"),
+                             (1.5, "set_num_threads expects an int, but got float"),
+                             (True, "set_num_threads expects an int, but got bool")):
+            with pytest.raises(RuntimeError, match=f"^{message}$"):
+                lib.set_num_threads(bad)
+    finally:
+        lib.set_num_threads(before)

@@ -36,8 +36,15 @@ def _log(value):
     return math.log(value)
 
 
+def zeros_like(t):
+    # torch's grad.new_zeros(grad.sizes()): a constant, not recorded
+    import numpy as np
+    from ..tensor import _wrap
+    return _wrap(np.zeros(t._data.shape, t._data.dtype))
+
+
 HELPERS = {"threshold_backward": threshold_backward, "pow_backward_self": pow_backward_self,
-           "pow_backward_exponent": pow_backward_exponent}
+           "pow_backward_exponent": pow_backward_exponent, "zeros_like": zeros_like}
 
 
 def compile_formula(text):

@@ -95,13 +95,28 @@ def _formula(op, index=None):
     return f
 
 
+class NotImplementedNode(MetadataNode):
+    """torch's node for an op without a derivative (``2 % x``, ``x // y``):
+    the output requires grad, backward through it raises."""
+    __slots__ = ()
+    aten = None
+
+    def apply(self, grad):
+        raise RuntimeError(messages.no_derivative(self.aten))
+
+    apply_graph = apply
+
+
 def _node_classes(table, base):
     """(op name, node name) -> node class; one op may have several node names
     and two ops may share one (``2 / x`` records a MulBackward0)."""
     classes = {}
     for op in table.values():
         for name in (op.node, *derivatives.SCALAR_NODE.get(op.name, ())):
-            classes[op.name, name] = node_class(name, base, op=op)
+            if name == "NotImplemented":
+                classes[op.name, name] = node_class(name, NotImplementedNode, op=op, aten=op.name)
+            else:
+                classes[op.name, name] = node_class(name, base, op=op)
     return classes
 
 
@@ -164,6 +179,8 @@ class BinaryPlan:
         self.forward = op.forward
         if op.name == "pow" and not result.is_floating_point:
             self.forward = K.int_pow_forward
+        elif op.int_forward is not None and not result.is_floating_point:
+            self.forward = op.int_forward          # returns True on a zero divisor
         self.op = op
         self.result = result
         self.compute = result.numpy
@@ -192,6 +209,8 @@ class BinaryPlan:
             if needs & 2:
                 args.update(op.grads[1].args)
             self.saves[needs] = ("self" in args, "other" in args, "result" in args)
+        if name == "NotImplemented":
+            self.saves = [(False, False, False)] * 4
 
     def _post(self, is_tensor, shape, dtype):
         # a flat gradient already fits a 1-d input of the output's shape and dtype
@@ -359,7 +378,8 @@ def binary(op, a, b):
     if plan.int_pow_scalar and bv < 0:
         raise RuntimeError(messages.NEGATIVE_INT_POWER)
     out = np.empty(plan.out_size, plan.compute)
-    plan.forward(av, bv, out)
+    if plan.forward(av, bv, out):                  # integer division by zero
+        raise RuntimeError(messages.ZERO_DIVISION)
     out_arr = out if plan.flat_out else out.reshape(plan.out_shape)
     needs = 0
     if grad_state.enabled:
@@ -424,6 +444,9 @@ def _check_bool(op, a_key, b_key, result):
     if result is dtypes.bool_ and op.name in messages.BOOL_UNSUPPORTED and b_group != 2:
         exc, text = messages.BOOL_UNSUPPORTED[op.name]
         raise exc(text)
+    if result is dtypes.bool_ and op.name in messages.BOOL_DIVISION_KERNEL:
+        raise NotImplementedError(messages.not_implemented_for(
+            messages.BOOL_DIVISION_KERNEL[op.name], "Bool"))
 
 
 # ------------------------------------------------------------------ dtype casts and scaling

@@ -82,7 +82,8 @@ def binary_(op, x, other):
         if plan.compute == data.dtype and data.flags.c_contiguous:
             # straight into x's memory: operand a is x itself, raveled (a view)
             av = data if data.ndim == 1 else data.reshape(-1)
-            plan.forward(av, plan.prepare(other, plan.b_mode), av)
+            if plan.forward(av, plan.prepare(other, plan.b_mode), av):
+                raise RuntimeError(messages.ZERO_DIVISION)     # integer division by zero
         else:
             _write(x, _ew.binary(op, x, other)._data)
         x._vc[0] += 1
