@@ -395,3 +395,20 @@ ERRORS = [
 ]
 
 test_error, test_error_is_torchs = error_tests(ERRORS)
+
+
+def test_checkpoint_without_num_batches_tracked_keeps_the_modules_count():
+    # torch's version handling: a plain dict carries no version, so a missing
+    # num_batches_tracked is filled from the module's own (not an error)
+    model = jitgrad.nn.Sequential(jitgrad.nn.Linear(3, 3), jitgrad.nn.BatchNorm1d(3))
+    model(jitgrad.randn(4, 3))
+    old = {k: v for k, v in model.state_dict().items() if "num_batches" not in k}
+    fresh = jitgrad.nn.Sequential(jitgrad.nn.Linear(3, 3), jitgrad.nn.BatchNorm1d(3))
+    fresh[1].num_batches_tracked.fill_(7)
+    result = fresh.load_state_dict(old)
+    assert repr(result) == "<All keys matched successfully>"
+    assert fresh[1].num_batches_tracked.item() == 7
+    assert "num_batches_tracked" not in "".join(old)              # the caller's dict is untouched
+    np.testing.assert_array_equal(fresh[1].running_mean.numpy(), model[1].running_mean.numpy())
+    with pytest.raises(RuntimeError, match='Missing key\\(s\\) in state_dict: "1.running_mean"'):
+        fresh.load_state_dict({k: v for k, v in old.items() if "running_mean" not in k})

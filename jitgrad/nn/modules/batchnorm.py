@@ -44,6 +44,15 @@ class _NormBase(Module):
             self.register_buffer("num_batches_tracked", None)
         self.reset_parameters()
 
+    def _upgrade_state_dict(self, state_dict, prefix, local_metadata):
+        # checkpoints older than version 2 (and plain dicts, which carry no
+        # version) may lack num_batches_tracked: torch keeps the module's own
+        version = local_metadata.get("version", None)
+        key = prefix + "num_batches_tracked"
+        if (version is None or version < 2) and self.track_running_stats \
+                and key not in state_dict:
+            state_dict[key] = self.num_batches_tracked
+
     def reset_running_stats(self):
         if self.track_running_stats:
             self.running_mean.zero_()

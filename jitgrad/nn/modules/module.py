@@ -5,8 +5,15 @@ from collections import OrderedDict, namedtuple
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter
 
-_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
-_IncompatibleKeys.__name__ = "_IncompatibleKeys"
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    __slots__ = ()
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
 
 
 def _addindent(text, spaces):
@@ -292,6 +299,11 @@ class Module:
         from ...autograd.grad_mode import no_grad
         if not hasattr(state_dict, "keys"):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        metadata = getattr(state_dict, "_metadata", None) or {}
+        state_dict = OrderedDict(state_dict)          # upgraded below, as torch does, on a copy
+        for name, module in self.named_modules():
+            module._upgrade_state_dict(state_dict, name + "." if name else "",
+                                       metadata.get(name, {}))
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -324,6 +336,10 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                                + "\n\t".join(errors))
         return _IncompatibleKeys(missing, unexpected)
+
+    def _upgrade_state_dict(self, state_dict, prefix, local_metadata):
+        """Fill in what an older checkpoint of this module lacks (torch's
+        ``_load_from_state_dict`` version handling); nothing by default."""
 
     # ---------------------------------------------------------- printing
     def extra_repr(self):
