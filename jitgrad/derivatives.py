@@ -96,6 +96,16 @@ UNARY = {op.name: op for op in [
     Unary("floor",   "FloorBackward0",   K.floor_forward,   Grad(K.zero_backward, "grad"),              "zeros_like(grad)", float_only=False),
     Unary("ceil",    "CeilBackward0",    K.ceil_forward,    Grad(K.zero_backward, "grad"),              "zeros_like(grad)", float_only=False),
     Unary("round",   "RoundBackward0",   K.round_forward,   Grad(K.zero_backward, "grad"),              "zeros_like(grad)", float_only=False),
+    # square is torch's pow(self, 2) (integers stay integers; bools become int64 in functions.square)
+    Unary("square",  "PowBackward0",     K.square_forward,  Grad(K.square_backward, "grad", "self"),    "grad * (2 * self)", float_only=False),
+    Unary("log2",    "Log2Backward0",    K.log2_forward,    Grad(K.log2_backward, "grad", "self"),      "grad / (self * 0.6931471805599453)"),
+    Unary("log10",   "Log10Backward0",   K.log10_forward,   Grad(K.log10_backward, "grad", "self"),     "grad / (self * 2.302585092994046)"),
+    Unary("tan",     "TanBackward0",     K.tan_forward,     Grad(K.tan_backward, "grad", "result"),     "grad * (1 + result * result)"),
+    Unary("sinh",    "SinhBackward0",    K.sinh_forward,    Grad(K.sinh_backward, "grad", "self"),      "grad * self.cosh()"),
+    Unary("cosh",    "CoshBackward0",    K.cosh_forward,    Grad(K.cosh_backward, "grad", "self"),      "grad * self.sinh()"),
+    Unary("atan",    "AtanBackward0",    K.atan_forward,    Grad(K.atan_backward, "grad", "self"),      "grad / (self * self + 1)"),
+    Unary("asin",    "AsinBackward0",    K.asin_forward,    Grad(K.asin_backward, "grad", "self"),      "grad * (-self * self + 1).rsqrt()"),
+    Unary("acos",    "AcosBackward0",    K.acos_forward,    Grad(K.acos_backward, "grad", "self"),      "grad * -((-self * self + 1).rsqrt())"),
 ]}
 
 BINARY = {op.name: op for op in [
@@ -120,12 +130,19 @@ BINARY = {op.name: op for op in [
     Binary("div_floor", "DivBackward2", K.div_floor_forward, (Grad(K.zero_backward, "grad"), Grad(K.zero_backward, "grad")),
            ("zeros_like(grad)", "zeros_like(grad)"), int_forward=K.int_div_floor_forward),
     Binary("div_trunc", "DivBackward2", K.div_trunc_forward, (Grad(K.zero_backward, "grad"), Grad(K.zero_backward, "grad")),
-           ("zeros_like(grad)", "zeros_like(grad)"), int_forward=K.int_div_trunc_forward),
+           ("zeros_like(grad)", "zeros_like(grad)"), int_forward=K.int_div_trunc_forward),    Binary("atan2", "Atan2Backward0", K.atan2_forward, (Grad(K.atan2_backward_self, "grad", "self", "other"), Grad(K.atan2_backward_other, "grad", "self", "other")),
+           ("grad * other / (self * self + other * other)", "-grad * self / (self * self + other * other)"), float_only=True, both=K.atan2_backward),
 ]}
 
 # Comparisons return bool tensors and are not differentiable.
 COMPARISON = {"lt": K.lt_forward, "le": K.le_forward, "gt": K.gt_forward,
               "ge": K.ge_forward, "eq": K.eq_forward, "ne": K.ne_forward}
+
+# Float-class tests return bool tensors and are not differentiable: (kernel, the
+# answer for every element of an integer or bool tensor).
+PREDICATE = {"isnan": (K.isnan_forward, False), "isinf": (K.isinf_forward, False),
+             "isfinite": (K.isfinite_forward, True)}
+# any / all (bool reductions, not differentiable either) live in jitgrad/ops/reductions.py.
 
 # Node names torch gives the binary ops above when one side is a Python
 # scalar: (tensor op scalar, scalar op tensor). Torch computes ``2 / x`` as

@@ -161,6 +161,45 @@ def cos(input):
     return _ew.unary("cos", _tensor(input, "cos"))
 
 
+def tan(input):
+    return _ew.unary("tan", _tensor(input, "tan"))
+
+
+def sinh(input):
+    return _ew.unary("sinh", _tensor(input, "sinh"))
+
+
+def cosh(input):
+    return _ew.unary("cosh", _tensor(input, "cosh"))
+
+
+def atan(input):
+    return _ew.unary("atan", _tensor(input, "atan"))
+
+
+def asin(input):
+    return _ew.unary("asin", _tensor(input, "asin"))
+
+
+def acos(input):
+    return _ew.unary("acos", _tensor(input, "acos"))
+
+
+def log2(input):
+    return _ew.unary("log2", _tensor(input, "log2"))
+
+
+def log10(input):
+    return _ew.unary("log10", _tensor(input, "log10"))
+
+
+def square(input):
+    x = _tensor(input, "square")
+    if x._data.dtype.kind == "b":       # torch: pow(bool, 2) is int64
+        x = _ew.cast(x, _np.int64)
+    return _ew.unary("square", x)
+
+
 def reciprocal(input):
     return _ew.unary("reciprocal", _tensor(input, "reciprocal"))
 
@@ -194,6 +233,25 @@ def maximum(input, other):
 
 def minimum(input, other):
     return _ew.binary(_MINIMUM, _tensor(input, "minimum"), _tensor(other, "minimum", "other", 2))
+
+
+def isnan(input):
+    return _ew.predicate("isnan", _tensor(input, "isnan"))
+
+
+def isinf(input):
+    return _ew.predicate("isinf", _tensor(input, "isinf"))
+
+
+def isfinite(input):
+    return _ew.predicate("isfinite", _tensor(input, "isfinite"))
+
+
+_ATAN2 = derivatives.BINARY["atan2"]
+
+
+def atan2(input, other):
+    return _ew.binary(_ATAN2, _tensor(input, "atan2"), _tensor(other, "atan2", "other", 2))
 
 
 def clamp(input, min=None, max=None):  # noqa: A002
@@ -290,6 +348,18 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return _red.norm(_tensor(input, "norm"), p, dim, keepdim, dtype)
+
+
+def any(input, dim=None, keepdim=False):  # noqa: A001
+    if not isinstance(input, Tensor):
+        raise TypeError(_messages.logical_reduction_args("any", (type(input).__name__,)))
+    return _red.logical_reduce("any", input, dim, keepdim)
+
+
+def all(input, dim=None, keepdim=False):  # noqa: A001
+    if not isinstance(input, Tensor):
+        raise TypeError(_messages.logical_reduction_args("all", (type(input).__name__,)))
+    return _red.logical_reduce("all", input, dim, keepdim)
 
 
 # max/min/amax/amin/argmax/argmin, prod, var/std, logsumexp, cumsum (ops/reductions_extra.py).

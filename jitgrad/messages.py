@@ -549,6 +549,15 @@ def invalid_combination(fname, got, options):
     return "\n".join(lines) + "\n"
 
 
+def logical_reduction_args(fname, got):
+    """any()/all() called with arguments no overload takes (``got``: their type names)."""
+    return invalid_combination(fname, "(" + ", ".join(got) + ")", [
+        ("(Tensor input, *, Tensor out = None)", None),
+        ("(Tensor input, tuple of ints dim = None, bool keepdim = False, *, Tensor out = None)",
+         None),
+        ("(Tensor input, int dim, bool keepdim = False, *, Tensor out = None)", None)])
+
+
 # ---- nn.functional: activations, softmax, dropout, linear, losses
 
 def not_implemented_for(kernel_name, torch_name):

@@ -392,6 +392,33 @@ class Tensor:
     def cos_(self):
         return _inplace.apply_(self, _F.cos)
 
+    def tan_(self):
+        return _inplace.apply_(self, _F.tan)
+
+    def sinh_(self):
+        return _inplace.apply_(self, _F.sinh)
+
+    def cosh_(self):
+        return _inplace.apply_(self, _F.cosh)
+
+    def atan_(self):
+        return _inplace.apply_(self, _F.atan)
+
+    def asin_(self):
+        return _inplace.apply_(self, _F.asin)
+
+    def acos_(self):
+        return _inplace.apply_(self, _F.acos)
+
+    def log2_(self):
+        return _inplace.apply_(self, _F.log2)
+
+    def log10_(self):
+        return _inplace.apply_(self, _F.log10)
+
+    def square_(self):
+        return _inplace.apply_(self, _F.square)
+
     def reciprocal_(self):
         return _inplace.apply_(self, _F.reciprocal)
 
@@ -590,6 +617,33 @@ class Tensor:
     def cos(self):
         return _F.cos(self)
 
+    def tan(self):
+        return _F.tan(self)
+
+    def sinh(self):
+        return _F.sinh(self)
+
+    def cosh(self):
+        return _F.cosh(self)
+
+    def atan(self):
+        return _F.atan(self)
+
+    def asin(self):
+        return _F.asin(self)
+
+    def acos(self):
+        return _F.acos(self)
+
+    def log2(self):
+        return _F.log2(self)
+
+    def log10(self):
+        return _F.log10(self)
+
+    def square(self):
+        return _F.square(self)
+
     def reciprocal(self):
         return _F.reciprocal(self)
 
@@ -619,6 +673,25 @@ class Tensor:
         if not isinstance(other, Tensor):
             raise TypeError(messages.must_be("minimum", "other", "Tensor", other, 1))
         return _F.minimum(self, other)
+
+    def isnan(self):
+        return _F.isnan(self)
+
+    def isinf(self):
+        return _F.isinf(self)
+
+    def isfinite(self):
+        return _F.isfinite(self)
+
+    def atan2(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(messages.must_be("atan2", "other", "Tensor", other, 1))
+        return _F.atan2(self, other)
+
+    def atan2_(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(messages.must_be("atan2_", "other", "Tensor", other, 1))
+        return _inplace.binary_(_F._ATAN2, self, other)
 
     def clamp(self, min=None, max=None):  # noqa: A002
         return _pointwise.clamp(self, min, max, method=True)
@@ -673,6 +746,12 @@ class Tensor:
 
     def mean(self, dim=None, keepdim=False, *, dtype=None):
         return _F.mean(self, dim, keepdim, dtype=dtype)
+
+    def any(self, dim=None, keepdim=False):
+        return _F.any(self, dim, keepdim)
+
+    def all(self, dim=None, keepdim=False):
+        return _F.all(self, dim, keepdim)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         return _F.norm(self, p, dim, keepdim, dtype)

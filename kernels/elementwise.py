@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from numba.extending import register_jitable
+
 from .jit import kernel
 
 from .access import at
@@ -310,6 +312,242 @@ def tanh_backward(grad, result, out):
     for i in range(out.size):
         r = result[i]
         out[i] = grad[i] * (like(r, 1.0) - r * r)
+
+
+# square, log2, log10, tan, sinh, cosh, atan, asin, acos. float32 log2/log10
+# are computed in float64 (vectorised) and rounded once: within 1 ulp, and
+# exact where the result is (log2 of powers of two); float64 log2/log10 use
+# libm (vlog times a constant misses exact results such as log2(8) == 3).
+# tan, sinh, cosh stay in the array's dtype (within 3 ulp).
+
+_INV_LN2 = 1.4426950408889634
+_INV_LN10 = 0.43429448190325176
+_LN2 = 0.6931471805599453
+_LN10 = 2.302585092994046
+
+
+@kernel
+def square_forward(x, out):
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = xi * xi
+
+
+@kernel
+def square_backward(grad, x, out):
+    # grad * 2 * self
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] * (xi + xi)
+
+
+@kernel
+def _log_scaled_f32(x, scale, out):
+    # float32 x: log(x) * scale computed in float64
+    special = False
+    for i in range(out.size):
+        xd = np.float64(x[i])
+        out[i] = vlog_fast(xd) * scale
+        special |= not log_fast_ok(xd)
+    if special:                   # zeros, negatives, inf, nan
+        for i in range(out.size):
+            xd = np.float64(x[i])
+            if not log_fast_ok(xd):
+                out[i] = vlog(xd) * scale
+
+
+@kernel
+def log2_forward(x, out):
+    if out.itemsize == 4:
+        _log_scaled_f32(x, _INV_LN2, out)
+    else:
+        for i in range(out.size):
+            out[i] = math.log2(x[i])
+
+
+@kernel
+def log10_forward(x, out):
+    if out.itemsize == 4:
+        _log_scaled_f32(x, _INV_LN10, out)
+    else:
+        for i in range(out.size):
+            out[i] = math.log10(x[i])
+
+
+@kernel
+def log2_backward(grad, x, out):
+    # grad / (self * ln 2)
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] / (xi * like(xi, _LN2))
+
+
+@kernel
+def log10_backward(grad, x, out):
+    # grad / (self * ln 10)
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] / (xi * like(xi, _LN10))
+
+
+@kernel
+def tan_forward(x, out):
+    special = False
+    for i in range(out.size):
+        xi = x[i]
+        t = vsin(xi) / vcos(xi)
+        out[i] = t if abs(xi) > like(xi, 1e-8) else xi    # tan(x) rounds to x there; keeps -0.0
+        special |= not sincos_ok(xi)
+    if special:                   # huge arguments, inf, nan: libm
+        for i in range(out.size):
+            xi = x[i]
+            if not sincos_ok(xi):
+                out[i] = math.tan(xi)
+
+
+@kernel
+def tan_backward(grad, result, out):
+    # grad * (1 + result**2)
+    for i in range(out.size):
+        r = result[i]
+        out[i] = grad[i] * (like(r, 1.0) + r * r)
+
+
+# past ``big`` (88 for float32, 709 for float64) exp(|x|) overflows while
+# sinh/cosh may not: exp(|x| / 2)**2 / 2 there
+
+
+@register_jitable(inline="always")     # inlined: the calling loops vectorise
+def _sinh(xi, big):
+    # from expm1: no cancellation near 0
+    a = abs(xi)
+    one = like(xi, 1.0)
+    half = like(xi, 0.5)
+    em = vexpm1(min(a, big))
+    y = half * (em + em / (em + one))
+    h = vexp(half * a)
+    y = (half * h) * h if a > big else y
+    y = -y if xi < 0 else y
+    return y if a > like(xi, 1e-8) else xi        # sinh(x) rounds to x there; keeps -0.0, nan
+
+
+@register_jitable(inline="always")     # inlined: the calling loops vectorise
+def _cosh(xi, big):
+    a = abs(xi)
+    half = like(xi, 0.5)
+    e = vexp(min(a, big))
+    y = half * e + half / e
+    h = vexp(half * a)
+    return (half * h) * h if a > big else y
+
+
+@kernel
+def sinh_forward(x, out):
+    big = out.dtype.type(88.0 if out.itemsize == 4 else 709.0)
+    for i in range(out.size):
+        out[i] = _sinh(x[i], big)
+
+
+@kernel
+def cosh_forward(x, out):
+    big = out.dtype.type(88.0 if out.itemsize == 4 else 709.0)
+    for i in range(out.size):
+        out[i] = _cosh(x[i], big)
+
+
+@kernel
+def sinh_backward(grad, x, out):
+    # grad * cosh(self)
+    big = out.dtype.type(88.0 if out.itemsize == 4 else 709.0)
+    for i in range(out.size):
+        out[i] = grad[i] * _cosh(x[i], big)
+
+
+@kernel
+def cosh_backward(grad, x, out):
+    # grad * sinh(self)
+    big = out.dtype.type(88.0 if out.itemsize == 4 else 709.0)
+    for i in range(out.size):
+        out[i] = grad[i] * _sinh(x[i], big)
+
+
+@kernel
+def atan_forward(x, out):
+    for i in range(out.size):
+        out[i] = math.atan(x[i])
+
+
+@kernel
+def atan_backward(grad, x, out):
+    # grad / (self**2 + 1)
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] / (xi * xi + like(xi, 1.0))
+
+
+@kernel
+def asin_forward(x, out):
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = math.asin(xi) if abs(xi) <= 1 else math.nan
+
+
+@kernel
+def acos_forward(x, out):
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = math.acos(xi) if abs(xi) <= 1 else math.nan
+
+
+@kernel
+def asin_backward(grad, x, out):
+    # grad * rsqrt(1 - self**2)
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] * (like(xi, 1.0) / np.sqrt(like(xi, 1.0) - xi * xi))
+
+
+@kernel
+def acos_backward(grad, x, out):
+    # -grad * rsqrt(1 - self**2)
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = -grad[i] * (like(xi, 1.0) / np.sqrt(like(xi, 1.0) - xi * xi))
+
+
+@kernel
+def atan2_forward(a, b, out):
+    for i in range(out.size):
+        out[i] = math.atan2(at(a, i), at(b, i))
+
+
+@kernel
+def atan2_backward_self(grad, a, b, out):
+    # grad * other / (self**2 + other**2)
+    for i in range(out.size):
+        ai = at(a, i)
+        bi = at(b, i)
+        out[i] = grad[i] * bi / (ai * ai + bi * bi)
+
+
+@kernel
+def atan2_backward_other(grad, a, b, out):
+    # -grad * self / (self**2 + other**2)
+    for i in range(out.size):
+        ai = at(a, i)
+        bi = at(b, i)
+        out[i] = -grad[i] * ai / (ai * ai + bi * bi)
+
+
+@kernel
+def atan2_backward(grad, a, b, ga, gb):
+    # both gradients of atan2(a, b) in one pass
+    for i in range(ga.size):
+        ai = at(a, i)
+        bi = at(b, i)
+        g = grad[i] / (ai * ai + bi * bi)
+        ga[i] = g * bi
+        gb[i] = -g * ai
 
 
 # ------------------------------------------------------------- piecewise
@@ -707,6 +945,28 @@ def ge_forward(a, b, out):
 def eq_forward(a, b, out):
     for i in range(out.size):
         out[i] = at(a, i) == at(b, i)
+
+
+# isnan / isinf / isfinite (float inputs; the graph layer answers for integers)
+
+
+@kernel
+def isnan_forward(x, out):
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = xi != xi
+
+
+@kernel
+def isinf_forward(x, out):
+    for i in range(out.size):
+        out[i] = abs(x[i]) == np.inf
+
+
+@kernel
+def isfinite_forward(x, out):
+    for i in range(out.size):
+        out[i] = abs(x[i]) < np.inf
 
 
 @kernel

@@ -546,3 +546,38 @@ def cumsum_middle_axis(xf, A, R, B, reverse, out, zero):
             for b in range(B):
                 accs[b] += xf[base + b]
                 out[base + b] = accs[b]
+
+
+# ---------------------------------------------------------------- any / all
+
+
+@kernel
+def any_middle_axis(xf, A, R, B, of):
+    # of[a, b] = any(xf[a, :, b] != 0) (nan counts as true, as torch); xf of any dtype
+    for a in range(A):
+        row = a * B
+        for b in range(B):
+            of[row + b] = False
+        for r in range(R):
+            base = (a * R + r) * B
+            for b in range(B):
+                of[row + b] |= xf[base + b] != 0
+
+
+@kernel
+def all_middle_axis(xf, A, R, B, of):
+    # of[a, b] = all(xf[a, :, b] != 0)
+    for a in range(A):
+        row = a * B
+        for b in range(B):
+            of[row + b] = True
+        for r in range(R):
+            base = (a * R + r) * B
+            for b in range(B):
+                of[row + b] &= xf[base + b] != 0
+
+
+@kernel
+def nonzero_mask(xf, of):
+    for i in range(of.size):
+        of[i] = xf[i] != 0

@@ -29,18 +29,27 @@ def off_integers(shape, rng):
     return np.asarray(rng.integers(-3, 3, shape) + rng.choice([0.2, 0.3, 0.7, 0.8], shape))
 
 
+def inside_unit(shape, rng):
+    """Inside (-1, 1), clear of the ends (asin, acos) and of tan's poles."""
+    return np.asarray(rng.uniform(-0.9, 0.9, shape))
+
+
 # input domains where each op is smooth (kinks at 0 are avoided)
 UNARY_DOMAIN = {"neg": normal, "exp": normal, "log": positive, "sqrt": positive,
                 "abs": away_from_zero, "sigmoid": normal, "tanh": normal, "relu": away_from_zero,
                 "log1p": positive, "expm1": normal, "sin": normal, "cos": normal,
                 "reciprocal": away_from_zero, "rsqrt": positive, "sign": away_from_zero,
-                "floor": off_integers, "ceil": off_integers, "round": off_integers}
+                "floor": off_integers, "ceil": off_integers, "round": off_integers,
+                "square": normal, "log2": positive, "log10": positive, "tan": inside_unit,
+                "sinh": normal, "cosh": normal, "atan": normal, "asin": inside_unit,
+                "acos": inside_unit}
 BINARY_DOMAIN = {"add": (normal, normal), "sub": (normal, normal), "mul": (normal, normal),
                  "div": (normal, away_from_zero), "pow": (positive, normal),
                  "maximum": (normal, normal), "minimum": (normal, normal),
                  # random operands stay clear of the jumps (where self / other is an integer)
                  "remainder": (normal, away_from_zero), "fmod": (normal, away_from_zero),
-                 "div_floor": (normal, away_from_zero), "div_trunc": (normal, away_from_zero)}
+                 "div_floor": (normal, away_from_zero), "div_trunc": (normal, away_from_zero),
+                 "atan2": (away_from_zero, away_from_zero)}
 OPERATOR = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
             "div": operator.truediv, "pow": operator.pow,
             "maximum": lambda a, b: a.maximum(b), "minimum": lambda a, b: a.minimum(b),
@@ -48,9 +57,10 @@ OPERATOR = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
             "div_floor": lambda a, b: a.div(b, rounding_mode="floor") if hasattr(a, "div")
             else b.new_tensor(a).div(b, rounding_mode="floor"),
             "div_trunc": lambda a, b: a.div(b, rounding_mode="trunc") if hasattr(a, "div")
-            else b.new_tensor(a).div(b, rounding_mode="trunc")}
+            else b.new_tensor(a).div(b, rounding_mode="trunc"),
+            "atan2": lambda a, b: a.atan2(b)}
 # binary ops whose operands must both be tensors (torch refuses a number)
-TENSOR_ONLY = {"maximum", "minimum"}
+TENSOR_ONLY = {"maximum", "minimum", "atan2"}
 # binary ops with no gradient for a Python-scalar first operand (torch: ``2 % x`` records
 # NotImplemented; fmod(2, x) is refused)
 NO_SCALAR_SELF = {"remainder", "fmod"}

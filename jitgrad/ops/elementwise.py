@@ -434,6 +434,18 @@ def compare(name, a, b):
     return _wrap(out if plan.flat_out else out.reshape(plan.out_shape))
 
 
+def predicate(name, x):
+    """isnan / isinf / isfinite: a bool tensor, never recorded."""
+    kernel, int_answer = derivatives.PREDICATE[name]
+    a = x._data
+    if a.dtype.kind != "f":
+        return _wrap(np.full(a.shape, int_answer, np.bool_))
+    flat = a if a.ndim == 1 else a.ravel()
+    out = np.empty(flat.size, np.bool_)
+    kernel(flat, out)
+    return _wrap(out if a.ndim == 1 else out.reshape(a.shape))
+
+
 def _check_bool(op, a_key, b_key, result):
     """torch refuses ``-`` with any bool operand, and ``**`` on bools unless
     the exponent is a Python scalar."""

@@ -7,7 +7,8 @@ from .. import dtypes, messages
 from ..autograd.graph import (MetadataNode, Node, edge, node_class, output_version,
                               saved_version)
 from ..autograd.grad_mode import state as grad_state
-from ..kernels.reductions import vector_norm_backward, vector_norm_middle_axis
+from ..kernels.reductions import (all_middle_axis, any_middle_axis, nonzero_mask,
+                                 vector_norm_backward, vector_norm_middle_axis)
 from ..tensor import _wrap, _wrap_result
 from .elementwise import cast, scale_array
 from .shapes import normalize_dims, reduce_plan, reduce_sum, repeat_to
@@ -88,6 +89,32 @@ def mean(x, dim=None, keepdim=False, *, dtype=None):
     if x._data.dtype != out_dtype:
         x = cast(x, out_dtype)
     return _reduce(x, dim, keepdim, out_dtype, mean=True)
+
+
+_LOGICAL = {"any": any_middle_axis, "all": all_middle_axis}
+_DIM_TYPES = (int, np.integer)
+
+
+def logical_reduce(name, x, dim, keepdim):
+    """any / all: a bool tensor, never recorded (nan counts as true)."""
+    if dim is not None and not (isinstance(dim, _DIM_TYPES) and not isinstance(dim, bool)) and \
+            not (isinstance(dim, (tuple, list)) and all(isinstance(d, _DIM_TYPES)
+                                                         and not isinstance(d, bool) for d in dim)):
+        raise TypeError(messages.logical_reduction_args(name, ("Tensor", type(dim).__name__)))
+    a = x._data
+    plan = _plan_for(a.shape, dim, keepdim)
+    cur = a if a.ndim == 1 else a.ravel()
+    steps = plan.steps
+    if not steps:
+        out = np.empty(cur.size, np.bool_)
+        nonzero_mask(cur, out)
+        return _wrap(out.reshape(plan.out_shape))
+    kernel = _LOGICAL[name]
+    for A, R, B in steps:
+        out = np.empty(A * B, np.bool_)
+        kernel(cur, A, R, B, out)
+        cur = out
+    return _wrap(cur.reshape(plan.out_shape))
 
 
 class NormNode(Node):
