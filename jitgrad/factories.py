@@ -206,6 +206,8 @@ def _linspace_values(start, end, steps, dt):
     """torch's CPU linspace in the result's precision (kernels: linspace_fill);
     integer results are the float64 values truncated, as torch's are."""
     dt = np.dtype(dt)
+    if steps < 0:
+        raise RuntimeError(messages.LINSPACE_NEGATIVE_STEPS)
     if steps <= 1:
         return np.full(steps, start, dt)
     t = dt.type if dt.kind == "f" else np.float64

@@ -1577,3 +1577,6 @@ def div_rounding_mode_type(got, inplace=False):
         ("(Tensor input, Tensor other, *, Tensor out = None)", None),
         ("(Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)", None),
         ("(Tensor input, Number other, *, str rounding_mode)", None)])
+
+
+LINSPACE_NEGATIVE_STEPS = "number of steps must be non-negative"

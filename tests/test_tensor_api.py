@@ -912,3 +912,8 @@ def test_num_threads(lib):
                 lib.set_num_threads(bad)
     finally:
         lib.set_num_threads(before)
+
+
+def test_linspace_negative_steps(lib):
+    with pytest.raises(RuntimeError, match="^number of steps must be non-negative$"):
+        lib.linspace(0, 1, -1)
