@@ -16,7 +16,9 @@ class Node:
     ``_checks``: for each saved tensor, (version counter, version when saved,
     source), so backward can refuse a tensor changed in place since. The
     source names the culprit in the error: the input tensor, or for the
-    node's own output (which it must not reference) (node, shape, dtype)."""
+    node's own output (which it must not reference: a cycle) (node name,
+    shape, dtype). ``release`` drops both, so after backward a node holds
+    no tensor and no array (torch frees its SavedVariables the same way)."""
     __slots__ = ("_next", "_saved", "_hooks", "_checks", "__weakref__")
 
     def __init__(self, next_nodes, saved, checks=None):
@@ -44,14 +46,16 @@ class Node:
                 if type(source) is tuple:
                     producer, shape, dtype = source
                 else:
-                    producer, shape, dtype = source._grad_fn, source.shape, source._data.dtype
+                    fn = source._grad_fn
+                    producer, shape, dtype = fn and type(fn).__name__, source.shape, source._data.dtype
                 raise RuntimeError(messages.modified_by_inplace(
-                    shape, dtype, producer and type(producer).__name__, vc[0], expected))
+                    shape, dtype, producer, vc[0], expected))
 
     def release(self):
         # nodes that save nothing stay runnable, as torch's AddBackward0 does
         if self._saved:
             self._saved = None
+            self._checks = None
 
     def apply(self, grad):
         """The fast path: gradient (numpy array) of the output -> tuple of
@@ -135,7 +139,7 @@ def saved_version(tensor):
 def output_version(result, node):
     """The check entry for ``node`` saving its own output tensor ``result``."""
     vc = result._vc
-    return vc, vc[0], (node, result._data.shape, result._data.dtype)
+    return vc, vc[0], (type(node).__name__, result._data.shape, result._data.dtype)
 
 
 def grad_accumulator(tensor):

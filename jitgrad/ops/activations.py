@@ -197,7 +197,7 @@ def _in_place(x, fn):
     node = x._grad_fn
     if isinstance(node, (LeakyReluResultNode, EluResultNode)):
         vc = x._vc
-        node._checks = ((vc, vc[0], (node, x._data.shape, x._data.dtype)),)
+        node._checks = ((vc, vc[0], (type(node).__name__, x._data.shape, x._data.dtype)),)
     return x
 
 

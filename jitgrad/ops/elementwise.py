@@ -71,6 +71,7 @@ class UnaryNode(Node):
         # keep the node runnable when it saved nothing (NegBackward0), as torch does
         if self._saved is not None and self._saved[0]:
             self._saved = None
+            self._checks = None
 
     def apply_graph(self, grad):
         args, x = self._saved_or_raise()
@@ -153,7 +154,7 @@ def unary(name, x):
         node._checks = ((vc, vc[0], x),)
     else:
         node._saved = ((flat_out,), None)
-        node._checks = ((result._vc, 0, (node, out.shape, out.dtype)),)
+        node._checks = ((result._vc, 0, (node.__class__.__name__, out.shape, out.dtype)),)
     return result
 
 
@@ -265,6 +266,7 @@ class BinaryNode(Node):
         s = self._saved
         if s is not None and (s[0] is not None or s[1] is not None or s[2] is not None):
             self._saved = None
+            self._checks = None
 
     def apply(self, grad):
         saved = self._saved

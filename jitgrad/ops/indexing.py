@@ -59,27 +59,38 @@ def _index(data, key):
         raise IndexError(str(e).replace(" axis ", " dimension ")) from None
 
 
-class ViewIndexNode(MetadataNode):
+class KeyNode(MetadataNode):
+    """A node whose saved state starts with an indexing key. Ints and slices
+    are metadata, kept so the node runs again; index arrays are saved tensors
+    to torch, freed by backward."""
+    __slots__ = ()
+
+    def release(self):
+        if self._saved is not None and any(isinstance(k, np.ndarray) for k in self._saved[0]):
+            self._saved = None
+
+
+class ViewIndexNode(KeyNode):
     __slots__ = ()
 
     def apply(self, grad):
-        key, shape, dtype = self._saved
+        key, shape, dtype = self._saved_or_raise()
         return (_embed(grad, key, shape, False),)
 
     def apply_graph(self, grad):
-        key, shape, dtype = self._saved
+        key, shape, dtype = self._saved_or_raise()
         return (index_embed(grad, key, shape, False),)
 
 
-class GatherIndexNode(MetadataNode):
+class GatherIndexNode(KeyNode):
     __slots__ = ()
 
     def apply(self, grad):
-        key, shape, dtype = self._saved
+        key, shape, dtype = self._saved_or_raise()
         return (_embed(grad, key, shape, True),)
 
     def apply_graph(self, grad):
-        key, shape, dtype = self._saved
+        key, shape, dtype = self._saved_or_raise()
         return (index_embed(grad, key, shape, True),)
 
 
@@ -97,17 +108,17 @@ def _embed(grad, key, shape, accumulate):
     return g.reshape(shape)
 
 
-class EmbedNode(MetadataNode):
+class EmbedNode(KeyNode):
     """The recorded backward of ``x[key]`` (for create_graph): its own
     backward takes ``grad[key]`` again."""
     __slots__ = ()
 
     def apply(self, grad):
-        (key,) = self._saved
+        (key,) = self._saved_or_raise()
         return (np.asarray(grad[key]),)
 
     def apply_graph(self, grad):
-        (key,) = self._saved
+        (key,) = self._saved_or_raise()
         return (getitem(grad, key),)
 
 
@@ -162,13 +173,13 @@ def getitem(x, key):
     return _wrap_result(out, _INDEX_NODE((edge(x),), (key, data.shape, data.dtype)))
 
 
-class CopySlicesNode(MetadataNode):
+class CopySlicesNode(KeyNode):
     """x[key] = value: x's old values there get no gradient, value gets the
     gradient of the slots it filled (summed where it was broadcast)."""
     __slots__ = ()
 
     def apply(self, grad):
-        key, value_shape, value_dtype = self._saved
+        key, value_shape, value_dtype = self._saved_or_raise()
         gx = gv = None
         if self._next[0] is not None:
             gx = grad.copy()
@@ -182,7 +193,7 @@ class CopySlicesNode(MetadataNode):
 
     def apply_graph(self, grad):
         from .elementwise import cast, sum_to_size
-        key, value_shape, value_dtype = self._saved
+        key, value_shape, value_dtype = self._saved_or_raise()
         gx = gv = None
         if self._next[0] is not None:
             keep = np.ones(grad._data.shape, grad._data.dtype)
