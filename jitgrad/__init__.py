@@ -19,6 +19,8 @@ from .accelerators import (accelerator, backends, cuda, get_default_device,  # n
                            set_default_device)
 from .device import device  # noqa: E402,F401
 from .threads import get_num_threads, set_num_threads  # noqa: E402,F401
+from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: E402,F401
+                                    is_anomaly_enabled)
 from .dtypes import (dtype, float32, float64, get_default_dtype, int32, int64,  # noqa: E402,F401
                      set_default_dtype)
 from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,  # noqa: E402,F401

@@ -75,17 +75,19 @@ def from_numpy(np_dtype):
     return d
 
 
-def to_dtype(d):
-    """Accept a jitgrad dtype, a numpy dtype or a Python type (float/int/bool)."""
+def to_dtype(d, fname=None):
+    """A ``dtype`` argument: a jitgrad dtype or a Python type (as in torch, float
+    is float64, int is int64); anything else is torch's TypeError."""
     if isinstance(d, dtype):
         return d
     if d is builtins.float:
-        return _default_float
+        return float64
     if d is builtins.int:
         return int64
     if d is builtins.bool:
         return bool_
-    return from_numpy(np.dtype(d))
+    from .messages import dtype_argument
+    raise TypeError(dtype_argument(fname, d))
 
 
 def _category(d):

@@ -1,4 +1,5 @@
 """Tensor factories with torch's signatures and dtype inference."""
+import math
 import numbers
 
 import numpy as np
@@ -98,7 +99,16 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         target = dtypes.from_numpy(arr.dtype).numpy
     else:
         leaves = set()
-        arr = np.array(_unwrap_nested(data, 0, leaves))
+        nested = _unwrap_nested(data, 0, leaves)
+        arr = np.array(nested)
+        if arr.dtype.kind in "fuO" and int in leaves and float not in leaves and \
+                _any_leaf(_int64_overflow, nested):
+            # numpy made uint64, float64 or object of Python ints beyond int64
+            raise ValueError(messages.INT64_OVERFLOW)
+        if arr.dtype.kind in "US":
+            raise TypeError(messages.tensor_data_type("str"))
+        if arr.dtype.kind == "c":
+            raise TypeError(messages.COMPLEX_UNSUPPORTED)
         if arr.dtype == object:
             raise TypeError(f"Could not infer dtype of {type(data).__name__}")
         if leaves <= _PYTHON_LEAVES:
@@ -110,8 +120,18 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                 result = dtypes.promote_types(result, d)
             target = result.numpy
     if dtype is not None:
-        target = dtypes.to_dtype(dtype).numpy
+        target = dtypes.to_dtype(dtype, "tensor").numpy
     return _finish(np.array(arr, dtype=target, copy=True), requires_grad)
+
+
+def _int64_overflow(v):
+    return type(v) is int and not -2 ** 63 <= v < 2 ** 63
+
+
+def _any_leaf(pred, nested):
+    if isinstance(nested, list):
+        return any(_any_leaf(pred, n) for n in nested)
+    return pred(nested)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -132,7 +152,7 @@ def from_numpy(ndarray):
 
 def _filled(size, value, dtype, requires_grad, device, default=None, fname=None):
     check_device(device)
-    np_dtype = dtypes.to_dtype(dtype).numpy if dtype is not None else (
+    np_dtype = dtypes.to_dtype(dtype, fname).numpy if dtype is not None else (
         default if default is not None else dtypes.get_default_dtype().numpy)
     shape = _size(size, fname)
     arr = np.empty(shape, np_dtype) if value is None else np.full(shape, value, np_dtype)
@@ -144,14 +164,28 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
-    return _filled(size, 1, dtype, requires_grad, device)
+    return _filled(size, 1, dtype, requires_grad, device, fname="ones")
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
-    return _filled(size, None, dtype, requires_grad, device)
+    return _filled(size, None, dtype, requires_grad, device, fname="empty")
+
+
+def _fill_value(fname, value):
+    """torch's Number argument: a real number or a one-element tensor."""
+    if isinstance(value, Tensor) and value._data.ndim == 0:
+        return value.item()
+    if isinstance(value, (complex, np.complexfloating)):
+        raise TypeError(messages.COMPLEX_UNSUPPORTED)
+    if not isinstance(value, (numbers.Real, np.bool_)):
+        raise TypeError(messages.must_be(fname, "fill_value", "Number", value, 2))
+    if _int64_overflow(value):
+        raise OverflowError(messages.INT_TOO_BIG)
+    return value
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    fill_value = _fill_value("full", fill_value)
     default = None
     if isinstance(fill_value, (bool, np.bool_)):
         default = np.dtype(np.bool_)
@@ -161,44 +195,77 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
                    requires_grad, device, default)
 
 
-def _like(input, value, dtype, requires_grad, device):
+def _like(input, value, dtype, requires_grad, device, fname):
+    if not isinstance(input, Tensor):
+        raise TypeError(messages.arg_must_be(fname, "input", 1, input))
     d = dtype if dtype is not None else input.dtype
     return _filled(input.shape, value, d, requires_grad, device)
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return _like(input, 0, dtype, requires_grad, device)
+    return _like(input, 0, dtype, requires_grad, device, "zeros_like")
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return _like(input, 1, dtype, requires_grad, device)
+    return _like(input, 1, dtype, requires_grad, device, "ones_like")
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return _like(input, None, dtype, requires_grad, device)
+    return _like(input, None, dtype, requires_grad, device, "empty_like")
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
               memory_format=None):
-    return _like(input, fill_value, dtype, requires_grad, device)
+    if not isinstance(input, Tensor):
+        raise TypeError(messages.arg_must_be("full_like", "input", 1, input))
+    return _like(input, _fill_value("full_like", fill_value), dtype, requires_grad, device,
+                 "full_like")
 
 
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     check_device(device)
     if end is None:
-        start, end = 0, start
+        start, end = 0, _arange_number(start, "end", 1)
+    else:
+        start, end = _arange_number(start, "start", 1), _arange_number(end, "end", 2)
+    step = _arange_number(step, "step", 3)
     if dtype is None:
         ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
         np_dtype = np.dtype(np.int64) if ints else dtypes.get_default_dtype().numpy
     else:
-        np_dtype = dtypes.to_dtype(dtype).numpy
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
+        np_dtype = dtypes.to_dtype(dtype, "arange").numpy
+    if not (step > 0 or step < 0):
+        raise RuntimeError(messages.ARANGE_STEP)
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(messages.arange_range(start, end))
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise RuntimeError(messages.ARANGE_SIGN)
+    if math.ceil((end - start) / step) <= 0:         # (an infinite step: torch's size is 0)
+        return _finish(np.empty(0, np_dtype), requires_grad)
     return _finish(np.arange(start, end, step).astype(np_dtype), requires_grad)
+
+
+def _arange_number(v, arg, position):
+    if isinstance(v, Tensor) and v._data.ndim == 0:
+        return v.item()
+    if isinstance(v, (complex, np.complexfloating)):
+        raise TypeError(messages.COMPLEX_UNSUPPORTED)
+    if not isinstance(v, (numbers.Real, np.bool_)):
+        raise TypeError(messages.must_be("arange", arg, "Number", v, position))
+    if _int64_overflow(v):
+        raise OverflowError(messages.INT_TOO_BIG)
+    return v
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     check_device(device)
+    ok = [isinstance(v, (numbers.Real, np.bool_)) or (isinstance(v, Tensor) and v._data.ndim == 0)
+          for v in (start, end)]
+    if not (all(ok) and isinstance(steps, numbers.Integral)):
+        got = ", ".join("Tensor" if isinstance(v, Tensor) else messages._type_name(v)
+                        for v in (start, end, steps))
+        raise TypeError(messages.linspace_arguments(f"({got})"))
+    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     return _finish(_linspace_values(start, end, steps, _float_dtype(dtype)), requires_grad)
 
 

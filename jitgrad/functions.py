@@ -28,10 +28,12 @@ def _binary(op, a, b):
     return _ew.binary(op, _ew.as_operand(a, op.name), _ew.as_operand(b, op.name))
 
 
-def _operator(op, a, b):
+def _operator(op, a, b, reflected=False):
     """Tensor's arithmetic operators: NotImplemented for a foreign operand, so
-    Python raises its own TypeError (or tries the reflected operator)."""
-    a = _ew.as_operand(a)
+    Python raises its own TypeError (or tries the reflected operator). As in
+    torch, ``Tensor + ndarray`` works and the reflected ``ndarray + Tensor``
+    does not."""
+    a = _ew.as_operand(a, arrays=not reflected)
     b = _ew.as_operand(b)
     if a is None or b is None:
         return NotImplemented
@@ -63,6 +65,8 @@ subtract = sub
 
 
 def rsub(input, other, *, alpha=1):
+    if not isinstance(input, Tensor) or not isinstance(other, (Tensor, *_ew._SCALARS)):
+        raise TypeError(_messages.rsub_arguments(_got(input, other)))
     return sub(other, input, alpha=alpha)
 
 
@@ -333,7 +337,9 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def _compare(name, a, b):
-    return _ew.compare(name, _ew.as_operand(a, name), _ew.as_operand(b, name))
+    if not isinstance(a, Tensor) or not isinstance(b, (Tensor, *_ew._SCALARS)):
+        raise TypeError(_messages.compare_arguments(name, _got(a, b)))
+    return _ew.compare(name, a, _ew.as_operand(b, name))
 
 
 # ----------------------------------------------------------- reductions
@@ -367,8 +373,8 @@ def all(input, dim=None, keepdim=False):  # noqa: A001
 
 def _got(*args, **kwargs):
     """How torch's argument parser lists the arguments it got."""
-    names = ["Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args]
-    names += [f"{k}={'Tensor' if isinstance(v, Tensor) else type(v).__name__}"
+    names = ["Tensor" if isinstance(a, Tensor) else _messages._type_name(a) for a in args]
+    names += [f"{k}={'Tensor' if isinstance(v, Tensor) else _messages._type_name(v)}"
               for k, v in sorted(kwargs.items())]
     return ", ".join(names)
 

@@ -70,7 +70,7 @@ SCALAR_CONVERSION = "only one element tensors can be converted to Python scalars
 
 INPUT_NO_GRAD = "One of the differentiated Tensors does not require grad"
 
-def modified_by_inplace(shape, np_dtype, producer, version, expected):
+def modified_by_inplace(shape, np_dtype, producer, version, expected, anomaly=False):
     from .dtypes import from_numpy
     kind = {"Float": "FloatTensor", "Double": "DoubleTensor", "Long": "LongTensor",
             "Int": "IntTensor", "Bool": "BoolTensor"}[from_numpy(np_dtype)._torch_name]
@@ -81,9 +81,31 @@ def modified_by_inplace(shape, np_dtype, producer, version, expected):
     which = f", which is output 0 of {name}," if producer else ""
     return ("one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [jitgrad.{kind} [{', '.join(str(s) for s in shape)}]]{which} "
-            f"is at version {version}; expected version {expected} instead. Hint: enable "
-            "anomaly detection to find the operation that failed to compute its gradient, "
-            "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+            f"is at version {version}; expected version {expected} instead. Hint: "
+            + ("the backtrace further above shows the operation that failed to compute its "
+               "gradient. The variable in question was changed in there or anywhere later. "
+               "Good luck!" if anomaly else
+               "enable anomaly detection to find the operation that failed to compute its "
+               "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."))
+
+
+# ---- anomaly detection (torch.autograd.detect_anomaly)
+ANOMALY_ENABLED = ("Anomaly Detection has been enabled. This mode will increase the runtime "
+                   "and should only be enabled for debugging.")
+
+
+def anomaly_error_detected(node_name, forward_stack):
+    return (f"Error detected in {node_name}. Traceback of forward call that caused the "
+            f"error:\n{forward_stack}")
+
+
+def anomaly_no_forward(node_name):
+    return (f"Error detected in {node_name}. No forward pass information available. Enable "
+            "detect anomaly during forward pass for more information.")
+
+
+def anomaly_returned_nan(node_name, index):
+    return f"Function '{node_name}' returned nan values in its {index}th output."
 
 
 def inplace_broadcast(shape, broadcast):
@@ -534,7 +556,76 @@ def scalar_overflow(c_name):
 
 def must_be(fname, arg, expected, value, position=None):
     where = f" (position {position})" if position is not None else ""
-    return f"{fname}(): argument '{arg}'{where} must be {expected}, not {type(value).__name__}"
+    return f"{fname}(): argument '{arg}'{where} must be {expected}, not {_type_name(value)}"
+
+
+COMPLEX_UNSUPPORTED = "jitgrad has no complex dtypes: complex values are not supported"
+
+
+INT64_OVERFLOW = "Overflow when unpacking long long"
+INT_TOO_BIG = "int too big to convert"
+ARANGE_SIGN = "upper bound and lower bound inconsistent with step sign"
+ARANGE_STEP = "step must be nonzero"
+
+
+def arange_range(start, end):
+    return f"unsupported range: {float(start):g} -> {float(end):g}"
+
+
+def cant_assign(value, tensor_type):
+    return f"can't assign a {_type_name(value)} to a {tensor_type}"
+
+
+def fill_value_dim(ndim):
+    return f"fill_ only supports 0-dimension value tensor but got tensor with {ndim} dimensions."
+
+
+def fill_arguments(value):
+    t = _type_name(value)
+    return invalid_combination("fill_", f"({t})", [
+        ("(Tensor value)", f"some of the arguments have invalid types: (!{t}!)"),
+        ("(Number value)", f"some of the arguments have invalid types: (!{t}!)")])
+
+
+def compare_arguments(fname, got):
+    return invalid_combination(fname, f"({got})", [
+        ("(Tensor input, Tensor other, *, Tensor out = None)", None),
+        ("(Tensor input, Number other, *, Tensor out = None)", None)])
+
+
+def rsub_arguments(got):
+    return invalid_combination("rsub", f"({got})", [
+        ("(Tensor input, Tensor other, *, Number alpha = 1)", None),
+        ("(Tensor input, Number other, Number alpha = 1)", None)])
+
+
+def tensor_data_type(type_name):
+    return f"new(): invalid data type '{type_name}'"
+
+
+def linspace_arguments(got):
+    tail = ("int steps, *, Tensor out = None, jitgrad.dtype dtype = None, jitgrad.layout layout "
+            "= None, jitgrad.device device = None, bool pin_memory = False, bool requires_grad "
+            "= False)")
+    return invalid_combination("linspace", got, [
+        (f"({a} start, {b} end, {tail}", None)
+        for a, b in (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"),
+                     ("Number", "Number"))])
+
+
+def dtype_argument(fname, value):
+    """A ``dtype`` argument that is not a dtype (torch: ``zeros(): argument
+    'dtype' must be torch.dtype, not str``)."""
+    where = f"{fname}(): " if fname else ""
+    return f"{where}argument 'dtype' must be jitgrad.dtype, not {_type_name(value)}"
+
+
+def _type_name(value):
+    """A value's type as torch's argument parser prints it: the class name, with
+    ``numpy.`` before numpy's types (``numpy.ndarray``), as their C names read."""
+    t = type(value)
+    return f"numpy.{t.__name__}" if (t.__module__ or "").split(".")[0] == "numpy" \
+        else t.__name__
 
 
 def invalid_combination(fname, got, options):
@@ -590,7 +681,7 @@ def dropout_probability(p):
 
 def arg_must_be(fname, arg, position, value, expected="Tensor"):
     return (f"{fname}(): argument '{arg}' (position {position}) must be {expected}, "
-            f"not {type(value).__name__}")
+            f"not {_type_name(value)}")
 
 
 def linear_dims(ndim_input, ndim_weight):

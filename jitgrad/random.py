@@ -27,6 +27,7 @@ from .factories import _finish, _float_dtype, _size
 from .kernels import random as _k
 from .ops.inplace import check_inplace
 from .tensor import Tensor, _wrap, _wrap_result
+from .autograd.anomaly_mode import maybe_record
 
 DEFAULT_SEED = 67280421310721
 
@@ -537,6 +538,7 @@ def _finish_inplace(x, node_cls, others=()):
         x._grad_fn = node_cls(tuple(edge(t) for t in tensors),
                               tuple((t._data.shape, t._data.dtype) for t in tensors))
         x._requires_grad = True
+        maybe_record(x._grad_fn)
     x._vc[0] += 1
     return x
 
@@ -728,6 +730,9 @@ def random_(x, *args, generator=None, **kwargs):
             "random_", _got(got, dict(kwargs, generator=generator)),
             messages.RANDOM__SIGNATURES_KEYWORD if len(args) == 1 and generator is not None
             else messages.RANDOM__SIGNATURES))
+    for v in (frm, to):
+        if type(v) is int and not -2 ** 63 <= v < 2 ** 63:
+            raise ValueError(messages.INT64_OVERFLOW)       # torch's int64 argument
     g = generator or default_generator
     check_inplace(x)
     a = x._data

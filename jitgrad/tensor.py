@@ -4,6 +4,7 @@ The hot path of an op allocates one Tensor through ``_wrap`` (slots set
 directly, no ``__init__`` logic); everything user-facing goes through the
 factories in ``jitgrad.factories``.
 """
+import math
 import warnings
 
 import numpy as np
@@ -104,7 +105,12 @@ class Tensor:
         return self._data.itemsize
 
     def stride(self, dim=None):
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        a = self._data
+        if a.size:
+            strides = tuple(s // a.itemsize for s in a.strides)
+        else:       # numpy gives an empty array zero strides; torch its contiguous strides
+            strides = tuple(math.prod(max(n, 1) for n in a.shape[i + 1:])
+                            for i in range(a.ndim))
         if dim is None:
             return strides
         from .ops.shapes import normalize_dim
@@ -472,19 +478,19 @@ class Tensor:
         return _operator(_F._ADD, self, other)
 
     def __radd__(self, other):
-        return _operator(_F._ADD, other, self)
+        return _operator(_F._ADD, other, self, True)
 
     def __sub__(self, other):
         return _operator(_F._SUB, self, other)
 
     def __rsub__(self, other):
-        return _operator(_F._SUB, other, self)
+        return _operator(_F._SUB, other, self, True)
 
     def __mul__(self, other):
         return _operator(_F._MUL, self, other)
 
     def __rmul__(self, other):
-        return _operator(_F._MUL, other, self)
+        return _operator(_F._MUL, other, self, True)
 
     def __truediv__(self, other):
         return _operator(_F._DIV, self, other)
@@ -496,21 +502,21 @@ class Tensor:
         return _operator(_division.REMAINDER, self, other)
 
     def __rmod__(self, other):
-        return _operator(_division.REMAINDER, other, self)
+        return _operator(_division.REMAINDER, other, self, True)
 
     def __floordiv__(self, other):
         other = _ew.as_operand(other)
         return NotImplemented if other is None else _division.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
-        other = _ew.as_operand(other)
+        other = _ew.as_operand(other, arrays=False)
         return NotImplemented if other is None else _division.floor_divide(other, self)
 
     def __pow__(self, exponent):
         return _operator(_F._POW, self, exponent)
 
     def __rpow__(self, base):
-        return _operator(_F._POW, base, self)
+        return _operator(_F._POW, base, self, True)
 
     def __matmul__(self, other):
         return _F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
@@ -528,26 +534,30 @@ class Tensor:
         return _F.abs(self)
 
     def __lt__(self, other):
-        other = _ew.as_operand(other)
+        other = _ew.as_operand(other, arrays=False)
         return NotImplemented if other is None else _ew.compare("lt", self, other)
 
     def __le__(self, other):
-        other = _ew.as_operand(other)
+        other = _ew.as_operand(other, arrays=False)
         return NotImplemented if other is None else _ew.compare("le", self, other)
 
     def __gt__(self, other):
-        other = _ew.as_operand(other)
+        other = _ew.as_operand(other, arrays=False)
         return NotImplemented if other is None else _ew.compare("gt", self, other)
 
     def __ge__(self, other):
-        other = _ew.as_operand(other)
+        other = _ew.as_operand(other, arrays=False)
         return NotImplemented if other is None else _ew.compare("ge", self, other)
 
     def __eq__(self, other):
+        if isinstance(other, complex):
+            raise TypeError(messages.COMPLEX_UNSUPPORTED)
         other = _ew.as_operand(other)
         return NotImplemented if other is None else _ew.compare("eq", self, other)
 
     def __ne__(self, other):
+        if isinstance(other, complex):
+            raise TypeError(messages.COMPLEX_UNSUPPORTED)
         other = _ew.as_operand(other)
         return NotImplemented if other is None else _ew.compare("ne", self, other)
 
@@ -1011,6 +1021,8 @@ def _wrap_result(arr, node):
     t._retains_grad = False
     t._vc = [0]
     t._base = None
+    if _anomaly[0]:
+        _record_forward(node)
     return t
 
 
@@ -1032,6 +1044,8 @@ def _wrap_view(arr, base, node=None):
 from . import functions as _F  # noqa: E402  (functions import Tensor)
 from . import autograd as _autograd  # noqa: E402
 from .autograd.engine import run_backward  # noqa: E402
+from .autograd.anomaly_mode import record as _record_forward  # noqa: E402
+from .autograd.anomaly_mode import state as _anomaly  # noqa: E402
 from .autograd.graph import grad_accumulator  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .functions import _operator  # noqa: E402

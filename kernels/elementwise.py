@@ -16,7 +16,7 @@ from numba.extending import register_jitable
 from .jit import kernel
 
 from .access import at
-from .vmath import (_fma, like, log1p_fast_ok, log_fast_ok, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p,
+from .vmath import (_fma, _select, like, log1p_fast_ok, log_fast_ok, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p,
                     vlog1p_fast, vlog_fast, vsin, vtanh)
 
 # ---------------------------------------------------------------- arithmetic
@@ -426,9 +426,9 @@ def _sinh(xi, big):
     em = vexpm1(min(a, big))
     y = half * (em + em / (em + one))
     h = vexp(half * a)
-    y = (half * h) * h if a > big else y
-    y = -y if xi < 0 else y
-    return y if a > like(xi, 1e-8) else xi        # sinh(x) rounds to x there; keeps -0.0, nan
+    y = _select(a > big, (half * h) * h, y)
+    y = _select(xi < 0, -y, y)
+    return _select(a > like(xi, 1e-8), y, xi)     # sinh(x) rounds to x there; keeps -0.0, nan
 
 
 @register_jitable(inline="always")     # inlined: the calling loops vectorise
@@ -438,7 +438,7 @@ def _cosh(xi, big):
     e = vexp(min(a, big))
     y = half * e + half / e
     h = vexp(half * a)
-    return (half * h) * h if a > big else y
+    return _select(a > big, (half * h) * h, y)
 
 
 @kernel
@@ -571,14 +571,14 @@ def abs_backward(grad, x, out):
 def relu_forward(x, out):
     for i in range(out.size):
         xi = x[i]
-        out[i] = xi if xi > 0 else 0
+        out[i] = 0 if xi < 0 else xi        # torch: relu(nan) is nan, relu(-0.0) is -0.0
 
 
 @kernel
 def threshold_backward(grad, result, out):
-    # torch's name for relu's backward: pass grad where the output is positive
+    # torch's name for relu's backward: zero where the output is <= 0 (nan passes grad)
     for i in range(out.size):
-        out[i] = grad[i] if result[i] > 0 else 0
+        out[i] = 0 if result[i] <= 0 else grad[i]
 
 
 @kernel

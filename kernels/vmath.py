@@ -151,6 +151,24 @@ def _iult(typingctx, a, b):
     return types.boolean(a, b), codegen
 
 
+@intrinsic
+def _select(typingctx, c, a, b):
+    """``a if c else b`` as one LLVM select, both sides evaluated.
+
+    The functions here are inlined (``inline="always"``) and must not contain
+    a conditional expression: Python 3.11 compiles one to a ``$phi``
+    temporary, and when Numba inlines such a function twice into one kernel
+    its SSA pass emits NumbaIRAssumptionWarning ("variable ... is not in
+    scope", numba issues #7802, #8130). A select has no branch to inline.
+    """
+    if not (isinstance(c, types.Boolean) and a == b):
+        return None
+
+    def codegen(context, builder, sig, args):
+        return builder.select(*args)
+    return a(c, a, b), codegen
+
+
 def _stub(name):
     def f(*args):
         raise NotImplementedError(f"{name}() is only callable from @njit code")
@@ -207,7 +225,7 @@ def _exp_f32(x):
     s1 = _f32_from_bits(_ishl(_iadd(k1, np.int32(127)), np.int32(23)))
     s2 = _f32_from_bits(_ishl(_iadd(_isub(ki, k1), np.int32(127)), np.int32(23)))
     y = p * s1 * s2
-    return x if x != x else y
+    return _select(x != x, x, y)
 
 
 def _exp_f64(x):
@@ -225,7 +243,7 @@ def _exp_f64(x):
     s1 = _f64_from_bits((k1 + np.int64(1023)) << 52)
     s2 = _f64_from_bits((ki - k1 + np.int64(1023)) << 52)
     y = p * s1 * s2
-    return x if x != x else y
+    return _select(x != x, x, y)
 
 
 overload(vexp, inline="always")(_by_dtype(_exp_f32, _exp_f64))
@@ -251,7 +269,7 @@ def _expm1_f32(x):
     sh = _f32_from_bits(_ishl(_iadd(np.int32(k), np.int32(126)), np.int32(23)))
     # 2**k expm1(r) + 2**k - 1 = 2 (sh em + sh - 1/2), one rounding
     y = np.float32(2.0) * _fma(sh, em, sh - np.float32(0.5))
-    return x if x != x else y
+    return _select(x != x, x, y)
 
 
 def _expm1_f64(x):
@@ -275,7 +293,7 @@ def _expm1_f64(x):
     em = _fma(c, em + 1.0, em)
     sh = _f64_from_bits(_ishl(_iadd(np.int64(k), np.int64(1022)), np.int64(52)))
     y = 2.0 * _fma(sh, em, sh - 0.5)
-    return x if x != x else y
+    return _select(x != x, x, y)
 
 
 overload(vexpm1, inline="always")(_by_dtype(_expm1_f32, _expm1_f64))
@@ -345,20 +363,20 @@ def _log_fast_ok_f64(x):
 
 def _log_f32(x):
     tiny = x < np.float32(1.17549435e-38)
-    y = vlog_fast(x * np.float32(33554432.0) if tiny else x)   # subnormals: times 2**25
-    y = y - np.float32(17.328679513998633) if tiny else y        # 25 ln2
-    y = y if x < _F32_INF else x                                  # +inf, nan
-    y = _F32_NAN if x < 0 else y
-    return -_F32_INF if x == 0 else y
+    y = vlog_fast(_select(tiny, x * np.float32(33554432.0), x))   # subnormals: times 2**25
+    y = _select(tiny, y - np.float32(17.328679513998633), y)        # 25 ln2
+    y = _select(x < _F32_INF, y, x)                                  # +inf, nan
+    y = _select(x < 0, _F32_NAN, y)
+    return _select(x == 0, -_F32_INF, y)
 
 
 def _log_f64(x):
     tiny = x < 2.2250738585072014e-308
-    y = vlog_fast(x * 18014398509481984.0 if tiny else x)       # times 2**54
-    y = y - 37.42994775023705 if tiny else y                    # 54 ln2
-    y = y if x < np.inf else x
-    y = np.nan if x < 0 else y
-    return -np.inf if x == 0 else y
+    y = vlog_fast(_select(tiny, x * 18014398509481984.0, x))       # times 2**54
+    y = _select(tiny, y - 37.42994775023705, y)                    # 54 ln2
+    y = _select(x < np.inf, y, x)
+    y = _select(x < 0, np.nan, y)
+    return _select(x == 0, -np.inf, y)
 
 
 overload(vlog_fast, inline="always")(_by_dtype(_log_fast_f32, _log_fast_f64))
@@ -379,7 +397,7 @@ def _log1p_fast_f32(x):
     iu = _iadd(_f32_bits(u), np.int32(0x3f800000 - 0x3f3504f3))
     k = _iadd(_isra(iu, np.int32(23)), np.int32(-0x7f))
     m = _f32_from_bits(_iadd(_iand(iu, np.int32(0x007fffff)), np.int32(0x3f3504f3)))
-    c = (np.float32(1.0) - (u - x)) if k >= 2 else (x - (u - np.float32(1.0)))
+    c = _select(k >= 2, np.float32(1.0) - (u - x), x - (u - np.float32(1.0)))
     f = m - np.float32(1.0)
     dk = np.float32(k)
     z = f * f
@@ -404,30 +422,30 @@ def _log1p_fast_f64(x):
     k = _iadd(_isra(iu, np.int64(52)), np.int64(-0x3ff))
     m = _f64_from_bits(_iadd(_iand(iu, np.int64(0x000fffffffffffff)),
                              np.int64(0x3fe6a09e << 32)))
-    c = (1.0 - (u - x)) if k >= 2 else (x - (u - 1.0))
+    c = _select(k >= 2, 1.0 - (u - x), x - (u - 1.0))
     return _log_tail_f64(m - 1.0, np.float64(k), c / u)
 
 
 def _log1p_fast_ok_f32(x):
-    return x > np.float32(-1.0) and x < _F32_INF
+    return (x > np.float32(-1.0)) & (x < _F32_INF)       # no short-circuit: see _select
 
 
 def _log1p_fast_ok_f64(x):
-    return x > -1.0 and x < np.inf
+    return (x > -1.0) & (x < np.inf)
 
 
 def _log1p_f32(x):
     y = vlog1p_fast(x)
-    y = y if x < _F32_INF else x                     # +inf, nan
-    y = _F32_NAN if x < np.float32(-1.0) else y
-    return -_F32_INF if x == np.float32(-1.0) else y
+    y = _select(x < _F32_INF, y, x)                  # +inf, nan
+    y = _select(x < np.float32(-1.0), _F32_NAN, y)
+    return _select(x == np.float32(-1.0), -_F32_INF, y)
 
 
 def _log1p_f64(x):
     y = vlog1p_fast(x)
-    y = y if x < np.inf else x
-    y = np.nan if x < -1.0 else y
-    return -np.inf if x == -1.0 else y
+    y = _select(x < np.inf, y, x)
+    y = _select(x < -1.0, np.nan, y)
+    return _select(x == -1.0, -np.inf, y)
 
 
 overload(vlog1p_fast, inline="always")(_by_dtype(_log1p_fast_f32, _log1p_fast_f64))
@@ -486,16 +504,16 @@ def _sin_f32(x):
     q, r = _reduce_f32(x)
     iq = np.int32(q)
     r2 = r * r
-    y = _cos_poly_f32(r2) if _iand(iq, np.int32(1)) != 0 else _sin_poly_f32(r, r2)
-    return -y if _iand(iq, np.int32(2)) != 0 else y
+    y = _select(_iand(iq, np.int32(1)) != 0, _cos_poly_f32(r2), _sin_poly_f32(r, r2))
+    return _select(_iand(iq, np.int32(2)) != 0, -y, y)
 
 
 def _cos_f32(x):
     q, r = _reduce_f32(x)
     iq = _iadd(np.int32(q), np.int32(1))
     r2 = r * r
-    y = _cos_poly_f32(r2) if _iand(iq, np.int32(1)) != 0 else _sin_poly_f32(r, r2)
-    return -y if _iand(iq, np.int32(2)) != 0 else y
+    y = _select(_iand(iq, np.int32(1)) != 0, _cos_poly_f32(r2), _sin_poly_f32(r, r2))
+    return _select(_iand(iq, np.int32(2)) != 0, -y, y)
 
 
 @register_jitable(inline="always")
@@ -545,15 +563,15 @@ def _cos_kernel_f64(x, y):
 def _sin_f64(x):
     q, y0, y1 = _reduce_f64(x)
     iq = np.int64(q)
-    y = _cos_kernel_f64(y0, y1) if _iand(iq, np.int64(1)) != 0 else _sin_kernel_f64(y0, y1)
-    return -y if _iand(iq, np.int64(2)) != 0 else y
+    y = _select(_iand(iq, np.int64(1)) != 0, _cos_kernel_f64(y0, y1), _sin_kernel_f64(y0, y1))
+    return _select(_iand(iq, np.int64(2)) != 0, -y, y)
 
 
 def _cos_f64(x):
     q, y0, y1 = _reduce_f64(x)
     iq = _iadd(np.int64(q), np.int64(1))
-    y = _cos_kernel_f64(y0, y1) if _iand(iq, np.int64(1)) != 0 else _sin_kernel_f64(y0, y1)
-    return -y if _iand(iq, np.int64(2)) != 0 else y
+    y = _select(_iand(iq, np.int64(1)) != 0, _cos_kernel_f64(y0, y1), _sin_kernel_f64(y0, y1))
+    return _select(_iand(iq, np.int64(2)) != 0, -y, y)
 
 
 overload(vsin, inline="always")(_by_dtype(_sin_f32, _sin_f64))
@@ -574,22 +592,22 @@ def _tanh_f32(x):
     a = min(abs(x), np.float32(10.0))
     em = vexpm1(a + a)
     y = em / (em + np.float32(2.0))
-    y = -y if x < 0 else y
-    return x if x != x else y
+    y = _select(x < 0, -y, y)
+    return _select(x != x, x, y)
 
 
 def _tanh_f64(x):
     a = min(abs(x), 20.0)
     em = vexpm1(a + a)
     y = em / (em + 2.0)
-    y = -y if x < 0 else y
+    y = _select(x < 0, -y, y)
     z = x * x
     p = _fma(_fma(-9.64399179425052238628e-1, z, -9.92877231001918586564e1), z,
              -1.61468768441708447952e3)
     q = _fma(_fma(z + 1.12811678491632931402e2, z, 2.23548839060100448583e3), z,
              4.84406305325125486048e3)
-    y = _fma(x * z, p / q, x) if a < 0.625 else y
-    return x if x != x else y
+    y = _select(a < 0.625, _fma(x * z, p / q, x), y)
+    return _select(x != x, x, y)
 
 
 overload(vtanh, inline="always")(_by_dtype(_tanh_f32, _tanh_f64))

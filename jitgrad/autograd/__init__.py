@@ -2,6 +2,7 @@
 import numpy as np
 
 from .. import messages
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .engine import accumulate, run_backward, run_backward_graph
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
                         set_grad_enabled)
@@ -12,7 +13,8 @@ from .graph import Node, edge
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled", "Node", "Function", "FunctionCtx", "gradcheck",
-           "gradgradcheck", "GradcheckError", "functional", "Variable", "inference_mode"]
+           "gradgradcheck", "GradcheckError", "functional", "Variable", "inference_mode",
+           "detect_anomaly", "set_detect_anomaly"]
 
 
 def Variable(data, requires_grad=False, volatile=False):

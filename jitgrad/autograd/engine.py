@@ -10,6 +10,8 @@ fresh array for two inputs, nor a view of an array saved in forward.
 """
 from ..kernels.elementwise import add_forward
 from ..tensor import _wrap
+from .anomaly_mode import apply_checked
+from .anomaly_mode import state as anomaly_state
 from .graph import AccumulateGrad
 
 
@@ -51,6 +53,7 @@ def run_backward(roots, root_grads, keep_graph, capture=None):
     ``autograd.grad`` and ``backward(inputs=...)`` ask for gradients.
     """
     deps = _dependencies(roots)
+    anomaly = anomaly_state[0]
     if len(roots) == 1:
         buffers = {roots[0]: (root_grads[0], False)}
         ready = [roots[0]]
@@ -76,9 +79,14 @@ def run_backward(roots, root_grads, keep_graph, capture=None):
             continue
         if capture is not None and node in capture:
             capture[node] = grad
-        if node._checks is not None and grad is not None:
-            node.check_versions()
-        grads = node.apply(grad) if grad is not None else _NO_GRADS
+        if grad is None:
+            grads = _NO_GRADS
+        elif anomaly:
+            grads = apply_checked(node, grad, node.apply)
+        else:
+            if node._checks is not None:
+                node.check_versions()
+            grads = node.apply(grad)
         if not keep_graph:
             node.release()
         for nxt, gi in zip(node._next, grads):
@@ -203,7 +211,9 @@ def run_backward_graph(roots, root_grads, keep_graph, capture=None):
                     if leaf is not None:
                         leaf._grad = grad if leaf._grad is None else leaf._grad + grad
                 continue
-            if grad is not None:
+            if grad is not None and anomaly_state[0]:
+                grads = apply_checked(node, grad, node.apply_graph)
+            elif grad is not None:
                 if node._checks is not None:
                     node.check_versions()
                 grads = node.apply_graph(grad)

@@ -10,7 +10,7 @@ derivatives.yaml).
 
 
 def threshold_backward(grad, result, threshold):
-    return grad * (result > threshold)
+    return grad.masked_fill(result <= threshold, 0)      # torch: nan passes grad
 
 
 def pow_backward_self(grad, self, other):

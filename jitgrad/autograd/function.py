@@ -8,6 +8,7 @@ engine gives each node a single output gradient.
 """
 from ..tensor import Tensor, _wrap
 from .grad_mode import enable_grad, no_grad, state as grad_state
+from .anomaly_mode import maybe_record
 from .graph import Node, edge, saved_version
 
 
@@ -171,4 +172,5 @@ class Function:
                 sel.index, sel.count = i, len(outs)
                 o._grad_fn = sel
             o._requires_grad = True
+            maybe_record(o._grad_fn)
         return outs[0] if single else outs

@@ -48,8 +48,9 @@ class Node:
                 else:
                     fn = source._grad_fn
                     producer, shape, dtype = fn and type(fn).__name__, source.shape, source._data.dtype
+                from .anomaly_mode import state as anomaly_state
                 raise RuntimeError(messages.modified_by_inplace(
-                    shape, dtype, producer, vc[0], expected))
+                    shape, dtype, producer, vc[0], expected, anomaly_state[0]))
 
     def release(self):
         # nodes that save nothing stay runnable, as torch's AddBackward0 does

@@ -25,6 +25,7 @@ from . import inplace as _inplace
 from . import linalg as _linalg
 from .elementwise import cast, sum_to_size
 from .shapes import broadcast_shape, normalize_dim, sum_to_shape
+from ..threads import matmul as blas_matmul
 
 
 def _float_only(x, kernel_name):
@@ -416,9 +417,9 @@ class LinearNode(Node):
         g2 = grad.reshape(plan.n_rows, plan.m)
         gx = gw = gb = None
         if need_x:
-            gx = np.matmul(g2, W).reshape(plan.x_shape)
+            gx = blas_matmul(g2, W).reshape(plan.x_shape)
         if need_w:
-            gw = np.matmul(g2.T, x2)
+            gw = blas_matmul(g2.T, x2)
         if need_b:
             gb = _bias_grad(grad, g2, plan)
         return _in_order(plan, gx, gw, gb)
@@ -575,10 +576,10 @@ def linear(x, w, b=None):
     x2 = a.reshape(plan.n_rows, plan.k)
     if plan.zero_bias is not None and (bias is None or plan.bias_mode == _ROW):
         out = np.empty((plan.n_rows, plan.m), plan.zero_bias.dtype)
-        K.transpose_add_bias(np.matmul(W, x2.T), plan.zero_bias if bias is None
+        K.transpose_add_bias(blas_matmul(W, x2.T), plan.zero_bias if bias is None
                              else bias.reshape(-1), out)
     elif bias is not None:
-        out = np.matmul(x2, W.T)
+        out = blas_matmul(x2, W.T)
         mode = plan.bias_mode
         flat = out.reshape(-1)
         if mode == _ROW:
@@ -590,7 +591,7 @@ def linear(x, w, b=None):
                                                         plan.out_shape)).reshape(-1)
             K.add_bias_rows(flat, full, 1, flat.size)
     else:
-        out = np.matmul(x2, W.T)
+        out = blas_matmul(x2, W.T)
     res = out.reshape(plan.out_shape)
     if not grad_state.enabled or not (x._requires_grad or w._requires_grad or
                                       (b is not None and b._requires_grad)):

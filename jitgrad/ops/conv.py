@@ -26,6 +26,7 @@ from ..dtypes import from_numpy
 from ..kernels import conv as K
 from ..tensor import Tensor, _wrap, _wrap_result
 from .elementwise import cast
+from ..threads import matmul as blas_matmul
 
 # patch rows pay off from this many input channels on (groups == 1): BLAS runs the
 # (N*L, K) x (K, O) products faster than (O, K) x (K, N*L) once K = C*KH*KW is not tiny
@@ -281,8 +282,8 @@ class ConvPlan:
 
     def _product(self, wm, cols):
         if self.G == 1:
-            return np.matmul(wm, cols)
-        return np.matmul(wm, cols.reshape(self.G, self.Kg, self.M))
+            return blas_matmul(wm, cols)
+        return blas_matmul(wm, cols.reshape(self.G, self.Kg, self.M))
 
     # forward: (output, lowered input, weight matrix) -------------------------
 
@@ -300,7 +301,7 @@ class ConvPlan:
             K.im2row(xp.reshape(-1), N, self.Hp, self.Wp, C, g.KH, g.KW, g.sh, g.sw, g.dh,
                      g.dw, g.OH, g.OW, rows.reshape(-1))
             wm = w.transpose(0, 2, 3, 1).reshape(O, self.Kg)      # (kh, kw, c) order: a copy
-            y = np.matmul(rows, wm.T)
+            y = blas_matmul(rows, wm.T)
             K.rows_to_nchw(y, bias, N, L, out.reshape(N, O, L))
             return out, rows, wm
         wm = w.reshape(O, self.Kg) if self.G == 1 else w.reshape(self.G, self.Og, self.Kg)
@@ -335,10 +336,10 @@ class ConvPlan:
             gp = np.empty((M, O), self.dtype)
             K.nchw_to_rows(grad.reshape(N, O, L), gp, acc, need_b)
             if need_w:
-                gw = np.matmul(gp.T, lowered).reshape(O, g.KH, g.KW, g.C)
+                gw = blas_matmul(gp.T, lowered).reshape(O, g.KH, g.KW, g.C)
                 gw = np.ascontiguousarray(gw.transpose(0, 3, 1, 2))
             if need_x:
-                grows = np.matmul(gp, wm)
+                grows = blas_matmul(gp, wm)
                 gpad = np.empty((N, self.Hp, self.Wp, g.C), self.dtype)
                 K.row2im(grows.reshape(-1), N, self.Hp, self.Wp, g.C, g.KH, g.KW, g.sh, g.sw,
                          g.dh, g.dw, g.OH, g.OW, gpad.reshape(-1))
@@ -353,16 +354,16 @@ class ConvPlan:
                 K.nol_to_onl(grad.reshape(-1), N, O, L, go.reshape(-1), acc, need_b)
             if need_w:
                 if G == 1:
-                    gw = np.matmul(go, lowered.T)
+                    gw = blas_matmul(go, lowered.T)
                 else:
-                    gw = np.matmul(go.reshape(G, self.Og, M),
+                    gw = blas_matmul(go.reshape(G, self.Og, M),
                                    lowered.reshape(G, self.Kg, M).transpose(0, 2, 1))
                 gw = gw.reshape(self.w_shape)
             if need_x:
                 if G == 1:
-                    gcols = np.matmul(wm.T, go)
+                    gcols = blas_matmul(wm.T, go)
                 else:
-                    gcols = np.matmul(wm.transpose(0, 2, 1), go.reshape(G, self.Og, M))
+                    gcols = blas_matmul(wm.transpose(0, 2, 1), go.reshape(G, self.Og, M))
                 gx = np.empty(self.in_shape, self.dtype)
                 if self.mode == _SHIFTED:
                     size = N * g.C * self.Hp * self.Wp

@@ -28,6 +28,7 @@ from ..tensor import Tensor, _wrap, _wrap_result
 from .elementwise import cast, sum_to_size
 from .shapes import reduce_plan, reduce_sum, sum_to_shape
 from .views import _PERMUTE_NODES, _record
+from ..threads import matmul as blas_matmul
 
 _ELL = 52
 
@@ -241,7 +242,7 @@ class Plan:
                 b = reduce_sum(b, st.sum_b)
             a = cur.transpose(st.perm_a).reshape(st.shape_a)
             b = b.transpose(st.perm_b).reshape(st.shape_b)
-            cur = (np.multiply(a, b) if st.mul else np.matmul(a, b)).reshape(st.out_shape)
+            cur = (np.multiply(a, b) if st.mul else blas_matmul(a, b)).reshape(st.out_shape)
         return cur.transpose(self.final_perm)
 
 

@@ -34,16 +34,19 @@ def is_scalar(v):
     return isinstance(v, _SCALARS)
 
 
-def as_operand(v, fname=None):
-    """A binary op's operand: a Tensor, a Python scalar, or an ndarray (wrapped).
+def as_operand(v, fname=None, arrays=True):
+    """A binary op's operand: a Tensor, a Python scalar, or for an operator
+    (``x + ndarray``, as torch; not with ``arrays=False``) an ndarray (wrapped).
     Anything else: None for an operator (which then returns NotImplemented),
     TypeError naming ``fname`` for a function."""
     if isinstance(v, Tensor):
         return v
     if isinstance(v, _SCALARS):
+        if type(v) is int and not -9223372036854775808 <= v <= 9223372036854775807:
+            raise OverflowError(messages.INT_TOO_BIG)
         return v.item() if isinstance(v, (np.number, np.bool_)) and \
             type(v) not in _SCALAR_TYPES else v
-    if isinstance(v, np.ndarray):
+    if isinstance(v, np.ndarray) and fname is None and arrays:
         from ..factories import from_numpy
         return from_numpy(v)
     if fname is None:

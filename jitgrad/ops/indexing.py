@@ -15,6 +15,7 @@ from ..autograd.graph import MetadataNode, edge, node_class
 from ..autograd.grad_mode import state as grad_state
 from ..kernels.indexing import scatter_add
 from ..tensor import Tensor, _wrap, _wrap_result, _wrap_view
+from ..autograd.anomaly_mode import maybe_record
 from .shapes import sum_to_shape
 
 _BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
@@ -218,6 +219,12 @@ def setitem(x, key, value):
         if x._grad_fn is None or (x._base is not None and x._base._grad_fn is None
                                   and x._base._requires_grad):
             raise RuntimeError(messages.VIEW_OF_LEAF_INPLACE)
+    if not isinstance(value, (Tensor, bool, int, float)):
+        if isinstance(value, complex):
+            raise TypeError(messages.COMPLEX_UNSUPPORTED)
+        raise TypeError(messages.cant_assign(value, x.type()))
+    if type(value) is int and not -2 ** 63 <= value < 2 ** 63:
+        raise ValueError(messages.INT64_OVERFLOW)
     v = value._data if isinstance(value, Tensor) else value
     if x._data.ndim == 0 and any(k is not None and k is not Ellipsis for k in key):
         raise IndexError(messages.INDEX_0D)
@@ -238,4 +245,5 @@ def setitem(x, key, value):
             (edge(x), edge(value) if v_is_t else None),
             (key, value._data.shape if v_is_t else (), value._data.dtype if v_is_t else None))
         x._requires_grad = True
+        maybe_record(x._grad_fn)
     x._vc[0] += 1

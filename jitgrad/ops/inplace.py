@@ -7,12 +7,15 @@ the old contents refuses to run. When no graph is recorded (``no_grad``,
 as in a manual SGD step) a binary elementwise op writes straight into the
 tensor's memory with one kernel call.
 """
+import numbers
+
 import numpy as np
 
 from .. import dtypes, messages
 from ..autograd.graph import MetadataNode, edge, node_class
 from ..autograd.grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap, _wrap_result
+from ..autograd.anomaly_mode import maybe_record
 from . import elementwise as _ew
 
 
@@ -120,12 +123,21 @@ _ZERO_NODE = node_class("ZeroBackward0", FillNode)
 
 
 def fill_(x, value, zero=False):
-    check_inplace(x)
     if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(messages.fill_value_dim(value._data.ndim))
         value = value.item()
+    elif isinstance(value, (complex, np.complexfloating)):
+        raise TypeError(messages.COMPLEX_UNSUPPORTED)
+    elif not isinstance(value, (numbers.Real, np.bool_)):
+        raise TypeError(messages.fill_arguments(value))
+    elif type(value) is int and not -2 ** 63 <= value < 2 ** 63:
+        raise OverflowError(messages.INT_TOO_BIG)
+    check_inplace(x)
     x._data.fill(value)
     if _needs_graph(x):
         x._grad_fn = (_ZERO_NODE if zero else _FILL_NODE)((edge(x),), ())
+        maybe_record(x._grad_fn)
     x._vc[0] += 1
     return x
 
@@ -156,5 +168,6 @@ def copy_(x, src):
     if _needs_graph(x, src):
         x._grad_fn = _COPY_NODE((edge(x), edge(src)), (src._data.shape, src._data.dtype))
         x._requires_grad = True
+        maybe_record(x._grad_fn)
     x._vc[0] += 1
     return x

@@ -19,6 +19,7 @@ from ..tensor import _wrap, _wrap_result
 from .elementwise import scale_array, sum_to_size
 from .shapes import broadcast_shape, sum_to_shape
 from ..kernels.linalg import addmm_epilogue
+from ..threads import matmul as blas_matmul
 
 
 class MatmulNode(Node):
@@ -31,10 +32,10 @@ class MatmulNode(Node):
         g = grad.reshape(out2_shape)
         ga = gb = None
         if self._next[0] is not None:
-            ga = np.matmul(g, np.swapaxes(b2, -1, -2))
+            ga = blas_matmul(g, np.swapaxes(b2, -1, -2))
             ga = sum_to_shape(ga, a2.shape).reshape(a_shape)
         if self._next[1] is not None:
-            gb = np.matmul(np.swapaxes(a2, -1, -2), g)
+            gb = blas_matmul(np.swapaxes(a2, -1, -2), g)
             gb = sum_to_shape(gb, b2.shape).reshape(b_shape)
         return ga, gb
 
@@ -133,7 +134,7 @@ def matmul(x, y):
                                            (saved_version(x), saved_version(y))))
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
-    out2 = np.matmul(a2, b2)
+    out2 = blas_matmul(a2, b2)
     out = out2
     if a.ndim == 1:
         out = out.reshape(out.shape[:-2] + out.shape[-1:])
@@ -185,7 +186,7 @@ def bmm(x, y):
     if a.dtype != b.dtype:
         raise RuntimeError(messages.bmm_dtypes(from_numpy(a.dtype)._torch_name,
                                                from_numpy(b.dtype)._torch_name))
-    out = np.matmul(a, b)
+    out = blas_matmul(a, b)
     if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):
         return _wrap(out)
     return _wrap_result(out, _BMM_NODE((edge(x), edge(y)), (a, b, out.shape, a.shape, b.shape, x, y),
@@ -223,11 +224,11 @@ class AddmmNode(Node):
             if beta != 1:
                 gi = scale_array(gi, beta)
         if nxt[1] is not None:
-            g1 = np.matmul(grad, m2.T)
+            g1 = blas_matmul(grad, m2.T)
             if alpha != 1:
                 g1 = scale_array(g1, alpha)
         if nxt[2] is not None:
-            g2 = np.matmul(m1.T, grad)
+            g2 = blas_matmul(m1.T, grad)
             if alpha != 1:
                 g2 = scale_array(g2, alpha)
         return gi, g1, g2
@@ -285,7 +286,7 @@ def addmm(bias, m1, m2, beta=1, alpha=1):
     if plan is None:
         plan = _addmm_plans[key] = _addmm_plan(b, a1, a2)
     (m, n), si, sj = plan
-    out = np.matmul(a1, a2)
+    out = blas_matmul(a1, a2)
     if beta != 0:
         t = out.dtype.type
         addmm_epilogue(out.reshape(-1), b.ravel(), m, n, si, sj, t(alpha), t(beta))

@@ -97,8 +97,11 @@ class BCEWithLogitsNode(Node):
 
     def apply_graph(self, grad):
         x, _, w, pw, reduction, shape, input, target = self._saved_or_raise()
-        if target._data.dtype != x.dtype:
+        target_dtype = target._data.dtype
+        if target_dtype != x.dtype:
             target = cast(target, x.dtype)
+        if grad._data.dtype != x.dtype:         # the result has the target's dtype
+            grad = cast(grad, x.dtype)
         g = grad / x.size if reduction == "mean" else grad
         w = _operand_tensor(w, shape)
         pw = _operand_tensor(pw, shape)
@@ -112,6 +115,8 @@ class BCEWithLogitsNode(Node):
             log_sig = -((-input).relu() + ((-input.abs()).exp() + 1).log())
             d = -input if pw is None else -input - (pw - 1) * log_sig
             gy = g * d if w is None else g * d * w
+            if gy._data.dtype != target_dtype:
+                gy = cast(gy, target_dtype)
         return gx, gy
 
 
@@ -160,6 +165,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         if reduction == "mean":
             total = total / x.size if x.size else math.nan
         out = np.array(total, dtype)
+    if target._data.dtype != dtype:
+        out = out.astype(target._data.dtype)    # torch: the result has the target's dtype
     if not ((input._requires_grad or target._requires_grad) and grad_state.enabled):
         return _wrap(out)
     node = _BCE_NODE((edge(input), edge(target)), (x, y, w, pw, reduction, a.shape, input,
@@ -181,7 +188,14 @@ def _scale(grad, reduction, count):
     if reduction == "none":
         return np.ascontiguousarray(grad).reshape(-1)
     g = grad.reshape(-1)[0]
-    return g / count if reduction == "mean" else g
+    if reduction != "mean":
+        return g
+    if count:
+        return g / count
+    # a total weight of 0 (every target ignored or weighted 0): torch divides
+    # silently, giving inf or nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return g / count
 
 
 def _reduced(total, reduction, count, dtype):

@@ -53,7 +53,8 @@ def _plan_for(shape, dim, keepdim):
 
 def _reduce(x, dim, keepdim, out_dtype, mean):
     a = x._data
-    plan = _plan_for(a.shape, dim, keepdim)
+    # torch: an empty dim list reduces every dim (recorded as SumBackward1/MeanBackward1)
+    plan = _plan_for(a.shape, None if _empty_dims(dim) else dim, keepdim)
     out = reduce_sum(a, plan, out_dtype)
     scale = 1
     if mean:
@@ -64,6 +65,10 @@ def _reduce(x, dim, keepdim, out_dtype, mean):
     name = ("Mean" if mean else "Sum") + ("Backward0" if dim is None else "Backward1")
     node = _SUM_NODES[name]((edge(x),), (plan, a.shape, scale))
     return _wrap_result(out, node)
+
+
+def _empty_dims(dim):
+    return type(dim) in (tuple, list) and not dim
 
 
 def sum(x, dim=None, keepdim=False, *, dtype=None):
@@ -176,7 +181,7 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
             f"Got {dtypes.from_numpy(a.dtype)._torch_name}")
     order = _norm_order(p)
-    dims = normalize_dims(dim, a.ndim)
+    dims = normalize_dims(None if _empty_dims(dim) else dim, a.ndim)    # (): every dim
     kept = [d for d in range(a.ndim) if d not in dims]
     # the kernel reduces the middle of (A, R, B): make the reduced dims one run
     perm = None

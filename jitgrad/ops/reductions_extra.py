@@ -320,6 +320,8 @@ def prod(x, dim=None, keepdim=False, dtype=None):
     res = np.empty(L.A * L.B, a.dtype)
     K.prod_middle_axis(xf, L.A, L.R, L.B, res, _ONE_FLOAT if a.dtype.kind == "f" else _ONE_INT)
     out = res.reshape(L.out_shape)
+    if x._data.dtype.kind == "b" and dtype is not None:
+        out = out.astype(np.bool_)      # torch: prod(dtype=bool) is a bool tensor
     if not _needs_grad(x):
         return _wrap(out)
     node = _PROD_NODES[name]((edge(x),), (xf, res, L, x))
@@ -561,6 +563,8 @@ def _scan(x, a, L, reverse):
 
 def cumsum(x, dim, dtype=None):
     if dtype is not None:
+        if dtypes.to_dtype(dtype).numpy.kind == "b":
+            raise NotImplementedError(messages.not_implemented_kernel("cumsum_out_cpu", "Bool"))
         x = _as_dtype(x, dtype)
     a = x._data
     if a.dtype.kind in "biu" and a.dtype != np.int64:
