@@ -19,6 +19,7 @@ from .accelerators import (accelerator, backends, cuda, get_default_device,  # n
                            set_default_device)
 from .device import device  # noqa: E402,F401
 from .threads import get_num_threads, set_num_threads  # noqa: E402,F401
+from . import compile_notice as _compile_notice  # noqa: E402,F401  (says when kernels compile)
 from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: E402,F401
                                     is_anomaly_enabled)
 from .dtypes import (dtype, float32, float64, get_default_dtype, int32, int64,  # noqa: E402,F401
