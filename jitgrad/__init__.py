@@ -48,6 +48,9 @@ def is_tensor(obj):
 
 
 def numel(input):
+    if not isinstance(input, Tensor):
+        from .messages import arg_must_be
+        raise TypeError(arg_must_be("numel", "input", 1, input))
     return input.numel()
 
 import types as _types  # noqa: E402

@@ -113,7 +113,7 @@ BINARY = {op.name: op for op in [
     Binary("add", "AddBackward0",  K.add_forward,   (GRAD,                                             GRAD),                                                        ("grad", "grad")),
     Binary("sub", "SubBackward0",  K.sub_forward,   (GRAD,                                             Grad(K.neg_forward, "grad")),                                 ("grad", "-grad")),
     Binary("mul", "MulBackward0",  K.mul_forward,   (Grad(K.mul_forward, "grad", "other"),             Grad(K.mul_forward, "grad", "self")),                         ("grad * other", "grad * self"), both=K.mul_backward),
-    Binary("div", "DivBackward0",  K.div_forward,   (Grad(K.div_forward, "grad", "other"),             Grad(K.div_backward_other, "grad", "self", "other")),         ("grad / other", "-grad * self / (other * other)"), float_only=True, both=K.div_backward),
+    Binary("div", "DivBackward0",  K.div_forward,   (Grad(K.div_forward, "grad", "other"),             Grad(K.div_backward_other, "grad", "self", "other")),         ("grad / other", "-grad * ((self / other) / other)"), float_only=True, both=K.div_backward),
     Binary("pow", "PowBackward1",  K.pow_forward,   (Grad(K.pow_backward_self, "grad", "self", "other"), Grad(K.pow_backward_exponent, "grad", "self", "other", "result")), ("pow_backward_self(grad, self, other)", "pow_backward_exponent(grad, self, other, result)")),
     # half the gradient to each side at a tie, as torch; nan (unordered) passes it all
     Binary("maximum", "MaximumBackward0", K.maximum_forward, (Grad(K.extremum_backward, "grad", "self", "other"), Grad(K.extremum_backward, "grad", "other", "self")),
@@ -131,7 +131,7 @@ BINARY = {op.name: op for op in [
            ("zeros_like(grad)", "zeros_like(grad)"), int_forward=K.int_div_floor_forward),
     Binary("div_trunc", "DivBackward2", K.div_trunc_forward, (Grad(K.zero_backward, "grad"), Grad(K.zero_backward, "grad")),
            ("zeros_like(grad)", "zeros_like(grad)"), int_forward=K.int_div_trunc_forward),    Binary("atan2", "Atan2Backward0", K.atan2_forward, (Grad(K.atan2_backward_self, "grad", "self", "other"), Grad(K.atan2_backward_other, "grad", "self", "other")),
-           ("grad * other / (self * self + other * other)", "-grad * self / (self * self + other * other)"), float_only=True, both=K.atan2_backward),
+           ("grad * other * atan2_recip(self, other)", "grad * -self * atan2_recip(self, other)"), float_only=True, both=K.atan2_backward),
 ]}
 
 # Comparisons return bool tensors and are not differentiable.

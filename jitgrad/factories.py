@@ -97,6 +97,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     elif isinstance(data, (np.ndarray, np.generic)):
         arr = np.asarray(data)             # numpy scalars keep their dtype, as in torch
         target = dtypes.from_numpy(arr.dtype).numpy
+        _check_strides(arr)
     else:
         leaves = set()
         nested = _unwrap_nested(data, 0, leaves)
@@ -119,9 +120,25 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             for d in found[1:]:
                 result = dtypes.promote_types(result, d)
             target = result.numpy
+    python_data = not isinstance(data, (Tensor, np.ndarray, np.generic))
     if dtype is not None:
         target = dtypes.to_dtype(dtype, "tensor").numpy
-    return _finish(np.array(arr, dtype=target, copy=True), requires_grad)
+        if python_data:
+            _check_int_range(arr, np.dtype(target))
+    with np.errstate(over="ignore", invalid="ignore"):      # float32 overflow: inf, as torch
+        return _finish(np.array(arr, dtype=target, copy=True), requires_grad)
+
+
+def _check_int_range(arr, target):
+    """torch converts each Python number of the data to an integer dtype with a
+    range check (numpy and Tensor data are cast without one)."""
+    if target.kind not in "iu" or arr.dtype.kind not in "fiub" or not arr.size:
+        return
+    info = np.iinfo(target)
+    with np.errstate(invalid="ignore"):
+        ok = bool(np.isfinite(arr).all()) and arr.min() >= info.min and arr.max() <= info.max
+    if not ok:
+        raise RuntimeError(messages.scalar_overflow(target.name))
 
 
 def _int64_overflow(v):
@@ -147,7 +164,22 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     dtypes.from_numpy(ndarray.dtype)
+    _check_strides(ndarray)
     return _wrap(ndarray)
+
+
+def _check_strides(arr):
+    """torch takes an ndarray's memory only with non-negative strides in whole
+    elements, and refuses the others (from_numpy, tensor, as_tensor alike)."""
+    strides = arr.strides
+    if strides:
+        itemsize = arr.itemsize
+        for s in strides:
+            if s % itemsize:
+                raise ValueError(messages.FROM_NUMPY_STRIDES_NOT_MULTIPLE)
+        for s in strides:
+            if s < 0:
+                raise ValueError(messages.FROM_NUMPY_NEGATIVE_STRIDES)
 
 
 def _filled(size, value, dtype, requires_grad, device, default=None, fname=None):
@@ -155,7 +187,11 @@ def _filled(size, value, dtype, requires_grad, device, default=None, fname=None)
     np_dtype = dtypes.to_dtype(dtype, fname).numpy if dtype is not None else (
         default if default is not None else dtypes.get_default_dtype().numpy)
     shape = _size(size, fname)
-    arr = np.empty(shape, np_dtype) if value is None else np.full(shape, value, np_dtype)
+    if value is None:
+        arr = np.empty(shape, np_dtype)
+    else:
+        from .ops.pointwise import _scalar_as       # torch's overflow checks
+        arr = np.full(shape, _scalar_as(value, np.dtype(np_dtype)), np_dtype)
     return _finish(arr, requires_grad)
 
 
@@ -234,6 +270,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         np_dtype = np.dtype(np.int64) if ints else dtypes.get_default_dtype().numpy
     else:
         np_dtype = dtypes.to_dtype(dtype, "arange").numpy
+    if np_dtype.kind == "b":
+        raise NotImplementedError(messages.not_implemented_kernel("arange_cpu", "Bool"))
     if not (step > 0 or step < 0):
         raise RuntimeError(messages.ARANGE_STEP)
     if not (math.isfinite(start) and math.isfinite(end)):

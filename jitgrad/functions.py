@@ -4,6 +4,7 @@ Tensor methods of the same names call these."""
 from numbers import Integral as _Integral
 
 import numpy as _np
+import numpy as np
 
 from . import derivatives
 from . import messages as _messages
@@ -17,7 +18,7 @@ from .ops import reductions_extra as _red2
 from .ops import views as _views
 from .ops import einsum as _einsum
 from .ops import shape_ops as _shape
-from .tensor import Tensor
+from .tensor import _OMITTED, Tensor
 
 
 _ADD, _SUB, _MUL, _DIV, _POW = (derivatives.BINARY[n] for n in ("add", "sub", "mul", "div", "pow"))
@@ -30,20 +31,31 @@ def _binary(op, a, b):
 
 def _operator(op, a, b, reflected=False):
     """Tensor's arithmetic operators: NotImplemented for a foreign operand, so
-    Python raises its own TypeError (or tries the reflected operator). As in
-    torch, ``Tensor + ndarray`` works and the reflected ``ndarray + Tensor``
-    does not."""
-    a = _ew.as_operand(a, arrays=not reflected)
-    b = _ew.as_operand(b)
-    if a is None or b is None:
+    Python raises its own TypeError (or tries the reflected operator). An
+    ndarray operand is foreign too, as in torch: ``Tensor + ndarray`` is then
+    numpy's ufunc on both (numpy's dtype rules, an error for a tensor that
+    requires grad), wrapped back into a Tensor by ``Tensor.__array_wrap__``;
+    ``ndarray + Tensor`` fails (numpy defers to the Tensor's higher
+    ``__array_priority__``)."""
+    ta = _ew.as_operand(a, arrays=False)
+    tb = _ew.as_operand(b, arrays=False)
+    if ta is None or tb is None:
+        if ta is not None and not reflected and isinstance(b, np.ndarray):
+            # numpy's ufunc, as Python would call it next (``b.__radd__(a)``), but
+            # without numpy's floating-point warnings (jitgrad's ops give none)
+            with np.errstate(all="ignore"):
+                return _NUMPY_UFUNCS[op.name](a, b)
         return NotImplemented
-    return _ew.binary(op, a, b)
+    return _ew.binary(op, ta, tb)
+
+
+_NUMPY_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide,
+                 "pow": np.power, "remainder": np.remainder}
 
 
 def _tensor(v, fname, arg="input", position=1):
     if not isinstance(v, Tensor):
-        raise TypeError(f"{fname}(): argument '{arg}' (position {position}) must be Tensor, "
-                        f"not {type(v).__name__}")
+        raise TypeError(_messages.arg_must_be(fname, arg, position, v))
     return v
 
 
@@ -224,10 +236,12 @@ def ceil(input):
     return _ew.unary("ceil", _tensor(input, "ceil"))
 
 
-def round(input, *, decimals=None):  # noqa: A001  (torch's name)
+def round(input, *, decimals=_OMITTED):  # noqa: A001  (torch's name)
     # torch records RoundBackward1 whenever decimals is given, even 0
-    if decimals is None:
+    if decimals is _OMITTED:
         return _ew.unary("round", _tensor(input, "round"))
+    if decimals is None:
+        raise TypeError(_messages.round_arguments(_got(input, decimals=decimals)))
     return _pw.round_decimals(_tensor(input, "round"), decimals)
 
 
@@ -280,11 +294,11 @@ where = _pw.where
 # softmax / log_softmax (jitgrad/ops/activations.py; nn.functional has the rest of the family)
 
 def softmax(input, dim, dtype=None):
-    return _act.softmax(_tensor(input, "softmax"), dim, dtype)
+    return _act.softmax(_tensor(input, "softmax"), dim, dtype, position=2)
 
 
 def log_softmax(input, dim, dtype=None):
-    return _act.log_softmax(_tensor(input, "log_softmax"), dim, dtype)
+    return _act.log_softmax(_tensor(input, "log_softmax"), dim, dtype, position=2)
 
 
 # ----------------------------------------------------------- comparisons
@@ -381,6 +395,11 @@ def _got(*args, **kwargs):
 
 def _max_min(name, input, dim, keepdim, other):
     input = _tensor(input, name)
+    if dim is None:         # torch takes no explicit None for dim
+        raise TypeError(_messages.max_min_arguments(name, _got(input, dim) if keepdim is None
+                                                    else _got(input, dim, keepdim)))
+    if dim is _OMITTED:
+        dim = None
     if isinstance(dim, Tensor) or other is not None:
         pairwise = globals().get("maximum" if name == "max" else "minimum")
         if pairwise is None:
@@ -394,13 +413,13 @@ def _max_min(name, input, dim, keepdim, other):
     return _red2.max_min(name, input, dim, bool(keepdim))
 
 
-def max(input, dim=None, keepdim=None, *, other=None):  # noqa: A001  (torch's name)
+def max(input, dim=_OMITTED, keepdim=None, *, other=None):  # noqa: A001  (torch's name)
     """The max of the whole tensor; with ``dim``, (values, indices); with a second
     tensor, the elementwise maximum."""
     return _max_min("max", input, dim, keepdim, other)
 
 
-def min(input, dim=None, keepdim=None, *, other=None):  # noqa: A001
+def min(input, dim=_OMITTED, keepdim=None, *, other=None):  # noqa: A001
     return _max_min("min", input, dim, keepdim, other)
 
 
@@ -420,14 +439,23 @@ def argmin(input, dim=None, keepdim=False):
     return _red2.argmax_argmin("argmin", _tensor(input, "argmin"), dim, keepdim)
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
-    return _red2.prod(_tensor(input, "prod"), dim, keepdim, dtype)
+def prod(input, dim=_OMITTED, keepdim=False, *, dtype=None):
+    if dim is None:         # torch takes no explicit None for dim
+        raise TypeError(_messages.prod_arguments(_got(input, dim)))
+    return _red2.prod(_tensor(input, "prod"), None if dim is _OMITTED else dim, keepdim, dtype)
 
 
 def _var_std(name, input, dim, unbiased, keepdim, correction):
     input = _tensor(input, name)
     if isinstance(dim, bool):               # var(x, False): the legacy unbiased flag
         dim, unbiased = None, dim
+    if unbiased is not None and not isinstance(unbiased, bool):
+        got = _got(input, dim, unbiased=unbiased) if dim is not None else \
+            _got(input, unbiased=unbiased)
+        text = _messages.var_arguments(name, got)
+        if dim is None:
+            text += "      didn't match because some of the keywords were incorrect: unbiased\n"
+        raise TypeError(text)
     if unbiased is not None:
         if correction is not None:
             kwargs = {"correction": correction, "unbiased": unbiased}
@@ -517,8 +545,10 @@ def unflatten(input, dim, sizes):
     return _shape.unflatten(_tensor(input, "unflatten"), dim, sizes)
 
 
-def squeeze(input, dim=None):
-    return _shape.squeeze(_tensor(input, "squeeze"), dim)
+def squeeze(input, dim=_OMITTED):
+    if dim is None:         # torch takes no explicit None for dim
+        raise TypeError(_messages.squeeze_arguments(_got(input, dim)))
+    return _shape.squeeze(_tensor(input, "squeeze"), None if dim is _OMITTED else dim)
 
 
 def unsqueeze(input, dim):

@@ -30,6 +30,11 @@ REQUIRES_GRAD_FACTORY = "Only Tensors of floating point and complex dtype can re
 REQUIRES_GRAD_METHOD = "only Tensors of floating point dtype can require gradients"
 REQUIRES_GRAD_SETTER = "only Tensors of floating point and complex dtype can require gradients"
 
+DEEPCOPY_NON_LEAF = (
+    "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol "
+    "at the moment.  If you were attempting to deepcopy a module, this may be because of a "
+    "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+
 REQUIRES_GRAD_NON_LEAF = (
     "you can only change requires_grad flags of leaf variables. If you want to use a "
     "computed variable in a subgraph that doesn't require differentiation use "
@@ -563,6 +568,24 @@ COMPLEX_UNSUPPORTED = "jitgrad has no complex dtypes: complex values are not sup
 
 
 INT64_OVERFLOW = "Overflow when unpacking long long"
+# ---- numpy interop: Tensor.numpy / __array__, from_numpy, tensor(ndarray)
+NUMPY_REQUIRES_GRAD = ("Can't call numpy() on Tensor that requires grad. "
+                       "Use tensor.detach().numpy() instead.")
+# numpy's own text: np.asarray(t, copy=False) (torch's __array__ takes no ``copy``)
+NUMPY_COPY_FALSE = (
+    "Unable to avoid copy while creating an array as requested.\n"
+    "If using `np.array(obj, copy=False)` replace it with `np.asarray(obj)` to allow a copy "
+    "when needed (no behavior change in NumPy 1.x).\n"
+    "For more details, see https://numpy.org/devdocs/numpy_2_0_migration_guide.html"
+    "#adapting-to-changes-in-the-copy-keyword.")
+FROM_NUMPY_NEGATIVE_STRIDES = (
+    "At least one stride in the given numpy array is negative, and tensors with negative "
+    "strides are not currently supported. (You can probably work around this by making a "
+    "copy of your array  with array.copy().) ")
+FROM_NUMPY_STRIDES_NOT_MULTIPLE = ("given numpy array strides not a multiple of the element "
+                                   "byte size. Copy the numpy array to reallocate the memory.")
+ITER_0D = "iteration over a 0-d tensor"
+INIT_ZERO_ELEMENT = "Initializing zero-element tensors is a no-op"
 INT_TOO_BIG = "int too big to convert"
 ARANGE_SIGN = "upper bound and lower bound inconsistent with step sign"
 ARANGE_STEP = "step must be nonzero"
@@ -597,6 +620,21 @@ def rsub_arguments(got):
     return invalid_combination("rsub", f"({got})", [
         ("(Tensor input, Tensor other, *, Number alpha = 1)", None),
         ("(Tensor input, Number other, Number alpha = 1)", None)])
+
+
+def unpack_ints(fname, arg, pos, error):
+    return (f"{fname}(): argument '{arg}' failed to unpack the object at pos {pos} with error "
+            f"\"{error}\"")
+
+
+def module_to_dtype(d):
+    return ("nn.Module.to only accepts floating point or complex dtypes, but got desired "
+            f"dtype={d!r}")
+
+
+def unsupported_operand(symbol, a, b):
+    return (f"unsupported operand type(s) for {symbol}: '{_type_name(a)}' and "
+            f"'{_type_name(b)}'")
 
 
 def tensor_data_type(type_name):
@@ -889,6 +927,34 @@ def var_arguments(name, got):
             " * (Tensor input, bool unbiased = True)\n")
 
 
+def prod_arguments(got):
+    return invalid_combination("prod", f"({got})", [
+        ("(Tensor input, *, jitgrad.dtype dtype = None)", None),
+        ("(Tensor input, int dim, bool keepdim = False, *, jitgrad.dtype dtype = None, "
+         "Tensor out = None)", None)])
+
+
+def squeeze_arguments(got, bad_type="NoneType"):
+    bad = f"some of the arguments have invalid types: (Tensor, !{bad_type}!)"
+    return invalid_combination("squeeze", f"({got})", [
+        ("(Tensor input)", None), ("(Tensor input, int dim)", bad),
+        ("(Tensor input, tuple of ints dim)", bad)])
+
+
+def sum_mean_arguments(fname, got):
+    out = ", Tensor out = None" if fname == "mean" else ""
+    return invalid_combination(fname, f"({got})", [
+        (f"(Tensor input, *, jitgrad.dtype dtype = None{out})", None),
+        ("(Tensor input, tuple of ints dim, bool keepdim = False, *, jitgrad.dtype dtype = None, "
+         "Tensor out = None)", None)])
+
+
+def round_arguments(got):
+    return invalid_combination("round", f"({got})", [
+        ("(Tensor input, *, Tensor out = None)", None),
+        ("(Tensor input, *, int decimals, Tensor out = None)", None)])
+
+
 def max_min_arguments(name, got):
     return (f"{name}() received an invalid combination of arguments - got ({got}), but "
             "expected one of:\n"
@@ -1154,6 +1220,40 @@ CONCAT_ITERABLE = "ConcatDataset does not support IterableDataset"
 CONCAT_INDEX = "absolute value of index should not exceed dataset length"
 CHAIN_ITERABLE = "ChainDataset only supports IterableDataset"
 COLLATE_EQUAL_SIZE = "each element in list of batch should be of equal size"
+WORKER_PICKLE_ERROR = (
+    "Got pickle error when attempting to start a worker Process. This might be because the "
+    "worker Process arguments are not picklable. Python 3.14+ changed the multiprocessing "
+    "start method in non-Mac POSIX platforms to 'forkserver', which requires the worker "
+    "Process arguments to be picklable. You can also try multiprocessing.set_start_method"
+    "('fork').")
+
+
+MP_ITER_NUM_WORKERS = "num_workers must be greater than 0 for MultiProcessingDataLoaderIter"
+MP_ITER_PREFETCH = "prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter"
+MP_ITER_STATE = ("Invalid iterator state: shutdown or no outstanding tasks when fetching next "
+                 "data")
+MP_ITER_TASKS = "Number of outstanding tasks exceeded maximum allowed tasks"
+# torch's text, with its format arguments passed as a second exception argument
+ITER_CANNOT_PICKLE = "{} cannot be pickled"
+
+
+def loader_timed_out(timeout):
+    return f"DataLoader timed out after {timeout} seconds"
+
+
+def loader_workers_exited(pids):
+    return f"DataLoader worker (pid(s) {', '.join(str(p) for p in pids)}) exited unexpectedly"
+
+
+def worker_exception(type_name, where, formatted_traceback):
+    # where: "in DataLoader worker process <id>"; formatted_traceback:
+    # traceback.format_exception's text, "Traceback (most recent call last):..."
+    return f"Caught {type_name} {where}.\nOriginal {formatted_traceback}"
+
+
+def out_requires_grad(op):
+    return (f"{op}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad.")
 
 
 def iterable_dataset_option(name, value):

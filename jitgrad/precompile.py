@@ -91,20 +91,28 @@ def read_manifest(path):
         return json.load(f)["kernels"]
 
 
-def _dtype_of(sig_types):
-    floats = {str(t.dtype) for t in sig_types if isinstance(t, types.Array)
-              and str(t.dtype) in FLOAT_DTYPES}
-    return floats
+def _float_arrays(sig_types):
+    return {str(t.dtype) for t in sig_types if isinstance(t, types.Array)
+            and str(t.dtype) in FLOAT_DTYPES}
+
+
+def for_dtype(sig_types, dtype):
+    """Whether a program computing in ``dtype`` calls this signature. float32
+    programs also call mixed signatures (float64 scratch or draws beside
+    float32 data); float64 programs call none with a float32 array."""
+    floats = _float_arrays(sig_types)
+    if dtype == "float32":
+        return not floats or "float32" in floats
+    return "float32" not in floats
 
 
 def select(manifest, dtype=None):
-    """(dispatcher name, signature) pairs, keeping for ``dtype`` only the
-    signatures whose float arrays are all of that dtype."""
+    """(dispatcher name, signature) pairs, all of them or those ``for_dtype``."""
     pairs = []
     for name, sigs in manifest.items():
         for text in sigs:
             sig = parse_signature(text)
-            if dtype is None or _dtype_of(sig) <= {dtype}:
+            if dtype is None or for_dtype(sig, dtype):
                 pairs.append((name, sig))
     return pairs
 
@@ -120,15 +128,21 @@ class _CompileCounter(event.Listener):
         self.compiled += 1
 
 
-def compile_all(pairs, log=None):
+def _cores():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def compile_all(pairs):
     """Compile (or load from the cache) each (name, signature); returns
-    (signatures compiled now, signatures found cached, names missing)."""
+    (signatures compiled now, names missing from this jitgrad)."""
+    from .compile_notice import notice
+    notice.said = True          # compiling is what was asked for: no first-run notice
     dispatchers = kernel_dispatchers()
     counter = _CompileCounter()
     compiled, missing = 0, []
     event.register("numba:compile", counter)
     try:
-        for i, (name, sig) in enumerate(pairs):
+        for name, sig in pairs:
             dispatcher = dispatchers.get(name)
             if dispatcher is None:
                 missing.append(name)
@@ -138,10 +152,37 @@ def compile_all(pairs, log=None):
             # a kernel's helpers fire compile events of their own: count the kernel once
             if counter.compiled > before:
                 compiled += 1
-                if log is not None:
-                    log(f"  [{i + 1}/{len(pairs)}] {name}")
     finally:
         event.unregister("numba:compile", counter)
+    return compiled, missing
+
+
+_worker_pairs = {}
+
+
+def _load_worker(manifest_path, dtype):
+    for name, sig in select(read_manifest(manifest_path), dtype):
+        _worker_pairs.setdefault(name, []).append(sig)
+
+
+def _compile_kernel(name):
+    return compile_all([(name, sig) for sig in _worker_pairs[name]])
+
+
+def compile_parallel(manifest_path, dtype, jobs):
+    """``compile_all`` over ``jobs`` processes, one kernel (all its signatures)
+    at a time to whichever process is free."""
+    pairs = select(read_manifest(manifest_path), dtype)
+    if jobs <= 1:
+        return compile_all(pairs)
+    import multiprocessing
+    names = sorted({name for name, _ in pairs})
+    compiled, missing = 0, []
+    with multiprocessing.get_context("spawn").Pool(
+            jobs, initializer=_load_worker, initargs=(manifest_path, dtype)) as pool:
+        for done, gone in pool.imap_unordered(_compile_kernel, names):
+            compiled += done
+            missing += gone
     return compiled, missing
 
 
@@ -175,10 +216,18 @@ def main(argv=None):
     parser.add_argument("--record", metavar="FILE",
                         help="run the program given after the options and add the kernels it "
                              "calls to FILE, instead of compiling")
-    parser.add_argument("--verbose", action="store_true", help="name each kernel compiled")
+    parser.add_argument("--jobs", type=int, default=_cores(),
+                        help="processes compiling at once (default: one per core)")
     parser.add_argument("program", nargs=argparse.REMAINDER,
                         help="with --record: script.py [args] or -m module [args]")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    program = []
+    if "--record" in argv:
+        # everything after ``--record FILE`` is the program and its own options
+        cut = argv.index("--record") + 2
+        argv, program = argv[:cut], argv[cut:]
     args = parser.parse_args(argv)
+    args.program = program or args.program
     if args.record:
         if not args.program:
             parser.error("--record needs a program to run")
@@ -187,9 +236,10 @@ def main(argv=None):
         return 0
     if args.program:
         parser.error(f"unexpected arguments: {' '.join(args.program)} (a program goes with --record)")
-    pairs = select(read_manifest(args.manifest or SHIPPED_MANIFEST), args.dtype)
+    manifest = args.manifest or SHIPPED_MANIFEST
+    pairs = select(read_manifest(manifest), args.dtype)
     start = time.perf_counter()
-    compiled, missing = compile_all(pairs, log=print if args.verbose else None)
+    compiled, missing = compile_parallel(manifest, args.dtype, min(args.jobs, len(pairs)) or 1)
     elapsed = time.perf_counter() - start
     print(f"jitgrad.precompile: {len(pairs)} kernel signatures ready in {elapsed:.1f} s "
           f"({compiled} compiled now, {len(pairs) - compiled - len(missing)} were cached)")

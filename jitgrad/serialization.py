@@ -51,6 +51,8 @@ _DTYPES = {d.name: np.dtype(d.numpy).newbyteorder("<")
 _DTYPE_OBJECTS = {d.name: d for d in
                   (dtypes.bool_, dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)}
 _TENSOR_KEYS = {"dtype", "shape", "offset", "nbytes", "crc32", "requires_grad", "parameter"}
+_MAX_DIMS = 64                  # numpy's limit
+_MAX_BYTES = 2 ** 63 - 1        # numpy's (and torch's) limit on an array's byte size
 
 
 def _align(n):
@@ -271,10 +273,23 @@ def _no_constants(name):
     raise _Corrupt(f"is corrupt: its header holds the non-JSON constant {name}")
 
 
+def _finite_float(text):
+    v = float(text)
+    if not math.isfinite(v):            # 1e999: non-finite floats are {"$": "float"} objects
+        raise _Corrupt(f"is corrupt: its header holds the out-of-range number {_short(text)}")
+    return v
+
+
+def _short(v, limit=80):
+    text = v if isinstance(v, str) else repr(v)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _parse_header(header):
     try:
         text = header.decode("utf-8")
-        doc = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        doc = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
+                         parse_float=_finite_float)
     except (UnicodeDecodeError, ValueError) as e:
         raise _Corrupt(f"is corrupt: its header is not valid JSON ({e})") from None
     if type(doc) is not dict or set(doc) != {"format", "tensors", "root"} or \
@@ -294,14 +309,18 @@ def _tensor_arrays(entries, buf, data_start, copy):
         dt = _DTYPES.get(e["dtype"]) if type(e["dtype"]) is str else None
         shape = e["shape"]
         if dt is None:
-            raise _Corrupt(f"{where} has an unknown dtype {e['dtype']!r}")
-        if type(shape) is not list or not all(_is_int(s) and s >= 0 for s in shape):
-            raise _Corrupt(f"{where} has an invalid shape {shape!r}")
+            raise _Corrupt(f"{where} has an unknown dtype {_short(e['dtype'])}")
+        if type(shape) is not list or not all(_is_int(s) and s >= 0 for s in shape) or \
+                len(shape) > _MAX_DIMS or \
+                math.prod(s for s in shape if s) * dt.itemsize > _MAX_BYTES:
+            # (checked before any array is made: numpy refuses more dims, and an empty
+            # array's other dims must still fit its byte size)
+            raise _Corrupt(f"{where} has an invalid shape {_short(shape)}")
         off, nbytes = e["offset"], e["nbytes"]
         if not (_is_int(off) and _is_int(nbytes) and off >= 0 and off % _ALIGN == 0):
-            raise _Corrupt(f"{where} has an invalid offset {off!r}")
+            raise _Corrupt(f"{where} has an invalid offset {_short(off)}")
         if nbytes != math.prod(shape) * dt.itemsize:
-            raise _Corrupt(f"{where} says {nbytes!r} bytes for shape {shape} of "
+            raise _Corrupt(f"{where} says {_short(nbytes)} bytes for shape {shape} of "
                            f"{e['dtype']}")
         start = data_start + off
         if start + nbytes > n:
@@ -379,7 +398,8 @@ class _Decoder:
             return d
         if tag == "float" and keys == {"$", "value"} and v["value"] in ("inf", "-inf", "nan"):
             return float(v["value"])
-        if tag == "dtype" and keys == {"$", "name"} and v["name"] in _DTYPE_OBJECTS:
+        if tag == "dtype" and keys == {"$", "name"} and type(v["name"]) is str and \
+                v["name"] in _DTYPE_OBJECTS:
             return _DTYPE_OBJECTS[v["name"]]
         if tag == "tensor" and keys == {"$", "index"} and _is_int(v["index"]) and \
                 0 <= v["index"] < len(self.tensors):

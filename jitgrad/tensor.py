@@ -12,6 +12,21 @@ import numpy as np
 from . import dtypes, messages
 from ._tensor_str import format_tensor
 
+# the default of an argument torch refuses to take as an explicit None (``x.max(None)``)
+_OMITTED = object()
+
+
+def _no_bitwise(symbol, reflected=False):
+    """jitgrad has no bitwise operators; a numpy operand must get Python's
+    TypeError too, not take the Tensor as an array and answer with an ndarray
+    (``x & np.int8(1)`` falls back to numpy's reflected operator)."""
+    def op(self, other):
+        if isinstance(other, (np.ndarray, np.generic)):
+            a, b = (other, self) if reflected else (self, other)
+            raise TypeError(messages.unsupported_operand(symbol, a, b))
+        return NotImplemented
+    return op
+
 
 class Size(tuple):
     """torch.Size: a tuple that prints as ``jitgrad.Size([2, 3])``."""
@@ -121,6 +136,12 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
 
+    def __iter__(self):
+        # torch: the rows of unbind(0); a 0-d tensor is no sequence
+        if self._data.ndim == 0:
+            raise TypeError(messages.ITER_0D)
+        return iter(_shape.unbind(self, 0))
+
     # ------------------------------------------------------------ data access
     @property
     def data(self):
@@ -135,15 +156,29 @@ class Tensor:
 
     def numpy(self, *, force=False):
         if self._requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
+            raise RuntimeError(messages.NUMPY_REQUIRES_GRAD)
         return self._data
 
+    # numpy interop as torch's: ``np.asarray(t)`` shares t's memory, a numpy
+    # function or ufunc on tensors gives a Tensor (``__array_wrap__``), and a
+    # tensor that requires grad is refused as in ``numpy()``. (numpy's current
+    # signatures, so numpy warns nothing; torch's older ones make it warn.)
     def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:
+            raise RuntimeError(messages.NUMPY_REQUIRES_GRAD)
+        if copy is False:
+            # torch's __array__ takes no ``copy``: numpy can't promise not to copy
+            raise ValueError(messages.NUMPY_COPY_FALSE)
         a = self._data
         if dtype is not None and a.dtype != dtype:
             return a.astype(dtype)
         return a.copy() if copy else a
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        # torch: a bool result becomes uint8 (jitgrad has no uint8: it stays bool),
+        # a scalar result a 0-d tensor; a dtype jitgrad lacks is from_numpy's TypeError
+        dtypes.from_numpy(array.dtype)
+        return _wrap(array)
 
     def item(self):
         if self._data.size != 1:
@@ -265,6 +300,25 @@ class Tensor:
         t._vc = self._vc          # torch: a detached tensor shares the version counter
         return t
 
+    def __reduce__(self):
+        # pickle and copy.copy, as torch: a leaf of the same class on the same
+        # values (copy.copy shares them), requires_grad kept, grad and graph
+        # dropped (DataLoader workers send batches this way)
+        return _rebuild_tensor, (type(self), self._data, self._requires_grad,
+                                 getattr(self, "__dict__", None))
+
+    def __deepcopy__(self, memo):
+        # torch: leaves only; values copied, requires_grad and grad kept
+        if self._grad_fn is not None:
+            raise RuntimeError(messages.DEEPCOPY_NON_LEAF)
+        from copy import deepcopy
+        t = _rebuild_tensor(type(self), self._data.copy(order="K"), self._requires_grad,
+                            deepcopy(getattr(self, "__dict__", None), memo))
+        memo[id(self)] = t
+        if self._grad is not None:
+            t._grad = deepcopy(self._grad, memo)
+        return t
+
     @property
     def _version(self):
         return self._vc[0]
@@ -329,27 +383,41 @@ class Tensor:
         return _division.floor_divide_(self, other)
 
     def __imod__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented        # torch: then x = x % other, through numpy
         return _inplace.binary_(_division.REMAINDER, self, other)
 
     def __ifloordiv__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented        # torch: then x = x // other, through numpy
         return _division.floor_divide_(self, other)
 
     def pow_(self, exponent):
         return _inplace.binary_(_F._POW, self, exponent)
 
     def __iadd__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented        # torch: then x = x + other, through numpy
         return _inplace.binary_(_F._ADD, self, other)
 
     def __isub__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented        # torch: then x = x - other, through numpy
         return _inplace.binary_(_F._SUB, self, other)
 
     def __imul__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented        # torch: then x = x * other, through numpy
         return _inplace.binary_(_F._MUL, self, other)
 
     def __itruediv__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented        # torch: then x = x / other, through numpy
         return _inplace.binary_(_F._DIV, self, other)
 
     def __ipow__(self, other):
+        if isinstance(other, np.ndarray):
+            return NotImplemented        # torch: then x = x ** other, through numpy
         return _inplace.binary_(_F._POW, self, other)
 
     def zero_(self):
@@ -505,7 +573,7 @@ class Tensor:
         return _operator(_division.REMAINDER, other, self, True)
 
     def __floordiv__(self, other):
-        other = _ew.as_operand(other)
+        other = _ew.as_operand(other, arrays=False)      # an ndarray: numpy's, as _operator
         return NotImplemented if other is None else _division.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
@@ -517,6 +585,12 @@ class Tensor:
 
     def __rpow__(self, base):
         return _operator(_F._POW, base, self, True)
+
+    __and__, __rand__ = _no_bitwise("&"), _no_bitwise("&", True)
+    __or__, __ror__ = _no_bitwise("|"), _no_bitwise("|", True)
+    __xor__, __rxor__ = _no_bitwise("^"), _no_bitwise("^", True)
+    __lshift__, __rlshift__ = _no_bitwise("<<"), _no_bitwise("<<", True)
+    __rshift__, __rrshift__ = _no_bitwise(">>"), _no_bitwise(">>", True)
 
     def __matmul__(self, other):
         return _F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
@@ -669,9 +743,11 @@ class Tensor:
     def ceil(self):
         return _F.ceil(self)
 
-    def round(self, *, decimals=None):
-        if decimals is None:
+    def round(self, *, decimals=_OMITTED):
+        if decimals is _OMITTED:
             return _F.round(self)
+        if decimals is None:
+            raise TypeError(messages.must_be("round", "decimals", "int", None))
         return _pointwise.round_decimals(self, decimals, method=True)
 
     def maximum(self, other):
@@ -766,10 +842,10 @@ class Tensor:
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         return _F.norm(self, p, dim, keepdim, dtype)
 
-    def max(self, dim=None, keepdim=None, *, other=None):
+    def max(self, dim=_OMITTED, keepdim=None, *, other=None):
         return _F.max(self, dim, keepdim, other=other)
 
-    def min(self, dim=None, keepdim=None, *, other=None):
+    def min(self, dim=_OMITTED, keepdim=None, *, other=None):
         return _F.min(self, dim, keepdim, other=other)
 
     def amax(self, dim=(), keepdim=False):
@@ -784,7 +860,7 @@ class Tensor:
     def argmin(self, dim=None, keepdim=False):
         return _F.argmin(self, dim, keepdim)
 
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
+    def prod(self, dim=_OMITTED, keepdim=False, *, dtype=None):
         return _F.prod(self, dim, keepdim, dtype=dtype)
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -844,8 +920,8 @@ class Tensor:
     def unflatten(self, dim, sizes):
         return _shape.unflatten(self, dim, sizes)
 
-    def squeeze(self, dim=None):
-        return _shape.squeeze(self, dim)
+    def squeeze(self, dim=_OMITTED):
+        return _F.squeeze(self, dim)
 
     def unsqueeze(self, dim):
         return _shape.unsqueeze(self, dim)
@@ -968,6 +1044,13 @@ class Tensor:
         return clone(self)
 
 
+# np.sum(t) / np.mean(t) call t.sum(axis=None, out=None); torch's argument parser
+# answers "sum() got an unexpected keyword argument 'axis'", which is Python's
+# message too once the method's qualified name lacks its class
+Tensor.sum.__qualname__ = "sum"
+Tensor.mean.__qualname__ = "mean"
+
+
 _seeds = {}
 
 
@@ -994,6 +1077,15 @@ def _init(t, arr, requires_grad=False):
 
 
 _new = object.__new__
+
+
+def _rebuild_tensor(cls, arr, requires_grad, state=None):
+    """Unpickling (and copying) a Tensor: a leaf of ``cls`` on ``arr``."""
+    t = _new(cls)
+    _init(t, arr, requires_grad)
+    if state:
+        t.__dict__.update(state)
+    return t
 
 
 def _wrap(arr):

@@ -106,7 +106,9 @@ def matmul(a, b):
     blas = _blas
     if blas is None or blas.current != (blas.limit if macs >= PARALLEL_MIN_MACS else 1):
         _resize(_pools().limit if macs >= PARALLEL_MIN_MACS else 1)
-    return np.matmul(a, b)
+    # inf * 0 in a product is nan, silently, as in torch (numpy would warn)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.matmul(a, b)
 
 
 def _batch(x):

@@ -45,7 +45,8 @@ def elu_forward(x, alpha, out):
 
 @kernel
 def elu_backward(grad, x, alpha, out):
-    # d elu / dx = alpha exp(x) for x <= 0
+    # d elu / dx = alpha exp(x) for x <= 0. At nan: nan, as torch's vectorised loop
+    # gives (its scalar loop, which small tensors take, passes grad)
     for i in range(out.size):
         v = x[i]
         out[i] = grad[i] if v > 0 else grad[i] * alpha * vexp(v)

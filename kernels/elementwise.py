@@ -16,8 +16,8 @@ from numba.extending import register_jitable
 from .jit import kernel
 
 from .access import at
-from .vmath import (_fma, _select, like, log1p_fast_ok, log_fast_ok, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p,
-                    vlog1p_fast, vlog_fast, vsin, vtanh)
+from .vmath import (_fma, _select, like, log1p_fast_ok, log_fast_ok, sincos_ok, vcos, vexp, vexpm1,
+                    vlog, vlog1p, vlog1p_fast, vlog_fast, vsin, vtanh)
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -62,15 +62,16 @@ def div_backward(grad, a, b, ga, gb):
         g = at(grad, i)
         bi = at(b, i)
         ga[i] = g / bi
-        gb[i] = -g * at(a, i) / (bi * bi)
+        gb[i] = -g * ((at(a, i) / bi) / bi)
 
 
 @kernel
 def div_backward_other(grad, a, b, out):
-    # d(a/b)/db = -a / b**2
+    # d(a/b)/db = -a / b**2, as torch evaluates it: (a / b) / b (b * b would
+    # overflow or underflow where the quotient does not)
     for i in range(out.size):
         bi = at(b, i)
-        out[i] = -at(grad, i) * at(a, i) / (bi * bi)
+        out[i] = -at(grad, i) * ((at(a, i) / bi) / bi)
 
 
 @kernel
@@ -85,6 +86,19 @@ def pow_forward(a, b, out):
         out[i] = at(a, i) ** at(b, i)
 
 
+@register_jitable
+def _int_pow(base, e):
+    # torch's powi: squaring, wrapping on overflow (Numba's ``**`` switches to a
+    # float pow past exponents of 2**16)
+    r = base - base + 1
+    while e != 0:
+        if e & 1:
+            r *= base
+        e >>= 1
+        base *= base
+    return r
+
+
 @kernel
 def int_pow_forward(a, b, out):
     # integer powers as torch computes them: a negative exponent leaves only
@@ -93,7 +107,7 @@ def int_pow_forward(a, b, out):
         base = at(a, i)
         e = at(b, i)
         if e >= 0:
-            out[i] = base ** e
+            out[i] = _int_pow(base, e)
         elif base == 1:
             out[i] = 1
         elif base == -1:
@@ -521,13 +535,21 @@ def atan2_forward(a, b, out):
         out[i] = math.atan2(at(a, i), at(b, i))
 
 
+@register_jitable(inline="always")
+def _atan2_recip(ai, bi):
+    # torch's atan2_backward: 1 / (self**2 + other**2), zero where that sum is
+    # zero (at the origin, or where both squares underflow)
+    d = ai * ai + bi * bi
+    return like(d, 0.0) if d == 0 else like(d, 1.0) / d
+
+
 @kernel
 def atan2_backward_self(grad, a, b, out):
     # grad * other / (self**2 + other**2)
     for i in range(out.size):
         ai = at(a, i)
         bi = at(b, i)
-        out[i] = grad[i] * bi / (ai * ai + bi * bi)
+        out[i] = grad[i] * bi * _atan2_recip(ai, bi)
 
 
 @kernel
@@ -536,7 +558,7 @@ def atan2_backward_other(grad, a, b, out):
     for i in range(out.size):
         ai = at(a, i)
         bi = at(b, i)
-        out[i] = -grad[i] * ai / (ai * ai + bi * bi)
+        out[i] = grad[i] * -ai * _atan2_recip(ai, bi)
 
 
 @kernel
@@ -545,9 +567,10 @@ def atan2_backward(grad, a, b, ga, gb):
     for i in range(ga.size):
         ai = at(a, i)
         bi = at(b, i)
-        g = grad[i] / (ai * ai + bi * bi)
-        ga[i] = g * bi
-        gb[i] = -g * ai
+        r = _atan2_recip(ai, bi)
+        g = grad[i]
+        ga[i] = g * bi * r
+        gb[i] = g * -ai * r
 
 
 # ------------------------------------------------------------- piecewise

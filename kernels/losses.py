@@ -298,7 +298,8 @@ def cross_entropy_forward(x, A, R, B, target, weight, ignore_index, smoothing, l
 def cross_entropy_backward(grad, logp, A, R, B, target, weight, ignore_index, smoothing,
                            weight_sum, out):
     # (1 - ls) w[t] (p - onehot(t)) + ls / C (p W - w), p = exp(logp),
-    # W = sum of the weights; zero rows for ignored targets. ``grad`` is the
+    # W = sum of the weights; zero rows for ignored targets (0 * p: nan where a
+    # logit is, as torch's log_softmax backward of a zero gradient). ``grad`` is the
     # per-sample array or the scalar already divided for the mean.
     if smoothing > 0:
         _cross_entropy_backward_smoothed(grad, logp, A, R, B, target, weight, ignore_index,
@@ -315,10 +316,11 @@ def _cross_entropy_backward_rows(grad, logp, A, R, target, weight, ignore_index,
     for a in range(A):
         t = target[a]
         orow = out[a * R:(a + 1) * R]
-        if t == ignore_index:
-            orow[:] = 0
-            continue
         lrow = logp[a * R:(a + 1) * R]
+        if t == ignore_index:
+            for r in range(R):
+                orow[r] = dt(0) * vexp(lrow[r])     # torch's 0 - p * 0: nan where p is
+            continue
         c = dt(at(grad, a)) * (dt(1) if weight is None else weight[t])
         for r in range(R):
             orow[r] = c * vexp(lrow[r])
@@ -335,7 +337,7 @@ def _cross_entropy_backward_strided(grad, logp, A, R, B, target, weight, ignore_
             base = a * R * B + b
             if t == ignore_index:
                 for r in range(R):
-                    out[base + r * B] = 0
+                    out[base + r * B] = dt(0) * vexp(logp[base + r * B])
                 continue
             c = dt(at(grad, i)) * (dt(1) if weight is None else weight[t])
             for r in range(R):
@@ -357,7 +359,7 @@ def _cross_entropy_backward_smoothed(grad, logp, A, R, B, target, weight, ignore
             base = a * R * B + b
             if t == ignore_index:
                 for r in range(R):
-                    out[base + r * B] = 0
+                    out[base + r * B] = dt(0) * vexp(logp[base + r * B])
                 continue
             g = dt(at(grad, i))
             c = g * keep * (dt(1) if weight is None else weight[t])

@@ -62,10 +62,13 @@ def vector_norm_middle_axis(x, p, out):
     A, R, B = x.shape
     for a in range(A):
         for b in range(B):
-            if p == math.inf:
+            if R == 1 and p != 0:       # torch: |x| itself, no square to overflow
+                out[a, b] = abs(x[a, 0, b])
+            elif p == math.inf:
                 m = 0.0
                 for r in range(R):
-                    m = max(m, abs(x[a, r, b]))
+                    v = abs(x[a, r, b])
+                    m = v if (v > m or v != v) else m     # nan propagates, as in torch
                 out[a, b] = m
             elif p == 0:
                 c = 0
@@ -111,8 +114,10 @@ def vector_norm_backward(grad, x, norm, p, out):
             else:
                 for r in range(R):
                     v = x[a, r, b]
-                    if n == 0 or v == 0:
+                    if n == 0 or (v == 0 and n == n):   # torch: nan where the norm is
                         out[a, r, b] = 0
+                    elif p == 1:                # torch: grad * sgn(self), sgn(nan) == 0
+                        out[a, r, b] = g if v > 0 else (-g if v < 0 else 0)
                     elif p == 2:
                         out[a, r, b] = g * v / n
                     else:
@@ -335,25 +340,29 @@ def prod_backward_middle_axis(g, xf, res, A, R, B, out):
                 for b in range(B):
                     out[base + b] = g[row + b] * (res[row + b] / xf[base + b])
         return
+    # (torch's exclusive cumprods run in float64 and are rounded to x's dtype one by
+    # one: a float32 partial product that overflows does not poison the later ones)
+    running = np.empty(B, np.float64)
     suffix = np.empty(B, xf.dtype)
     for a in range(A):
         row = a * B
         if R == 0:
             continue
-        base0 = a * R * B
         for b in range(B):
-            out[base0 + b] = 1
-        for r in range(1, R):
+            running[b] = 1.0
+        for r in range(R):
             base = (a * R + r) * B
             for b in range(B):
-                out[base + b] = out[base - B + b] * xf[base - B + b]
+                out[base + b] = running[b]
+                running[b] *= xf[base + b]
         for b in range(B):
-            suffix[b] = 1
+            running[b] = 1.0
         for r in range(R - 1, -1, -1):
             base = (a * R + r) * B
             for b in range(B):
+                suffix[b] = running[b]
                 out[base + b] = g[row + b] * (out[base + b] * suffix[b])
-                suffix[b] *= xf[base + b]
+                running[b] *= xf[base + b]
 
 
 @reduction_kernel
@@ -367,6 +376,10 @@ def var_middle_axis(xf, A, R, B, divisor, take_sqrt, out, mean_out):
             for r in range(R):
                 s += xf[base + r]
             m = s / R
+            if R and not math.isfinite(m):     # a float64 sum overflowed: add up x / R
+                m = 0.0
+                for r in range(R):
+                    m += xf[base + r] / R
             ss = 0.0
             for r in range(R):
                 d = xf[base + r] - m
@@ -388,6 +401,10 @@ def var_middle_axis(xf, A, R, B, divisor, take_sqrt, out, mean_out):
                 sums[b] += xf[base + b]
         for b in range(B):
             sums[b] = sums[b] / R
+            if R and not math.isfinite(sums[b]):     # a float64 sum overflowed
+                sums[b] = 0.0
+                for r in range(R):
+                    sums[b] += xf[(a * R + r) * B + b] / R
         for r in range(R):
             base = (a * R + r) * B
             for b in range(B):

@@ -101,9 +101,13 @@ def test_shipped_manifest_names_only_kernels_that_exist():
     assert len(manifest) > 0.8 * len(known), "the shipped list misses most kernels: re-record it"
     for name, sig in precompile.select(manifest)[:50]:
         assert isinstance(sig, tuple)
+    def floats(sig):
+        return {str(t.dtype) for t in sig if str(getattr(t, "dtype", "")).startswith("float")}
     f32 = precompile.select(manifest, "float32")
-    assert f32 and all("float64" not in {str(getattr(t, "dtype", "")) for t in sig}
-                       for _, sig in f32)
+    f64 = precompile.select(manifest, "float64")
+    assert f32 and all(not floats(sig) or "float32" in floats(sig) for _, sig in f32)
+    assert f64 and all("float32" not in floats(sig) for _, sig in f64)
+    assert len(f32) + len(f64) >= len(precompile.select(manifest))
 
 
 def _read_only_install(cmd):

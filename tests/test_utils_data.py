@@ -278,7 +278,9 @@ def test_shuffle_is_the_documented_draw_sequence():
 
 
 @pytest.mark.parametrize("explicit_gen", [False, True])
-def test_workers_run_in_process_with_torchs_draws(explicit_gen):
+def test_workers_keep_torchs_draws(explicit_gen):
+    # worker processes (tests/test_dataloader_workers.py) fetch the same batches;
+    # the main process draws exactly what the single-process loader draws
     base = epochs(jitgrad, tensor_loader(11, 3, True, False, explicit_gen))
     assert epochs(jitgrad, tensor_loader(11, 3, True, False, explicit_gen,
                                          num_workers=2)) == base

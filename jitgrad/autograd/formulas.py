@@ -31,6 +31,12 @@ def pow_backward_exponent(grad, self, other, result):
     return g if keep is None else g * keep
 
 
+def atan2_recip(self, other):
+    # torch's atan2_backward: 1 / (self**2 + other**2), zero where that sum is zero
+    denom = self * self + other * other
+    return denom.reciprocal().masked_fill(denom == 0, 0)
+
+
 def _log(value):
     import math
     return math.log(value)
@@ -44,7 +50,8 @@ def zeros_like(t):
 
 
 HELPERS = {"threshold_backward": threshold_backward, "pow_backward_self": pow_backward_self,
-           "pow_backward_exponent": pow_backward_exponent, "zeros_like": zeros_like}
+           "pow_backward_exponent": pow_backward_exponent, "zeros_like": zeros_like,
+           "atan2_recip": atan2_recip}
 
 
 def compile_formula(text):

@@ -61,6 +61,9 @@ class set_grad_enabled(_GradModeContext):
         return object.__new__(cls)
 
     def __init__(self, mode):
+        if not isinstance(mode, bool):
+            from ..messages import must_be
+            raise TypeError(must_be("set_grad_enabled", "enabled", "bool", mode, 1))
         self._prev = state.enabled
         self._mode = bool(mode)
         state.enabled = self._mode

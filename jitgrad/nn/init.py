@@ -1,6 +1,8 @@
 """``jitgrad.nn.init``: torch's initialisers, drawing from jitgrad's generator."""
 import math
+import warnings
 
+from .. import messages
 from ..autograd.grad_mode import no_grad
 
 
@@ -72,12 +74,25 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
+def _zero_element(tensor):
+    """torch's kaiming initialisers leave a zero-element tensor alone, with a
+    warning (its fan may be 0)."""
+    if 0 in tensor.shape:
+        warnings.warn(messages.INIT_ZERO_ELEMENT, UserWarning, stacklevel=3)
+        return True
+    return False
+
+
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    if _zero_element(tensor):
+        return tensor
     fan = _fan(tensor, mode)
     bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    if _zero_element(tensor):
+        return tensor
     fan = _fan(tensor, mode)
     return normal_(tensor, 0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)

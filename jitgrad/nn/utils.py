@@ -8,6 +8,7 @@ from ..tensor import Tensor, _wrap
 @no_grad()
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
                     foreach=None):
+    max_norm = float(max_norm)          # torch converts first (ValueError for 'a')
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     grads = [p.grad for p in parameters if p.grad is not None]
@@ -33,6 +34,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 @no_grad()
 def clip_grad_value_(parameters, clip_value, foreach=None):
+    clip_value = float(clip_value)
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     for p in parameters:

@@ -24,7 +24,7 @@ from ..tensor import _wrap, _wrap_result
 from . import inplace as _inplace
 from . import linalg as _linalg
 from .elementwise import cast, sum_to_size
-from .shapes import broadcast_shape, normalize_dim, sum_to_shape
+from .shapes import broadcast_shape, int_dim, normalize_dim, sum_to_shape
 from ..threads import matmul as blas_matmul
 
 
@@ -290,7 +290,8 @@ def softmax_plan(shape, dim):
     return plan
 
 
-def softmax(x, dim, dtype=None, log=False):
+def softmax(x, dim, dtype=None, log=False, position=1):
+    int_dim("log_softmax" if log else "softmax", "dim", position, dim)
     if dtype is not None:
         x = cast(x, dtypes.to_dtype(dtype).numpy)
     a = x._data
@@ -313,8 +314,8 @@ def softmax(x, dim, dtype=None, log=False):
     return result
 
 
-def log_softmax(x, dim, dtype=None):
-    return softmax(x, dim, dtype, log=True)
+def log_softmax(x, dim, dtype=None, position=1):
+    return softmax(x, dim, dtype, log=True, position=position)
 
 
 def log_softmax_result(x, out, dim):
@@ -361,8 +362,10 @@ def dropout(x, p=0.5, training=True, inplace=False):
     """torch's dropout: noise = bernoulli(1 - p) / (1 - p) drawn from the
     default generator as torch draws it (so a seeded run gives torch's
     mask), then ``input * noise``; p == 1 is ``input * 0``."""
-    if p < 0.0 or p > 1.0:
+    if not 0.0 <= p <= 1.0:                     # (nan too, as torch)
         raise ValueError(messages.dropout_probability(p))
+    if not isinstance(training, (bool, np.bool_)):
+        raise TypeError(messages.must_be("dropout", "train", "bool", training, 3))
     a = x._data
     if p == 0 or not training or a.size == 0:
         return x
@@ -607,7 +610,7 @@ def linear(x, w, b=None):
     checks = ()
     if x._requires_grad:
         vc = w._vc
-        checks = ((vc, vc[0], (_AS_STRIDED if w._requires_grad else None, W.shape[::-1],
+        checks = ((vc, vc[0], ("AsStridedBackward0" if w._requires_grad else None, W.shape[::-1],
                                W.dtype)),)
     if w._requires_grad:
         if a.ndim == 2:
@@ -616,14 +619,10 @@ def linear(x, w, b=None):
             # the (N, K) view of the input, which an in-place change turns into
             # an AsStrided output (a reshaped copy is unaffected by later changes)
             vc = x._vc
-            checks += ((vc, vc[0], (_AS_STRIDED if x._grad_fn is not None else None,
+            checks += ((vc, vc[0], ("AsStridedBackward0" if x._grad_fn is not None else None,
                                     x2.shape, a.dtype)),)
     node = plan.node_cls(edges, (x2, W, plan, x, w, b), checks)
     return _wrap_result(res, node)
-
-
-# names the producer in the in-place error of linear's reshaped input
-_AS_STRIDED = node_class("AsStridedBackward0", MetadataNode)((), ())
 
 
 def _linear_vector(x, w, b):

@@ -233,7 +233,11 @@ def _fold_plan(a, output_size, kernel_size, dilation, padding, stride):
 
 
 def _key(v):
-    return tuple(v) if isinstance(v, list) else v
+    """A memo key for an int-list argument that tells 2 from 2.0 and True (equal in
+    Python; torch's parser refuses the last two)."""
+    if isinstance(v, (tuple, list)):
+        return tuple((type(e), e) for e in v)
+    return type(v), v
 
 
 # ------------------------------------------------------------------ conv2d
@@ -536,6 +540,8 @@ def _conv_plan(a_shape, a_dtype, w_shape, w_dtype, b_info, stride, padding, dila
         raise RuntimeError(messages.conv_bias_shape(w_shape, b_info[0]))
     N, C, H, W = a_shape
     KH, KW = w_shape[2:]
+    if not (KH and KW):                 # torch's slow_conv2d check (oneDNN fails too)
+        raise RuntimeError(messages.im2col_kernel(KH, KW))
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     padded = (H + extra_h + 2 * ph, W + extra_w + 2 * pw)
     kernel = (dh * (KH - 1) + 1, dw * (KW - 1) + 1)
@@ -573,7 +579,7 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     try:
         key = (x._data.shape, w._data.shape, x._data.dtype, w._data.dtype,
                None if b is None else (b._data.shape, b._data.dtype),
-               _key(stride), _key(padding), _key(dilation), groups)
+               _key(stride), _key(padding), _key(dilation), _key(groups))
         plan = _conv_plans.get(key)
     except (AttributeError, TypeError):
         plan = None

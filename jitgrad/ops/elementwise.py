@@ -36,11 +36,16 @@ def is_scalar(v):
 
 def as_operand(v, fname=None, arrays=True):
     """A binary op's operand: a Tensor, a Python scalar, or for an operator
-    (``x + ndarray``, as torch; not with ``arrays=False``) an ndarray (wrapped).
+    (``x == ndarray``, as torch; not with ``arrays=False``, which the arithmetic
+    operators pass so that numpy computes ``x + ndarray``) an ndarray (wrapped).
     Anything else: None for an operator (which then returns NotImplemented),
     TypeError naming ``fname`` for a function."""
     if isinstance(v, Tensor):
         return v
+    if isinstance(v, np.complexfloating):
+        # (not NotImplemented: numpy's reflected operator would take the Tensor as an
+        # array and answer ``x + np.complex64(1j)`` with an ndarray)
+        raise TypeError(messages.COMPLEX_UNSUPPORTED)
     if isinstance(v, _SCALARS):
         if type(v) is int and not -9223372036854775808 <= v <= 9223372036854775807:
             raise OverflowError(messages.INT_TOO_BIG)
@@ -52,7 +57,7 @@ def as_operand(v, fname=None, arrays=True):
     if fname is None:
         return None
     raise TypeError(f"{fname}(): argument 'other' must be Tensor or Number, "
-                    f"not {type(v).__name__}")
+                    f"not {messages._type_name(v)}")
 
 
 # ------------------------------------------------------------------ unary
@@ -169,7 +174,7 @@ _AS_IS, _RAVEL, _CAST, _ELEMENT, _PYSCALAR, _EXPAND = range(6)
 
 class BinaryPlan:
     """Everything about ``a op b`` that depends only on shapes and dtypes."""
-    __slots__ = ("op", "forward", "int_pow_scalar", "result", "compute", "out_shape", "out_size", "flat_out",
+    __slots__ = ("op", "forward", "int_pow_scalar", "f32_exponent", "result", "compute", "out_shape", "out_size", "flat_out",
                  "a_mode", "b_mode", "a_shape", "b_shape", "a_dtype", "b_dtype",
                  "node_cls", "saves", "a_post", "b_post")
 
@@ -198,6 +203,9 @@ class BinaryPlan:
         self.b_shape, self.b_dtype, self.b_mode = self._operand(b)
         # integer ** negative Python int: torch refuses (checked per call on the value)
         self.int_pow_scalar = self.forward is K.int_pow_forward and self.b_mode == _PYSCALAR
+        # float32 ** Python float: torch keeps the exponent a double (see prepare)
+        self.f32_exponent = op.name == "pow" and self.b_mode == _PYSCALAR and \
+            self.compute == np.float32
         self.a_post = self._post(a_t, self.a_shape, self.a_dtype)
         self.b_post = self._post(b_t, self.b_shape, self.b_dtype)
         name = op.node
@@ -244,13 +252,28 @@ class BinaryPlan:
         if mode == _RAVEL:
             return v._data.ravel()
         if mode == _PYSCALAR:
-            return self.compute.type(v)
+            # (float(v): a numpy float32 scalar would cast the bound to float32 and warn)
+            if -_F32_OVERFLOW < float(v) < _F32_OVERFLOW:
+                if self.f32_exponent and v and -_F32_TINY < v < _F32_TINY:
+                    # a non-zero exponent below float32's range: torch's double exponent
+                    # keeps 0 ** e == 0 (not 1); the least float32 gives every x ** e alike
+                    return self.compute.type(math.copysign(_F32_TINY, v))
+                return self.compute.type(v)
+            with np.errstate(over="ignore"):     # past float32's range: inf, as torch casts it
+                return self.compute.type(v)
         arr = v._data
-        if mode == _CAST:
-            return arr.astype(self.compute).ravel()
-        if mode == _ELEMENT:
-            return self.compute.type(arr.reshape(-1)[0])
-        return np.broadcast_to(arr.astype(self.compute, copy=False), self.out_shape).ravel()
+        with np.errstate(over="ignore"):         # a float64 operand of a float32 result
+            if mode == _CAST:
+                return arr.astype(self.compute).ravel()
+            if mode == _ELEMENT:
+                return self.compute.type(arr.reshape(-1)[0])
+            return np.broadcast_to(arr.astype(self.compute, copy=False), self.out_shape).ravel()
+
+
+# the least magnitude that rounds to inf in float32 (numpy warns on that cast), and
+# float32's least subnormal
+_F32_OVERFLOW = 3.4028235677973366e38
+_F32_TINY = 1.401298464324817e-45
 
 
 def _operand_key(v):
@@ -489,7 +512,11 @@ def cast(x, np_dtype):
     a = x._data
     if a.dtype == np_dtype:
         return x
-    out = a.astype(np_dtype)
+    if a.dtype.kind == "f" and np.dtype(np_dtype).kind in "iu":
+        with np.errstate(invalid="ignore"):     # nan/inf/out of range: torch's values, silently
+            out = a.astype(np_dtype)
+    else:
+        out = a.astype(np_dtype)
     if not (x._requires_grad and grad_state.enabled and out.dtype.kind == "f"):
         return _wrap(out)
     return _wrap_result(out, _TO_COPY_NODE((edge(x),), (a.dtype,)))

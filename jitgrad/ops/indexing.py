@@ -225,14 +225,19 @@ def setitem(x, key, value):
         raise TypeError(messages.cant_assign(value, x.type()))
     if type(value) is int and not -2 ** 63 <= value < 2 ** 63:
         raise ValueError(messages.INT64_OVERFLOW)
-    v = value._data if isinstance(value, Tensor) else value
+    if isinstance(value, Tensor):
+        v = value._data
+    else:
+        from .pointwise import _scalar_as          # torch's overflow checks
+        v = _scalar_as(value, x._data.dtype)
     if x._data.ndim == 0 and any(k is not None and k is not Ellipsis for k in key):
         raise IndexError(messages.INDEX_0D)
     if not x._data.flags.writeable:
         # an expanded tensor (numpy's read-only broadcast view)
         raise RuntimeError(messages.INTERNAL_OVERLAP)
     try:
-        x._data[key] = v
+        with np.errstate(over="ignore", invalid="ignore"):     # a tensor casts as torch's
+            x._data[key] = v
     except IndexError as e:
         raise IndexError(str(e).replace(" axis ", " dimension ")) from None
     if _needs_graph(x, value):

@@ -49,7 +49,8 @@ def _needs_graph(x, *others):
 
 
 def _write(x, values):
-    np.copyto(x._data, values, casting="unsafe")
+    with np.errstate(over="ignore", invalid="ignore"):      # torch's casts are silent
+        np.copyto(x._data, values, casting="unsafe")
 
 
 def _take_over(x, result):
@@ -131,10 +132,12 @@ def fill_(x, value, zero=False):
         raise TypeError(messages.COMPLEX_UNSUPPORTED)
     elif not isinstance(value, (numbers.Real, np.bool_)):
         raise TypeError(messages.fill_arguments(value))
-    elif type(value) is int and not -2 ** 63 <= value < 2 ** 63:
-        raise OverflowError(messages.INT_TOO_BIG)
+    else:
+        from .pointwise import _scalar_as          # torch's overflow checks
+        value = _scalar_as(value, x._data.dtype)
     check_inplace(x)
-    x._data.fill(value)
+    with np.errstate(over="ignore", invalid="ignore"):  # a tensor value casts as torch's does
+        x._data.fill(value)
     if _needs_graph(x):
         x._grad_fn = (_ZERO_NODE if zero else _FILL_NODE)((edge(x),), ())
         maybe_record(x._grad_fn)

@@ -81,7 +81,7 @@ class BCEWithLogitsNode(Node):
             g = np.ascontiguousarray(grad, dtype=x.dtype).reshape(-1)
         else:
             g = grad.reshape(-1)[0]
-            if reduction == "mean":
+            if reduction == "mean" and x.size:      # (no element: no gradient)
                 g = g / x.size
             g = x.dtype.type(g)
         gx = gy = None
@@ -102,7 +102,7 @@ class BCEWithLogitsNode(Node):
             target = cast(target, x.dtype)
         if grad._data.dtype != x.dtype:         # the result has the target's dtype
             grad = cast(grad, x.dtype)
-        g = grad / x.size if reduction == "mean" else grad
+        g = grad / x.size if reduction == "mean" and x.size else grad
         w = _operand_tensor(w, shape)
         pw = _operand_tensor(pw, shape)
         gx = gy = None
@@ -164,7 +164,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         total = bce_with_logits_sum(x, y, w, pw)
         if reduction == "mean":
             total = total / x.size if x.size else math.nan
-        out = np.array(total, dtype)
+        with np.errstate(over="ignore"):    # a float64 total past float32's range: inf
+            out = np.array(total, dtype)
     if target._data.dtype != dtype:
         out = out.astype(target._data.dtype)    # torch: the result has the target's dtype
     if not ((input._requires_grad or target._requires_grad) and grad_state.enabled):
@@ -201,7 +202,8 @@ def _scale(grad, reduction, count):
 def _reduced(total, reduction, count, dtype):
     if reduction == "mean":
         total = total / count if count else math.nan
-    return np.array(total, dtype)
+    with np.errstate(over="ignore"):        # a float64 total past float32's range: inf
+        return np.array(total, dtype)
 
 
 # ------------------------------------------------------------------ mse_loss, smooth_l1_loss
@@ -220,7 +222,7 @@ class PointwiseLossNode(Node):
         n = x.size
         g = _scale(grad, reduction, 1)
         dtype = x.dtype.type
-        norm = dtype(1 / n if reduction == "mean" else 1)
+        norm = dtype(1 / n if reduction == "mean" and n else 1)    # (no element: no gradient)
         gx = None if self._next[0] is None else np.empty(n, x.dtype)
         gy = None if self._next[1] is None else np.empty(n, x.dtype)
         if self.smooth:
@@ -232,7 +234,7 @@ class PointwiseLossNode(Node):
 
     def apply_graph(self, grad):
         x, y, reduction, beta, out_shape, input, target = self._saved_or_raise()
-        norm = 1 / x.size if reduction == "mean" else 1.0
+        norm = 1 / x.size if reduction == "mean" and x.size else 1.0
         d = cast(input, x.dtype) - cast(target, x.dtype)
         if self.smooth:
             diff = (x - y).reshape(out_shape)
@@ -367,7 +369,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = legacy_reduction(size_average, reduce, reduction)
     if beta == 0.0:
         return _l1(input, target, reduction)
-    if beta < 0:
+    if not beta >= 0:                           # (nan too, as torch)
         broadcast_shape(input._data.shape, target._data.shape)
         check_reduction(reduction)
         raise RuntimeError(messages.SMOOTH_L1_NEGATIVE_BETA)
@@ -385,7 +387,7 @@ class BCENode(Node):
     def apply(self, grad):
         x, y, w, reduction, shape = self._saved_or_raise()[:5]
         g = _scale(grad, reduction, 1)
-        norm = x.dtype.type(1 / x.size if reduction == "mean" else 1)
+        norm = x.dtype.type(1 / x.size if reduction == "mean" and x.size else 1)
         gx = gy = None
         if self._next[0] is not None:
             gx = np.empty(x.size, x.dtype)
@@ -399,7 +401,7 @@ class BCENode(Node):
 
     def apply_graph(self, grad):
         x, _, w, reduction, shape, input, target = self._saved_or_raise()
-        g = grad / x.size if reduction == "mean" else grad
+        g = grad / x.size if reduction == "mean" and x.size else grad
         w = _operand_tensor(w, shape)
         gx = gy = None
         if self._next[0] is not None:
@@ -623,6 +625,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         reduction = legacy_reduction(size_average, reduce, reduction)
     reduction = check_reduction(reduction)
     ignore_index = _int_arg("nll_loss_nd", "ignore_index", 5, ignore_index)
+    if weight is not None:
+        _tensor_arg("nll_loss_nd", "weight", 3, weight)
     plan = _check_class_targets(input, target, weight, "nll_loss")
     a = input._data
     if a.dtype.kind != "f":
@@ -650,7 +654,8 @@ def _class_output(losses, loss_sum, reduction, total, plan, dtype):
         return losses.reshape(plan.none_shape)
     if reduction == "mean":
         loss_sum = loss_sum / total if total else math.nan
-    return np.array(loss_sum, dtype)
+    with np.errstate(over="ignore"):        # a float64 total past float32's range: inf
+        return np.array(loss_sum, dtype)
 
 
 class CrossEntropyNode(Node):
@@ -771,6 +776,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         reduction = legacy_reduction(size_average, reduce, reduction)
     reduction = check_reduction(reduction)
     ignore_index = _int_arg("cross_entropy_loss", "ignore_index", 5, ignore_index)
+    if weight is not None:
+        _tensor_arg("cross_entropy_loss", "weight", 3, weight)
     label_smoothing = float(label_smoothing)
     a, tg = input._data, target._data
     if a.shape == tg.shape:
@@ -841,7 +848,8 @@ def _cross_entropy_prob(input, target, weight, reduction, ignore_index, label_sm
     else:
         if reduction == "mean":
             s = s / count if x.size else math.nan
-        out = np.array(s, dtype)
+        with np.errstate(over="ignore"):    # a float64 total past float32's range: inf
+            out = np.array(s, dtype)
     if not grad_state.enabled or not (input._requires_grad or target._requires_grad or (
             weight is not None and weight._requires_grad)):
         return _wrap(out)

@@ -19,6 +19,7 @@ from ..autograd.grad_mode import state as grad_state
 from ..kernels import normalization as K
 from ..tensor import _wrap, _wrap_result
 from .shape_ops import index_add_zeros
+from .views import int_arg
 
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.int32))
 _F32 = np.dtype(np.float32)
@@ -135,6 +136,9 @@ def embedding_functional(input, weight, padding_idx=None, max_norm=None, norm_ty
     """nn.functional.embedding: torch's argument handling, then the op."""
     if padding_idx is not None:
         n = weight.size(0)
+        if int_arg(padding_idx) is None:        # torch's int argument (not 1.5, not True)
+            raise TypeError(messages.must_be("embedding", "padding_idx", "int", padding_idx, 3))
+        padding_idx = int_arg(padding_idx)
         if padding_idx > 0:
             if padding_idx >= n:
                 raise AssertionError(messages.PADDING_IDX_RANGE)
@@ -296,6 +300,8 @@ class BatchNormPlan:
         for which, p in (("weight", W), ("bias", B)):
             if p is not None and p.size != C:
                 raise RuntimeError(messages.batch_norm_features(which, C, p.size))
+        if a.ndim < 2:                          # torch then reads size(1)
+            raise IndexError(messages.dim_out_of_range(1, a.ndim))
         if (RM is None) != (RV is None):
             raise ValueError(messages.BATCH_NORM_RUNNING_PAIR)
         if a.dtype.kind != "f":

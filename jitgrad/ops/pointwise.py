@@ -60,7 +60,7 @@ class PointwisePlan:
                 if arr.size == self.out_size:     # only size-1 dims differ: same order
                     mode = _CAST if arr.dtype != target else (
                         _AS_IS if arr.ndim == 1 else _RAVEL)
-                elif arr.size == 1:
+                elif arr.size == 1 and i:       # (the kernels take operand 0 as an array)
                     mode = _ELEMENT
                 else:
                     mode = _EXPAND
@@ -83,11 +83,12 @@ class PointwisePlan:
             return arr
         if mode == _RAVEL:
             return arr.ravel()
-        if mode == _CAST:
-            return arr.astype(target).ravel()
-        if mode == _ELEMENT:
-            return target.type(arr.reshape(-1)[0])
-        return np.broadcast_to(arr.astype(target, copy=False), self.out_shape).ravel()
+        with np.errstate(over="ignore"):         # a float64 operand of a float32 result: inf
+            if mode == _CAST:
+                return arr.astype(target).ravel()
+            if mode == _ELEMENT:
+                return target.type(arr.reshape(-1)[0])
+            return np.broadcast_to(arr.astype(target, copy=False), self.out_shape).ravel()
 
     def reshape_out(self, flat):
         return flat if self.flat_out else flat.reshape(self.out_shape)

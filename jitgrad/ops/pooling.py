@@ -155,6 +155,8 @@ _max_plans = {}
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
     a = x._data
+    _flag("max_pool2d_with_indices" if return_indices else "max_pool2d", "ceil_mode", 6,
+          ceil_mode)
     key = (a.shape, a.dtype, _key(kernel_size), _key(stride), _key(padding), _key(dilation),
            bool(ceil_mode))
     try:
@@ -240,8 +242,10 @@ _avg_plans = {}
 def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     a = x._data
+    _flag("avg_pool2d", "ceil_mode", None, ceil_mode)
+    _flag("avg_pool2d", "count_include_pad", None, count_include_pad)
     key = (a.shape, a.dtype, _key(kernel_size), _key(stride), _key(padding), bool(ceil_mode),
-           bool(count_include_pad), divisor_override)
+           bool(count_include_pad), _key(divisor_override))
     try:
         plan = _avg_plans.get(key)
     except TypeError:
@@ -290,6 +294,15 @@ def _avg_plan(a, kernel_size, stride, padding, ceil_mode, count_include_pad, div
     return plan
 
 
+def _flag(fname, arg, position, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(messages.must_be(fname, arg, "bool", value, position))
+
+
 def _key(v):
-    return tuple(v) if isinstance(v, list) else v
+    """A memo key for an int-list argument that tells 2 from 2.0 and True (equal in
+    Python; torch's parser refuses the last two)."""
+    if isinstance(v, (tuple, list)):
+        return tuple((type(e), e) for e in v)
+    return type(v), v
 

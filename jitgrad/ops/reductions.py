@@ -11,7 +11,7 @@ from ..kernels.reductions import (all_middle_axis, any_middle_axis, nonzero_mask
                                  vector_norm_backward, vector_norm_middle_axis)
 from ..tensor import _wrap, _wrap_result
 from .elementwise import cast, scale_array
-from .shapes import normalize_dims, reduce_plan, reduce_sum, repeat_to
+from .shapes import is_dims, normalize_dims, reduce_plan, reduce_sum, repeat_to
 
 
 class SumNode(MetadataNode):
@@ -71,7 +71,15 @@ def _empty_dims(dim):
     return type(dim) in (tuple, list) and not dim
 
 
+def _check_dims(fname, x, dim):
+    if not is_dims(dim):       # before the memo, which would take True or 1.0 for 1
+        raise TypeError(messages.sum_mean_arguments(
+            fname, f"Tensor, {messages._type_name(dim)}"))
+
+
 def sum(x, dim=None, keepdim=False, *, dtype=None):
+    if dim is not None and type(dim) is not int:
+        _check_dims("sum", x, dim)
     if dtype is not None:
         out_dtype = dtypes.to_dtype(dtype).numpy
         if out_dtype.kind != "f" and x._requires_grad and grad_state.enabled:
@@ -84,6 +92,8 @@ def sum(x, dim=None, keepdim=False, *, dtype=None):
 
 
 def mean(x, dim=None, keepdim=False, *, dtype=None):
+    if dim is not None and type(dim) is not int:
+        _check_dims("mean", x, dim)
     if dtype is not None:
         out_dtype = dtypes.to_dtype(dtype).numpy
     else:

@@ -257,10 +257,18 @@ class ProdNode(Node):
     """ProdBackward0/ProdBackward1: the product of the other entries, safe at zeros."""
     __slots__ = ()
 
+    def _two_zeros(self, xf):
+        # torch's prod_backward of a whole tensor with two zeros or more, outside grad
+        # mode: zeros_like(input) (nan or inf elsewhere included); ProdBackward1 (a dim)
+        # has no such shortcut, nor has create_graph (apply_graph)
+        return type(self).__name__ == "ProdBackward0" and np.count_nonzero(xf == 0) > 1
+
     def apply(self, grad):
         xf, res, L, _ = self._saved_or_raise()
         if not L.in_shape:
             return (_flat_grad(grad, xf.dtype).reshape(()),)    # torch: a 0-d input gets grad
+        if self._two_zeros(xf):
+            return (np.zeros(L.in_shape, xf.dtype),)
         out = np.empty(xf.size, xf.dtype)
         K.prod_backward_middle_axis(_flat_grad(grad, xf.dtype), xf, res, L.A, L.R, L.B, out)
         return (L.unflat(out),)

@@ -19,9 +19,9 @@ from ..kernels import indexing as KI
 from ..tensor import Tensor, _wrap, _wrap_result, _wrap_view
 from .elementwise import cast, is_scalar, sum_to_size
 from .indexing import _VIEW_NODES, ViewIndexNode, getitem
-from .shapes import broadcast_shape, normalize_dim, normalize_dims, reduce_plan, reduce_sum, \
-    sum_to_shape
-from .views import ReshapeNode, _record, _shape_arg, clone, infer_shape, reshape
+from .shapes import broadcast_shape, int_dim, is_dims, normalize_dim, normalize_dims, \
+    reduce_plan, reduce_sum, sum_to_shape
+from .views import ReshapeNode, _record, _shape_arg, clone, infer_shape, int_arg, reshape
 
 _INT_INDEX = (np.dtype(np.int64), np.dtype(np.int32))
 
@@ -37,6 +37,8 @@ _flatten_cache = {}
 
 def flatten(x, start_dim=0, end_dim=-1):
     shape = x._data.shape
+    int_dim("flatten", "start_dim", 2, start_dim)
+    int_dim("flatten", "end_dim", 3, end_dim)
     key = (shape, start_dim, end_dim)
     new_shape = _flatten_cache.get(key)
     if new_shape is None:
@@ -62,7 +64,7 @@ def unflatten(x, dim, sizes):
     if a.ndim == 0:
         raise RuntimeError(messages.unflatten_0d(dim))
     d = normalize_dim(dim, a.ndim)
-    sizes = tuple(int(s) for s in sizes)
+    sizes = _shape_arg((sizes,), "unflatten", "sizes")
     if not sizes:
         raise RuntimeError(messages.UNFLATTEN_EMPTY)
     n = a.shape[d]
@@ -88,6 +90,9 @@ _squeeze_cache = {}
 
 def squeeze(x, dim=None):
     a = x._data
+    if not is_dims(dim):
+        raise TypeError(messages.squeeze_arguments(f"Tensor, {messages._type_name(dim)}",
+                                                   messages._type_name(dim)))
     if isinstance(dim, list):
         dim = tuple(dim)
     key = (a.shape, dim)
@@ -162,7 +167,7 @@ def expand(x, *sizes):
     if not sizes:
         raise TypeError('expand() missing 1 required positional arguments: "size"')
     a = x._data
-    new_shape = expand_shape(a.shape, _shape_arg(sizes), a.dtype)
+    new_shape = expand_shape(a.shape, _shape_arg(sizes, "expand", "size"), a.dtype)
     # numpy's broadcast view is read-only, as writing through it would be ambiguous
     out = a[...] if new_shape == a.shape else np.broadcast_to(a, new_shape)
     return _record(x, out, _EXPAND_NODE, (a.shape,))
@@ -214,7 +219,7 @@ def repeat(x, *sizes):
     if not sizes:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     a = x._data
-    reps = _shape_arg(sizes)
+    reps = _shape_arg(sizes, "repeat", "repeats")
     key = (a.shape, reps)
     plan = _repeat_plans.get(key)
     if plan is None:
@@ -319,7 +324,7 @@ def cat(tensors, dim=0):
     if not tensors:
         raise ValueError(messages.CAT_EMPTY)
     arrays = [t._data for t in tensors]
-    key = (tuple((a.shape, a.dtype) for a in arrays), dim)
+    key = (tuple((a.shape, a.dtype) for a in arrays), int_dim("cat", "dim", 2, dim))
     plan = _cat_plans.get(key)
     if plan is None:
         plan = _cat_plans[key] = _cat_plan(arrays, dim)
@@ -425,13 +430,14 @@ def split(x, split_size_or_sections, dim=0):
     d = normalize_dim(dim, a.ndim)
     n = a.shape[d]
     if sections:
-        sizes = tuple(int(s) for s in split_size_or_sections)
+        sizes = _shape_arg((split_size_or_sections,), "split_with_sizes", "split_sizes")
         if any(s < 0 for s in sizes):
             raise RuntimeError(messages.split_sizes_negative(sizes))
         if sum(sizes) != n:
             raise RuntimeError(messages.split_sizes_sum(n, d, sizes))
         return _pieces(x, _split_keys(d, sizes), _SPLIT_SIZES_NODE)
-    size = int(split_size_or_sections)
+    size = _int_arg("split_with_sizes", "split_sizes", 2, split_size_or_sections,
+                    "tuple of ints")
     if size < 0:
         raise RuntimeError(messages.split_size_negative(size))
     if size == 0 and n != 0:
@@ -441,11 +447,21 @@ def split(x, split_size_or_sections, dim=0):
     return _pieces(x, _split_keys(d, sizes), _SPLIT_NODE)
 
 
+def _int_arg(fname, arg, position, value, expected="int"):
+    """torch's int argument: TypeError for a non-integer, ValueError past int64."""
+    v = int_arg(value)
+    if v is None:
+        raise TypeError(messages.must_be(fname, arg, expected, value, position))
+    if not -2 ** 63 <= v < 2 ** 63:
+        raise ValueError(messages.INT64_OVERFLOW)
+    return v
+
+
 def chunk(x, chunks, dim=0):
     a = x._data
     if a.ndim == 0:
         raise RuntimeError(messages.split_needs_dims("chunk"))
-    chunks = int(chunks)
+    chunks = _int_arg("chunk", "chunks", 2, chunks)
     if chunks <= 0:
         raise RuntimeError(messages.chunk_count(chunks))
     d = normalize_dim(dim, a.ndim)
@@ -471,7 +487,8 @@ def narrow(x, dim, start, length):
     if a.ndim == 0:
         raise RuntimeError(messages.NARROW_0D)
     d = normalize_dim(dim, a.ndim)
-    start, length = int(start), int(length)
+    start = _int_arg("narrow", "start", 3, start)
+    length = _int_arg("narrow", "length", 4, length)
     n = a.shape[d]
     if length < 0:
         raise RuntimeError(messages.NARROW_LENGTH)
@@ -773,7 +790,8 @@ def masked_fill(x, mask, value):
     if m.dtype != np.bool_:
         raise RuntimeError(messages.masked_fill_mask_dtype(dtypes.from_numpy(m.dtype)._c_name))
     out_shape = a.shape if m.shape == a.shape else broadcast_shape(m.shape, a.shape)
-    fill = a.dtype.type(value_t._data.item() if value_t is not None else value)
+    from .pointwise import _scalar_as               # torch's overflow checks (on item())
+    fill = _scalar_as(value_t._data.item() if value_t is not None else value, a.dtype)
     xf = a.ravel() if a.shape == out_shape else np.broadcast_to(a, out_shape).ravel()
     mf = m.ravel() if m.shape == out_shape else np.broadcast_to(m, out_shape).ravel()
     out = np.empty(xf.size, a.dtype)

@@ -37,6 +37,25 @@ def normalize_dim(dim, ndim):
     return dim % n
 
 
+def is_int(v):
+    """An int argument as torch's parser takes it (not a bool, not 1.0)."""
+    return type(v) is int or isinstance(v, np.integer) or (
+        isinstance(v, int) and not isinstance(v, bool))
+
+
+def int_dim(fname, arg, position, v):
+    """``v`` checked as torch's ``int dim`` argument, before a memo keyed on it
+    could take True or 1.0 for 1."""
+    if not is_int(v):
+        raise TypeError(messages.must_be(fname, arg, "int", v, position))
+    return v
+
+
+def is_dims(v):
+    """None, an int, or a tuple/list of ints: a reduction's ``dim``."""
+    return v is None or is_int(v) or (isinstance(v, (tuple, list)) and all(is_int(d) for d in v))
+
+
 def normalize_dims(dim, ndim):
     """``dim`` (None, int, or sequence) -> sorted tuple of distinct dims."""
     if dim is None:

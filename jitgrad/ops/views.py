@@ -1,5 +1,7 @@
 """Views: reshape/view, transpose, t, permute. Their forward is a numpy
 view (no copy, no kernel) and their backward the inverse view of grad."""
+import numbers
+
 import numpy as np
 
 from .. import messages
@@ -48,10 +50,34 @@ def _record(x, out, node_cls, saved, is_view=True):
     return _wrap_view(out, x, node) if is_view else _wrap_result(out, node)
 
 
-def _shape_arg(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+def int_arg(v):
+    """``v`` as an int where torch's parser takes an int (Python and numpy
+    integers, one-element integer tensors; not bools or floats), else None."""
+    if isinstance(v, numbers.Integral):
+        return None if isinstance(v, bool) else int(v)
+    a = getattr(v, "_data", None)
+    if isinstance(a, np.ndarray) and a.ndim == 0 and a.dtype.kind in "iu":
+        return int(a)
+    return None
+
+
+def _shape_arg(shape, fname="reshape", arg="shape"):
+    """A size given as ints or as one sequence, checked as torch's parser does."""
+    if len(shape) == 1:
+        if isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        elif int_arg(shape[0]) is None:
+            raise TypeError(messages.must_be(fname, arg, "tuple of ints", shape[0], 1))
+    if all(type(s) is int for s in shape):
+        return tuple(shape)
+    out = []
+    for i, s in enumerate(shape):
+        v = int_arg(s)
+        if v is None:
+            raise TypeError(messages.unpack_ints(
+                fname, arg, i + 1, f"type must be tuple of ints,but got {type(s).__name__}"))
+        out.append(v)
+    return tuple(out)
 
 
 _infer_cache = {}
@@ -85,7 +111,7 @@ def infer_shape(shape, numel):
 
 def reshape(x, *shape):
     a = x._data
-    new_shape = infer_shape(_shape_arg(shape), a.size)
+    new_shape = infer_shape(_shape_arg(shape, "reshape", "shape"), a.size)
     try:
         out = np.reshape(a, new_shape, copy=False)
         return _record(x, out, _VIEW_NODE, (a.shape,))
@@ -96,7 +122,7 @@ def reshape(x, *shape):
 
 def view(x, *shape):
     a = x._data
-    new_shape = infer_shape(_shape_arg(shape), a.size)
+    new_shape = infer_shape(_shape_arg(shape, "view", "size"), a.size)
     try:
         out = np.reshape(a, new_shape, copy=False)
     except ValueError:
@@ -109,7 +135,8 @@ def transpose(x, dim0, dim1):
     d0 = normalize_dim(dim0, a.ndim)
     d1 = normalize_dim(dim1, a.ndim)
     perm = list(range(a.ndim))
-    perm[d0], perm[d1] = perm[d1], perm[d0]
+    if a.ndim:                          # (a 0-d tensor takes dims 0 and -1: itself)
+        perm[d0], perm[d1] = perm[d1], perm[d0]
     return _record(x, a.transpose(perm), _PERMUTE_NODES["TransposeBackward0"], (perm,))
 
 
@@ -123,7 +150,7 @@ def t(x):
 
 def permute(x, *dims):
     a = x._data
-    dims = _shape_arg(dims)
+    dims = _shape_arg(dims, "permute", "dims")
     if len(dims) != a.ndim:
         raise RuntimeError(messages.permute_length(a.ndim, len(dims)))
     perm = [normalize_dim(d, a.ndim) for d in dims]

@@ -2,6 +2,7 @@
 train/eval, state_dict, and torch's repr."""
 from collections import OrderedDict, namedtuple
 
+from ... import messages
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter
 
@@ -255,6 +256,10 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
+        for d in [*args, kwargs.get("dtype")]:
+            if _is_dtype(d) and not d.is_floating_point:
+                raise TypeError(messages.module_to_dtype(d))
+
         def convert(t):
             if not t.is_floating_point():
                 kw = {k: v for k, v in kwargs.items() if k != "dtype"}

@@ -10,7 +10,9 @@ import numpy as np
 from ... import dtypes, messages
 from ...factories import as_tensor, from_numpy, tensor
 from ...functions import stack
+from ...autograd.grad_mode import state as grad_state
 from ...tensor import Tensor
+from . import _worker
 
 np_str_obj_array_pattern = re.compile(r"[SaUO]")
 
@@ -109,6 +111,10 @@ def collate(batch, *, collate_fn_map=None):
 
 
 def collate_tensor_fn(batch, *, collate_fn_map=None):
+    if _worker._worker_info is not None and grad_state.enabled and any(
+            t.requires_grad for t in batch):
+        # torch's workers stack into shared memory (out=...), which autograd refuses
+        raise RuntimeError(messages.out_requires_grad("stack"))
     return stack(batch, 0)
 
 
