@@ -23,6 +23,7 @@ import threading
 import numpy as np
 
 from . import messages
+from .quiet import quiet_matmul
 
 # 2^26 multiply-adds: about 1 ms on one core of this machine, where a busy
 # neighbour's delay (a scheduler slice) is small next to the work
@@ -104,11 +105,11 @@ def matmul(a, b):
     if len(sa) > 2 or len(sb) > 2:
         macs *= max(_batch(a), _batch(b))
     blas = _blas
-    if blas is None or blas.current != (blas.limit if macs >= PARALLEL_MIN_MACS else 1):
+    want = 1 if macs < PARALLEL_MIN_MACS else (blas.limit if blas is not None else 0)
+    if blas is None or blas.current != want:
         _resize(_pools().limit if macs >= PARALLEL_MIN_MACS else 1)
     # inf * 0 in a product is nan, silently, as in torch (numpy would warn)
-    with np.errstate(invalid="ignore", over="ignore"):
-        return np.matmul(a, b)
+    return quiet_matmul(a, b)
 
 
 def _batch(x):

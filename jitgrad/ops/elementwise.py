@@ -22,6 +22,7 @@ from ..autograd.grad_mode import state as grad_state
 from ..kernels import elementwise as K
 from ..kernels.elementwise import mul_forward
 from ..tensor import Tensor, _wrap, _wrap_result
+from ..quiet import quiet
 from .shapes import broadcast_shape, sum_to_shape
 
 _SCALARS = (float, int, bool, np.number, np.bool_)
@@ -262,12 +263,14 @@ class BinaryPlan:
             with np.errstate(over="ignore"):     # past float32's range: inf, as torch casts it
                 return self.compute.type(v)
         arr = v._data
-        with np.errstate(over="ignore"):         # a float64 operand of a float32 result
-            if mode == _CAST:
-                return arr.astype(self.compute).ravel()
-            if mode == _ELEMENT:
-                return self.compute.type(arr.reshape(-1)[0])
-            return np.broadcast_to(arr.astype(self.compute, copy=False), self.out_shape).ravel()
+        if arr.dtype != self.compute:
+            # (quiet: a float64 operand of a float32 result may overflow to inf, as in torch)
+            arr = quiet(arr.astype, self.compute)
+        if mode == _ELEMENT:
+            return arr.reshape(-1)[0]
+        if mode == _CAST:
+            return arr.ravel()
+        return np.broadcast_to(arr, self.out_shape).ravel()
 
 
 # the least magnitude that rounds to inf in float32 (numpy warns on that cast), and

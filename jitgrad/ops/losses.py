@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from .. import dtypes, messages
+from ..quiet import scalar_array
 from ..autograd.graph import Node, edge, node_class, saved_version
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import losses as KL
@@ -164,8 +165,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         total = bce_with_logits_sum(x, y, w, pw)
         if reduction == "mean":
             total = total / x.size if x.size else math.nan
-        with np.errstate(over="ignore"):    # a float64 total past float32's range: inf
-            out = np.array(total, dtype)
+        out = scalar_array(total, dtype)
     if target._data.dtype != dtype:
         out = out.astype(target._data.dtype)    # torch: the result has the target's dtype
     if not ((input._requires_grad or target._requires_grad) and grad_state.enabled):
@@ -202,8 +202,7 @@ def _scale(grad, reduction, count):
 def _reduced(total, reduction, count, dtype):
     if reduction == "mean":
         total = total / count if count else math.nan
-    with np.errstate(over="ignore"):        # a float64 total past float32's range: inf
-        return np.array(total, dtype)
+    return scalar_array(total, dtype)
 
 
 # ------------------------------------------------------------------ mse_loss, smooth_l1_loss
@@ -654,8 +653,7 @@ def _class_output(losses, loss_sum, reduction, total, plan, dtype):
         return losses.reshape(plan.none_shape)
     if reduction == "mean":
         loss_sum = loss_sum / total if total else math.nan
-    with np.errstate(over="ignore"):        # a float64 total past float32's range: inf
-        return np.array(loss_sum, dtype)
+    return scalar_array(loss_sum, dtype)
 
 
 class CrossEntropyNode(Node):
@@ -848,8 +846,7 @@ def _cross_entropy_prob(input, target, weight, reduction, ignore_index, label_sm
     else:
         if reduction == "mean":
             s = s / count if x.size else math.nan
-        with np.errstate(over="ignore"):    # a float64 total past float32's range: inf
-            out = np.array(s, dtype)
+        out = scalar_array(s, dtype)
     if not grad_state.enabled or not (input._requires_grad or target._requires_grad or (
             weight is not None and weight._requires_grad)):
         return _wrap(out)
