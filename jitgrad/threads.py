@@ -20,7 +20,6 @@ started, so ``fork()`` stays safe.
 import os
 import threading
 
-import numpy as np
 
 from . import messages
 from .quiet import quiet_matmul

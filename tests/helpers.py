@@ -1,5 +1,7 @@
 """Shared test helpers: a float64 finite-difference gradient check and a
 torch oracle that runs the same function in both libraries."""
+import os
+
 import numpy as np
 
 import jitgrad
@@ -160,3 +162,9 @@ def error_tests(errors):
         assert str(err.value).replace("torch.", "jitgrad.") == case.message
 
     return test_error, test_error_is_torchs
+
+
+def rss_bytes():
+    """This process's resident set size (Linux: /proc/self/statm)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")

@@ -4,7 +4,6 @@ the user keeps (``losses.append(loss)``) costs one node chain of metadata.
 Parametrised from the op table's test cases, so a new op is checked too."""
 import gc
 import importlib
-import os
 import pathlib
 import sys
 import weakref
@@ -13,8 +12,9 @@ import numpy as np
 import pytest
 
 import jitgrad
+from helpers import rss_bytes
 from jitgrad import derivatives
-from jitgrad.autograd.graph import AccumulateGrad, Node
+from jitgrad.autograd.graph import AccumulateGrad
 
 
 def _cases():
@@ -137,10 +137,6 @@ def test_nodes_form_no_reference_cycles():
         gc.enable()
 
 
-def _rss():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
 def test_losses_kept_in_a_list_keep_memory_flat():
@@ -165,10 +161,10 @@ def test_losses_kept_in_a_list_keep_memory_flat():
 
     steps(200)
     gc.collect()
-    before = _rss()
+    before = rss_bytes()
     steps(5000)
     gc.collect()
-    growth = _rss() - before
+    growth = rss_bytes() - before
     # 5,000 kept losses with their metadata-only nodes: well under 16 MB
     assert growth < 16 * 2**20, f"RSS grew by {growth / 2**20:.1f} MB with {len(losses)} losses kept"
     assert all(loss.grad_fn is not None for loss in losses[-3:])

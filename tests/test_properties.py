@@ -916,3 +916,20 @@ def test_delicate_hand_derived(name, logits, target, value, grad, dtype):
     out, g = _delicate_run(jitgrad, fn, x, t, v)
     np.testing.assert_allclose(out, np.array(value, dtype), rtol=2 * np.finfo(dtype).eps, atol=0)
     np.testing.assert_allclose(g, grad, rtol=0, atol=1e-30)
+
+
+# ================================================================== regressions the search found
+
+
+@pytest.mark.parametrize("shapes", [((2,), (2,)), ((3, 2), (2,)), ((2,), (2, 3)), ((3, 2), (2, 4)),
+                                    ((2, 3, 2), (2, 4))], ids=["dot", "mv", "vm", "mm", "bmm"])
+def test_products_of_inf_and_zero_are_quietly_nan(shapes):
+    """inf * 0 inside a product: nan, no numpy warning (every BLAS and dot path)."""
+    a, b = (np.ones(s) for s in shapes)
+    a.reshape(-1)[0] = np.inf
+    b[...] = 0.0
+    r = outcome(lambda: jitgrad.matmul(jitgrad.tensor(a, requires_grad=True),
+                                       jitgrad.tensor(b, requires_grad=True)))
+    assert r[0] == "ok", r
+    assert np.isnan(r[1].detach().numpy().reshape(-1)[0])
+    assert outcome(lambda: r[1].sum().backward())[0] == "ok"

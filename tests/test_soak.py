@@ -2,22 +2,18 @@
 model and Adam) with the resident set size flat after warm-up and nothing
 left for the garbage collector: every graph is freed by reference counting."""
 import gc
-import os
 import sys
 
 import pytest
 
 import jitgrad
+from helpers import rss_bytes
 from jitgrad.digits_training import BATCH_SIZE, LEARNING_RATE, build_model, digits_for
 
 STEPS = 20_000
 WARM_UP = 1_000
 MAX_DRIFT_BYTES = 16 * 2**20
 
-
-def rss_bytes():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")

@@ -1,12 +1,12 @@
 """Memory stays flat over a long training run: 5,000 steps of an MLP with
 Adam on the digits, the resident set size read before and after."""
 import gc
-import os
 import sys
 
 import pytest
 
 import jitgrad as torch
+from helpers import rss_bytes
 from jitgrad.datasets import load_digits
 
 STEPS = 5000
@@ -14,10 +14,6 @@ STEPS = 5000
 # activations (64 x 128 floats, 32 kB) per step would add 160 MB
 MAX_GROWTH_BYTES = 16 * 2**20
 
-
-def rss_bytes():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")

@@ -20,6 +20,7 @@ from .elementwise import scale_array, sum_to_size
 from .shapes import broadcast_shape, sum_to_shape
 from ..kernels.linalg import addmm_epilogue
 from ..threads import matmul as blas_matmul
+from ..quiet import quiet
 
 
 class MatmulNode(Node):
@@ -127,7 +128,7 @@ def matmul(x, y):
     if kind is None:
         kind = _kinds[key] = _check(a, b)
     if kind == "DotBackward0":
-        out = np.asarray(np.dot(a, b))
+        out = np.asarray(quiet(np.dot, a, b))      # inf * 0 is nan, silently, as torch
         if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):
             return _wrap(out)
         return _wrap_result(out, _DOT_NODE((edge(x), edge(y)), (a, b, x, y),
