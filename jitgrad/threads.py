@@ -1,14 +1,14 @@
 """Threads: ``set_num_threads``/``get_num_threads`` as torch has them, acting
-on the BLAS that numpy uses (through threadpoolctl) and on jitgrad's own
-kernels, and the size gate that keeps small matrix products on one thread.
+on the BLAS that numpy uses (through threadpoolctl), and the size gate that
+keeps small matrix products on one thread.
 
 Why the gate: OpenBLAS's worker threads spin while they wait for each other.
 When another process keeps a core busy, a product that takes well under a
 millisecond waits a scheduler slice for its descheduled partner, so a
-training step of small products ran 2-6x slower on two threads than on one
-(``benchmarks/test_bench_busy.py``), while on an idle machine two threads
-gained at most 1.3x on those products. Large products lose little to a busy
-neighbour and gain nearly 2x on an idle machine. So products of fewer than
+training step of small products ran 2-4x slower on two threads than on one
+(``benchmarks/blas_threads.py``), while on an idle machine two threads gained
+at most 1.4x on those products, and in some runs lost. Large products lose
+about 10% to a busy neighbour and gain 1.7x on an idle machine. So products of fewer than
 ``PARALLEL_MIN_MACS`` multiply-adds run on one thread, larger ones on
 ``get_num_threads()``. The default is the BLAS pool's own size at start-up:
 one thread per core, or what ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``/
@@ -19,7 +19,6 @@ started, so ``fork()`` stays safe.
 """
 import os
 import threading
-
 
 from . import messages
 from .quiet import quiet_matmul
@@ -79,7 +78,8 @@ def get_num_threads():
 
 def set_num_threads(int):  # noqa: A002  (torch's argument name)
     """Sets the number of threads used for intra-op parallelism on CPU: the
-    BLAS pool numpy uses and jitgrad's own kernels."""
+    BLAS pool numpy uses, for products above the size gate (jitgrad's own
+    kernels are serial)."""
     if isinstance(int, bool) or not isinstance(int, type(1)):
         raise RuntimeError(messages.set_num_threads_type(type(int).__name__))
     if int <= 0:
