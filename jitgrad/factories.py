@@ -6,6 +6,7 @@ import numpy as np
 
 from . import dtypes, messages
 from .device import check_device
+from .quiet import quiet
 from .tensor import Tensor, _wrap
 from .kernels.elementwise import linspace_fill
 
@@ -125,8 +126,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         target = dtypes.to_dtype(dtype, "tensor").numpy
         if python_data:
             _check_int_range(arr, np.dtype(target))
-    with np.errstate(over="ignore", invalid="ignore"):      # float32 overflow: inf, as torch
-        return _finish(np.array(arr, dtype=target, copy=True), requires_grad)
+    # (quiet: float32 overflow is inf, silently, as torch casts)
+    return _finish(quiet(np.array, arr, target), requires_grad)
 
 
 def _check_int_range(arr, target):

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from .. import dtypes, messages
-from ..autograd.graph import (MetadataNode, Node, edge, node_class, output_version,
+from ..autograd.graph import (Node, edge, node_class, output_version,
                               saved_version)
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import activations as K

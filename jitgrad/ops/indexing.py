@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from .. import messages
+from ..quiet import quiet
 from ..autograd.graph import MetadataNode, edge, node_class
 from ..autograd.grad_mode import state as grad_state
 from ..kernels.indexing import scatter_add
@@ -236,8 +237,7 @@ def setitem(x, key, value):
         # an expanded tensor (numpy's read-only broadcast view)
         raise RuntimeError(messages.INTERNAL_OVERLAP)
     try:
-        with np.errstate(over="ignore", invalid="ignore"):     # a tensor casts as torch's
-            x._data[key] = v
+        quiet(x._data.__setitem__, key, v)          # a tensor casts as torch's, silently
     except IndexError as e:
         raise IndexError(str(e).replace(" axis ", " dimension ")) from None
     if _needs_graph(x, value):

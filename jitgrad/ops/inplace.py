@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 
 from .. import dtypes, messages
+from ..quiet import quiet
 from ..autograd.graph import MetadataNode, edge, node_class
 from ..autograd.grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap, _wrap_result
@@ -49,8 +50,7 @@ def _needs_graph(x, *others):
 
 
 def _write(x, values):
-    with np.errstate(over="ignore", invalid="ignore"):      # torch's casts are silent
-        np.copyto(x._data, values, casting="unsafe")
+    quiet(np.copyto, x._data, values, "unsafe")        # torch's casts are silent
 
 
 def _take_over(x, result):
@@ -136,8 +136,7 @@ def fill_(x, value, zero=False):
         from .pointwise import _scalar_as          # torch's overflow checks
         value = _scalar_as(value, x._data.dtype)
     check_inplace(x)
-    with np.errstate(over="ignore", invalid="ignore"):  # a tensor value casts as torch's does
-        x._data.fill(value)
+    quiet(x._data.fill, value)          # a tensor value casts as torch's does, silently
     if _needs_graph(x):
         x._grad_fn = (_ZERO_NODE if zero else _FILL_NODE)((edge(x),), ())
         maybe_record(x._grad_fn)

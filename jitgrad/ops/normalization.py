@@ -19,7 +19,7 @@ from ..autograd.grad_mode import state as grad_state
 from ..kernels import normalization as K
 from ..tensor import _wrap, _wrap_result
 from .shape_ops import index_add_zeros
-from .views import int_arg
+from .shapes import int_arg
 
 _INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.int32))
 _F32 = np.dtype(np.float32)

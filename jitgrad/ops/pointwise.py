@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from .. import dtypes, messages
+from ..quiet import quiet
 from ..autograd.graph import MetadataNode, Node, edge, node_class, saved_version
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import elementwise as K
@@ -83,12 +84,14 @@ class PointwisePlan:
             return arr
         if mode == _RAVEL:
             return arr.ravel()
-        with np.errstate(over="ignore"):         # a float64 operand of a float32 result: inf
-            if mode == _CAST:
-                return arr.astype(target).ravel()
-            if mode == _ELEMENT:
-                return target.type(arr.reshape(-1)[0])
-            return np.broadcast_to(arr.astype(target, copy=False), self.out_shape).ravel()
+        if arr.dtype != target:
+            # (quiet: a float64 operand of a float32 result may overflow to inf, as in torch)
+            arr = quiet(arr.astype, target)
+        if mode == _ELEMENT:
+            return arr.reshape(-1)[0]
+        if mode == _CAST:
+            return arr.ravel()
+        return np.broadcast_to(arr, self.out_shape).ravel()
 
     def reshape_out(self, flat):
         return flat if self.flat_out else flat.reshape(self.out_shape)

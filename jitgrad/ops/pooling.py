@@ -17,6 +17,7 @@ from ..autograd.grad_mode import state as grad_state
 from ..dtypes import from_numpy
 from ..kernels import pooling as K
 from ..tensor import _wrap, _wrap_result
+from .shapes import is_int
 
 
 def _c_div(a, b):
@@ -25,20 +26,16 @@ def _c_div(a, b):
     return q if (a >= 0) == (b >= 0) else -q
 
 
-def _is_int(v):
-    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-
-
 def int_list(fname, name, position, value):
     """torch's parser of an int-list argument: an int (as a 1-tuple) or a
     sequence of ints; ``position`` None for an argument passed by keyword."""
-    if _is_int(value):
+    if is_int(value):
         return (int(value),)
     if isinstance(value, (tuple, list)):
-        if value and not _is_int(value[0]):
+        if value and not is_int(value[0]):
             raise TypeError(messages.int_list_element(fname, name, position, value[0]))
         for v in value:
-            if not _is_int(v):
+            if not is_int(v):
                 raise TypeError(messages.int_list_unpack(fname, name, position, v))
         return tuple(int(v) for v in value)
     raise TypeError(messages.int_list_arg(fname, name, position, value))

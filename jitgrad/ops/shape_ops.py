@@ -20,8 +20,8 @@ from ..tensor import Tensor, _wrap, _wrap_result, _wrap_view
 from .elementwise import cast, is_scalar, sum_to_size
 from .indexing import _VIEW_NODES, ViewIndexNode, getitem
 from .shapes import broadcast_shape, int_dim, is_dims, normalize_dim, normalize_dims, \
-    reduce_plan, reduce_sum, sum_to_shape
-from .views import ReshapeNode, _record, _shape_arg, clone, infer_shape, int_arg, reshape
+    int_arg, reduce_plan, reduce_sum, sum_to_shape
+from .views import ReshapeNode, _record, _shape_arg, clone, infer_shape, reshape
 
 _INT_INDEX = (np.dtype(np.int64), np.dtype(np.int32))
 

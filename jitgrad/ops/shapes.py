@@ -2,6 +2,7 @@
 reduction plans. Computing these per call costs microseconds; a dict hit
 costs tens of nanoseconds."""
 import math
+import numbers
 
 import numpy as np
 
@@ -38,9 +39,20 @@ def normalize_dim(dim, ndim):
 
 
 def is_int(v):
-    """An int argument as torch's parser takes it (not a bool, not 1.0)."""
-    return type(v) is int or isinstance(v, np.integer) or (
-        isinstance(v, int) and not isinstance(v, bool))
+    """An int argument as torch's parser takes it (Python and numpy integers;
+    not a bool, not 1.0)."""
+    return type(v) is int or (isinstance(v, numbers.Integral) and not isinstance(v, bool))
+
+
+def int_arg(v):
+    """``v`` as an int where torch's parser takes an int (``is_int``, or a
+    one-element integer tensor), else None."""
+    if is_int(v):
+        return int(v)
+    a = getattr(v, "_data", None)
+    if isinstance(a, np.ndarray) and a.ndim == 0 and a.dtype.kind in "iu":
+        return int(a)
+    return None
 
 
 def int_dim(fname, arg, position, v):

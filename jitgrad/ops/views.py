@@ -1,14 +1,12 @@
 """Views: reshape/view, transpose, t, permute. Their forward is a numpy
 view (no copy, no kernel) and their backward the inverse view of grad."""
-import numbers
-
 import numpy as np
 
 from .. import messages
 from ..autograd.graph import MetadataNode, edge, node_class
 from ..autograd.grad_mode import state as grad_state
 from ..tensor import _wrap, _wrap_result, _wrap_view
-from .shapes import normalize_dim
+from .shapes import int_arg, normalize_dim
 
 
 class ReshapeNode(MetadataNode):
@@ -48,17 +46,6 @@ def _record(x, out, node_cls, saved, is_view=True):
         return _wrap_view(out, x) if is_view else _wrap(out)
     node = node_cls((edge(x),), saved)
     return _wrap_view(out, x, node) if is_view else _wrap_result(out, node)
-
-
-def int_arg(v):
-    """``v`` as an int where torch's parser takes an int (Python and numpy
-    integers, one-element integer tensors; not bools or floats), else None."""
-    if isinstance(v, numbers.Integral):
-        return None if isinstance(v, bool) else int(v)
-    a = getattr(v, "_data", None)
-    if isinstance(a, np.ndarray) and a.ndim == 0 and a.dtype.kind in "iu":
-        return int(a)
-    return None
 
 
 def _shape_arg(shape, fname="reshape", arg="shape"):

@@ -301,10 +301,17 @@ class _BaseDataLoaderIter:
         self._num_yielded = 0
         self._IterableDataset_len_called = loader._IterableDataset_len_called
 
-    def _warn_length(self):
-        warnings.warn(messages.iterable_dataset_length(
-            self._dataset, self._IterableDataset_len_called, self._num_yielded,
-            self._num_workers), stacklevel=3)
+    def _yielded(self, data):
+        """Count a batch handed out; an IterableDataset that yields more than
+        its ``len()`` said gets torch's warning."""
+        self._num_yielded += 1
+        if (self._dataset_kind == _DatasetKind.Iterable
+                and self._IterableDataset_len_called is not None
+                and self._num_yielded > self._IterableDataset_len_called):
+            warnings.warn(messages.iterable_dataset_length(
+                self._dataset, self._IterableDataset_len_called, self._num_yielded,
+                self._num_workers), stacklevel=3)
+        return data
 
     def __getstate__(self):
         raise NotImplementedError(messages.ITER_CANNOT_PICKLE, self.__class__.__name__)
@@ -326,12 +333,7 @@ class _SingleProcessDataLoaderIter(_BaseDataLoaderIter, _Fetcher):
             data = self._fetch_map(index)
         else:
             data = self._fetch_iterable(index)
-        self._num_yielded += 1
-        if (self._dataset_kind == _DatasetKind.Iterable
-                and self._IterableDataset_len_called is not None
-                and self._num_yielded > self._IterableDataset_len_called):
-            self._warn_length()
-        return data
+        return self._yielded(data)
 
 
 class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
@@ -414,13 +416,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             self._try_put_index()
 
     def __next__(self):
-        data = self._next_data()
-        self._num_yielded += 1
-        if (self._dataset_kind == _DatasetKind.Iterable
-                and self._IterableDataset_len_called is not None
-                and self._num_yielded > self._IterableDataset_len_called):
-            self._warn_length()
-        return data
+        return self._yielded(self._next_data())
 
     # ------------------------------------------------------------ receiving
     def _try_get_data(self, timeout=MP_STATUS_CHECK_INTERVAL):
