@@ -33,6 +33,8 @@ from .functions import *  # noqa: E402,F401,F403
 from .functions import abs, pow, sum  # noqa: E402,F401  (names star-import skips)
 from . import autograd, nn, optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+from . import compiler  # noqa: E402,F401
+from .compiler import compile  # noqa: E402,F401
 
 bool = _dtypes.bool_
 float = _dtypes.float32

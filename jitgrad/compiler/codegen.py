@@ -1,0 +1,366 @@
+"""From a segment of the traced graph to one generated ``@njit`` function.
+
+Scheduling (fusion): elementwise ops and the reductions that consume them
+join a loop over their iteration shape when every operand is either
+computed earlier in that same loop (a local scalar, never stored) or an
+array finished before the loop starts. So a chain of elementwise ops, its
+reduction, and the elementwise gradient ops that need only the chain's
+inputs become one pass over memory; a value crosses loops through an array
+only when something outside its loop reads it. Matmuls are steps of their
+own (BLAS through ``np.dot``); views are index arithmetic, never copies.
+
+The source is written to a file named by its content hash in the cache
+directory and imported from there, so Numba's ``cache=True`` keeps the
+machine code for the next process.
+"""
+import numpy as np
+
+from .ir import broadcast_strides
+from .primitives import dtype_name, layout, literal
+
+
+# Arrays of at least this many elements are allocated by the driver with
+# numpy and passed in: numpy's allocator asks for huge pages, and first
+# touching a fresh 40 MB array from Numba's allocator costs 4x as much.
+# Those only the generated code reads (scratch) are allocated once and
+# reused; those it returns are fresh at every call, as eager results are.
+DRIVER_ALLOCATED = 1 << 14
+
+
+class Segment:
+    """What the driver needs to call one generated function: it takes
+    ``inputs`` (arrays of any shape), then ``fresh`` and ``scratch`` (flat
+    arrays), and returns ``bases`` (flat buffers later segments read) then
+    ``values`` (contiguous arrays of their values' shapes, for Python)."""
+    __slots__ = ("name", "inputs", "bases", "values", "fresh", "scratch", "source", "fn")
+
+    def __init__(self, name, inputs, bases, values, fresh, scratch, source):
+        self.name = name
+        self.inputs = inputs
+        self.bases = bases
+        self.values = values
+        self.fresh = fresh        # arrays the driver allocates at each call
+        self.scratch = scratch    # internal arrays the driver allocates once
+        self.source = source
+        self.fn = None
+
+
+class _Step:
+    __slots__ = ("kind", "shape", "ops", "index")
+
+    def __init__(self, kind, shape, index):
+        self.kind = kind          # "loop" or "matmul"
+        self.shape = shape
+        self.ops = []
+        self.index = index
+
+
+def schedule(ops, live_in, live_out):
+    """Steps (loops and matmuls) for ``ops``, and the values each must store
+    as arrays."""
+    steps = []
+    step_of = {}            # value -> step that computes it
+    for v in live_in:
+        step_of[v] = None
+    for op in ops:
+        if op.kind == "view":
+            continue
+        if is_constant(op.out):
+            step_of[op.out] = None
+            continue
+        if op.kind == "matmul":
+            s = _Step("matmul", op.out.shape, len(steps))
+            s.ops.append(op)
+            steps.append(s)
+            step_of[op.out] = s
+            continue
+        shape = op.inputs[0].shape if op.kind in ("sum", "amax") else op.out.shape
+        target = None
+        for s in steps:
+            if s.kind == "loop" and s.shape == shape and _fits(op, s, step_of, shape):
+                target = s
+                break
+        if target is None:
+            target = _Step("loop", shape, len(steps))
+            steps.append(target)
+        target.ops.append(op)
+        step_of[op.out] = target
+    arrays = set(live_out)
+    for s in steps:
+        for op in s.ops:
+            for v in _reads(op):
+                base = layout(v)[0]
+                if is_constant(base):
+                    continue
+                producer = step_of.get(base)
+                if not (producer is s and s.kind == "loop" and v.view is None and v.shape == s.shape
+                        and op.kind in ("ew", "sum", "amax")):
+                    arrays.add(base)
+            if op.kind in ("sum", "amax", "matmul"):
+                arrays.add(op.out)
+    return steps, arrays, step_of
+
+
+def _reads(op):
+    return op.inputs
+
+
+def is_constant(v):
+    """A value every element of which is one literal (a seed of ones, zeros)."""
+    op = v.op
+    return op is not None and op.kind == "ew" and not op.inputs
+
+
+BLOCK = 512       # elements per block of a fused full reduction
+
+
+def _fits(op, step, step_of, shape):
+    """Every operand of ``op`` is computed in ``step`` at the same index, or
+    is an array finished before ``step``."""
+    for v in op.inputs:
+        base = layout(v)[0]
+        producer = step_of.get(base, "missing")
+        if producer == "missing":
+            return False
+        if producer is None:
+            continue
+        if producer is step:
+            if v.view is not None or v.shape != shape or base.op.kind != "ew":
+                return False        # a reduction's result, or a view: only after the loop
+            continue
+        if producer.index >= step.index:
+            return False
+    return True
+
+
+# ------------------------------------------------------------------ source
+
+
+def _var(v):
+    return f"b{v.id}"
+
+
+def _tmp(v):
+    return f"t{v.id}"
+
+
+def generate(name, ops, inputs, bases, values):
+    """The Segment running ``ops``; see Segment for its arguments and results."""
+    ops = list(ops)
+    returned = list(bases)
+    shaped = []                 # (value, the array expression to return)
+    for v in values:
+        buf, strides, offset = layout(v)
+        if v.view is not None and not _is_plain(v):
+            c = copy_value(v)
+            ops.append(c.op)
+            buf = c
+        returned.append(buf)
+        shaped.append((v, buf))
+    steps, arrays, step_of = schedule(ops, inputs, returned)
+    fixed = set(inputs)
+    passed = {v for v in arrays if v.size >= DRIVER_ALLOCATED and v not in fixed}
+    fresh = [v for v in dict.fromkeys(returned) if v in passed]
+    scratch = sorted((v for v in passed if v not in set(returned)), key=lambda v: v.id)
+    params = [f"{_var(v)}_" for v in inputs] + [_var(v) for v in [*fresh, *scratch]]
+    lines = ["@njit(cache=True, error_model='numpy', nogil=True)",
+             f"def {name}({', '.join(params)}):"]
+    body = [f"{_var(v)} = np.ascontiguousarray({_var(v)}_).reshape({v.size})" for v in inputs]
+    for v in dict.fromkeys(returned):
+        if is_constant(v):
+            body.append(_alloc(v, passed, v.op.attrs["expr"]))
+    for s in steps:
+        if s.kind == "matmul":
+            body += _matmul(s.ops[0], passed)
+        else:
+            body += _loop(s, arrays, step_of, passed)
+    outs = [_var(v) for v in bases]
+    for v, buf in shaped:
+        offset = layout(v)[2] if buf is layout(v)[0] else 0
+        outs.append(f"{_var(buf)}[{offset}:{offset + v.size}].reshape({v.shape!r})")
+    body.append(f"return ({', '.join(outs)}{',' if outs else ''})")
+    lines += ["    " + line for line in body if line]
+    return Segment(name, list(inputs), list(bases), [v for v, _ in shaped], fresh, scratch,
+                   "\n".join(lines))
+
+
+def _is_plain(v):
+    """``v`` is its buffer's elements from an offset, in order (a reshape)."""
+    buf, strides, offset = layout(v)
+    return strides == _contiguous(v.shape)
+
+
+def copy_value(v):
+    """A detached copy op of view ``v`` (materialised for Python)."""
+    from .ir import Op, Value
+    out = Value(1_000_000 + v.id, v.shape, v.dtype)
+    out.op = Op("ew", [v], {"expr": "{0}"}, out)
+    return out
+
+
+def _alloc(v, passed, fill=None):
+    """The line that gives ``v`` its array (filled with ``fill``, source text)."""
+    if v in passed:
+        return f"{_var(v)}[:] = {fill}" if fill is not None else ""
+    if fill is None:
+        return f"{_var(v)} = np.empty({v.size}, {dtype_name(v.dtype)})"
+    return f"{_var(v)} = np.full({v.size}, {fill}, {dtype_name(v.dtype)})"
+
+
+def _matrix(v):
+    """``v`` (2-d, C- or F-contiguous) as a 2-d array expression."""
+    buf, strides, offset = layout(v)
+    assert not is_constant(buf), "a constant operand of matmul"
+    m, n = v.shape
+    flat = f"{_var(buf)}[{offset}:{offset + m * n}]"
+    if v.view is None or strides == (n if m > 1 else 0, 1 if n > 1 else 0) or m * n == 1:
+        return f"{flat}.reshape(({m}, {n}))"
+    return f"{flat}.reshape(({n}, {m})).T"
+
+
+def _matmul(op, passed):
+    a, b = op.inputs
+    out = op.out
+    m, n = out.shape
+    return [_alloc(out, passed),
+            f"np.dot({_matrix(a)}, {_matrix(b)}, {_var(out)}.reshape(({m}, {n})))"]
+
+
+def _collapse(shape, patterns):
+    """Merge adjacent dims that every access pattern walks contiguously;
+    drop size-1 dims. Returns (shape, patterns)."""
+    dims = [i for i, d in enumerate(shape) if d != 1]
+    shape = [shape[i] for i in dims]
+    patterns = [[p[i] for i in dims] for p in patterns]
+    i = len(shape) - 2
+    while i >= 0:
+        if all(p[i] == p[i + 1] * shape[i + 1] for p in patterns):
+            shape[i] *= shape[i + 1]
+            del shape[i + 1]
+            for p in patterns:
+                p[i] = p[i + 1]
+                del p[i + 1]
+        i -= 1
+    return shape, patterns
+
+
+def _loop(step, arrays, step_of, passed):
+    shape = step.shape
+    ops = step.ops
+    here = {op.out for op in ops if op.kind == "ew"}
+    reads = []                # (value, strides in the loop's index space)
+    for op in ops:
+        for v in op.inputs:
+            if v in here and v.view is None and v.shape == shape or is_constant(layout(v)[0]):
+                continue
+            buf, strides, offset = layout(v)
+            reads.append((v, broadcast_strides(v.shape, strides, shape)))
+    out_strides = _contiguous(shape)
+    reduce_patterns = []
+    for op in ops:
+        if op.kind in ("sum", "amax"):
+            kept = tuple(0 if i in op.attrs["axes"] else s
+                         for i, s in enumerate(_contiguous(op.out.shape)))
+            reduce_patterns.append(kept)
+    patterns = [p for _, p in reads] + [out_strides] + reduce_patterns
+    loop_shape, collapsed = _collapse(list(shape), patterns)
+    read_pats = collapsed[:len(reads)]
+    out_pat = collapsed[len(reads)]
+    red_pats = collapsed[len(reads) + 1:]
+    idx = [f"i{k}" for k in range(len(loop_shape))]
+
+    def index(pattern, offset=0):
+        terms = [f"{i} * {s}" if s != 1 else i for i, s in zip(idx, pattern) if s != 0]
+        if offset:
+            terms.insert(0, str(offset))
+        return " + ".join(terms) if terms else "0"
+
+    pre, inner, post, per_block = [], [], [], []
+    size = int(np.prod(shape)) if shape else 1
+    # a full sum in a flat loop goes through a block buffer (see block_sum)
+    blocked = len(loop_shape) == 1 and loop_shape[0] > 1 and any(
+        op.kind == "sum" and op.out.size == 1 for op in ops)
+    for op in ops:
+        if op.out in arrays and op.kind == "ew":
+            pre.append(_alloc(op.out, passed))
+    read_expr = {}
+    block_views = []          # blocked loops read and write through per-block slices
+    for k, ((v, _), pat) in enumerate(zip(reads, read_pats)):
+        buf, strides, offset = layout(v)
+        if blocked and pat[0] != 0:
+            step = pat[0]
+            block_views.append(f"r{k}_ = {_var(buf)}[{offset} + blk_ * {step}:{offset} + "
+                               f"(blk_ + m_) * {step}" + (f":{step}]" if step != 1 else "]"))
+            read_expr[v] = f"r{k}_[j_]"
+        else:
+            read_expr[v] = f"{_var(buf)}[{index(pat, offset)}]"
+    red_index = iter(red_pats)
+    for op in ops:
+        args = [(_tmp(v) if v in here and v.view is None and v.shape == shape
+                 else layout(v)[0].op.attrs["expr"] if is_constant(layout(v)[0])
+                 else read_expr[v]) for v in op.inputs]
+        if op.kind == "ew":
+            inner.append(f"{_tmp(op.out)} = {op.attrs['expr'].format(*args)}")
+            if op.out in arrays and blocked:
+                block_views.append(f"w{op.out.id}_ = {_var(op.out)}[blk_:blk_ + m_]")
+                inner.append(f"w{op.out.id}_[j_] = {_tmp(op.out)}")
+            elif op.out in arrays:
+                inner.append(f"{_var(op.out)}[{index(out_pat)}] = {_tmp(op.out)}")
+            continue
+        pat = next(red_index)
+        out = op.out
+        acc_dtype = np.float64 if out.dtype.kind == "f" else out.dtype
+        full = out.size == 1
+        if op.kind == "sum":
+            if full and blocked:
+                pre.append(f"acc{out.id} = {literal(0, acc_dtype)}")
+                pre.append(f"blk{out.id} = np.empty({BLOCK}, {dtype_name(out.dtype)})")
+                inner.append(f"blk{out.id}[j_] = {args[0]}")
+                per_block.append(f"acc{out.id} += S.block_sum(blk{out.id}, m_)")
+            elif full:
+                pre.append(f"acc{out.id} = {literal(0, acc_dtype)}")
+                inner.append(f"acc{out.id} += {args[0]}")
+            else:
+                pre.append(_alloc(out, passed, literal(0, out.dtype)))
+                inner.append(f"{_var(out)}[{index(pat)}] += {args[0]}")
+        else:                    # amax
+            if full:
+                pre.append(f"acc{out.id} = {literal(-np.inf, out.dtype)}")
+                inner.append(f"acc{out.id} = max(acc{out.id}, {args[0]})")
+            else:
+                pre.append(_alloc(out, passed, literal(-np.inf, out.dtype)))
+                inner.append(f"{_var(out)}[{index(pat)}] = max({_var(out)}[{index(pat)}], "
+                             f"{args[0]})")
+        if full:
+            pre.insert(0, _alloc(out, passed))
+            post.append(f"{_var(out)}[0] = acc{out.id}")
+    lines = [line for line in pre if line]
+    if blocked:
+        # (indices from range(m_) are provably non-negative, so Numba's
+        # negative-index wraparound drops out and the loop vectorises)
+        n = loop_shape[0]
+        lines += [f"for blk_ in range(0, {n}, {BLOCK}):",
+                  f"    m_ = min({BLOCK}, {n} - blk_)"]
+        lines += ["    " + line for line in block_views]
+        lines += ["    for j_ in range(m_):"]
+        lines += ["        " + line for line in inner]
+        lines += ["    " + line for line in per_block]
+    else:
+        indent = ""
+        for i, n in zip(idx, loop_shape):
+            lines.append(f"{indent}for {i} in range({n}):")
+            indent += "    "
+        if not loop_shape:
+            lines.append("if True:")
+            indent = "    "
+        lines += [indent + line for line in inner]
+    lines += post
+    return lines
+
+
+def _contiguous(shape):
+    strides, step = [], 1
+    for d in reversed(shape):
+        strides.append(step if d != 1 else 0)
+        step *= d
+    return tuple(reversed(strides))

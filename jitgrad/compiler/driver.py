@@ -1,0 +1,125 @@
+"""The generated Python driver of a compiled graph.
+
+One straight-line function per compiled entry: read the input arrays,
+check the guards on what the trace read from outside (returning ``MISS``
+before any side effect if one fails), call the segments, and between them
+write ``.grad``, in-place updates and run ``optimizer.step()``; finally
+build the results. Generating it keeps the per-call Python to what this
+graph needs (a tutorial step replays in a few microseconds).
+"""
+from ..tensor import _wrap, _wrap_result
+from ..autograd.graph import edge
+from . import codegen
+
+MISS = object()
+
+
+def make_driver(entry, tr, spec, outs):
+    """(run(args) -> result or MISS, its source)."""
+    from .runtime import CompiledFunctionBackward, _Live, _V
+    ns = {"MISS": MISS, "wrap": _wrap, "wrap_result": _wrap_result, "edge": edge,
+          "E": entry, "CFB": CompiledFunctionBackward}
+    lines = ["def run(args):"]
+    body = []
+    names = {}               # Value -> python variable holding its array
+
+    def const(obj, prefix):
+        name = f"{prefix}{len(ns)}"
+        ns[name] = obj
+        return name
+
+    # inputs and the guards on what was read from outside
+    for v, src in tr.graph.inputs:
+        var = f"i{v.id}"
+        names[v] = var
+        if src[0] == "arg":
+            body.append(f"{var} = args[{src[1]}]._data")
+            continue
+        if src[0] == "live":
+            body.append(f"{var} = {const(src[1], 'L')}._data")
+        else:
+            body.append(f"{var} = {const(src[1], 'P')}._grad")
+            body.append(f"if {var} is None: return MISS")
+            body.append(f"{var} = {var}._data")
+        body.append(f"if {var}.shape != {v.shape!r} or {var}.dtype != {const(v.dtype, 'D')}: "
+                    "return MISS")
+    for leaf, was_none in tr.grad_reads:
+        body.append(f"if ({const(leaf, 'P')}._grad is None) is not {was_none}: return MISS")
+    for module, training in {id(m): (m, t) for m, t in tr.modules}.values():
+        body.append(f"if {const(module, 'M')}.training is not {training}: return MISS")
+
+    def array(v):
+        """Python expression of value ``v``'s array at this point."""
+        if v in names:
+            return names[v]
+        if codegen.is_constant(v):
+            return (f"np.full({v.shape!r}, {v.op.attrs['expr']}, "
+                    f"{const(v.dtype, 'D')})")
+        raise KeyError(v)
+    ns["np"] = __import__("numpy")
+
+    for k, (seg, (grads, writes), effect) in enumerate(entry.segments):
+        fn = const(seg.fn, "S")
+        args = [names[v] for v in seg.inputs]
+        if seg.fresh or seg.scratch:
+            args.append(f"*E.buffers({const(seg, 'G')})")
+        results = [f"b{v.id}" for v in seg.bases] + [f"v{v.id}" for v in seg.values]
+        call = f"{fn}({', '.join(args)})"
+        if results:
+            body.append(f"{', '.join(results)}, = {call}")
+        else:
+            body.append(call)
+        for v in seg.bases:
+            names[v] = f"b{v.id}"
+        for v in seg.values:
+            names[v] = f"v{v.id}"
+        for leaf, g in grads.values():
+            body.append(f"{const(leaf, 'P')}._grad = " +
+                        ("None" if g is None else f"wrap({array(g)})"))
+        for t, v in writes.values():
+            tv = const(t, "W")
+            body.append(f"{tv}._data[...] = {array(v)}")
+            body.append(f"{tv}._vc[0] += 1")
+        if effect is not None:
+            fn_, eargs, ekwargs = effect
+            body.append(f"{const(fn_, 'F')}(*{const(eargs, 'A')}, **{const(ekwargs, 'K')})")
+
+    node = None
+    if entry.diff_output is not None:
+        bseg = entry.backward_segment
+        edges = []
+        for v, g in entry.grad_targets:
+            src = dict((id(x), s) for x, s in tr.graph.inputs)[id(v)]
+            edges.append(f"edge(args[{src[1]}])" if src[0] == "arg"
+                         else f"edge({const(src[1], 'L')})")
+        saved = ["None" if v is entry.seed else names[v] for v in bseg.inputs]
+        body.append(f"node = CFB(({', '.join(edges)}{',' if edges else ''}), "
+                    f"({', '.join(saved)}{',' if saved else ''}))")
+        body.append("node._run = E.run_backward")
+        node = "node"
+    elif any(isinstance(o, _V) and o.value.requires_grad for o in outs):
+        ns["SPENT"] = CompiledFunctionBackward((), None)     # backward already ran inside
+        node = "SPENT"
+
+    def build(sp):
+        kind, payload = sp
+        if kind == "leaf":
+            item = outs[payload]
+            if isinstance(item, _Live):
+                return const(item.tensor, "R")
+            v = item.value
+            if node is not None and v.requires_grad:
+                return f"wrap_result({array(v)}, {node})"
+            return f"wrap({array(v)})"
+        if kind == "const":
+            return const(payload, "C")
+        if kind is dict:
+            return "{" + ", ".join(f"{const(k, 'C')}: {build(s)}" for k, s in payload.items()) + "}"
+        items = [build(s) for s in payload]
+        if kind is tuple:
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        return f"{const(kind, 'T')}([{', '.join(items)}])"
+    body.append(f"return {build(spec)}")
+    source = "\n".join(lines + ["    " + line for line in body])
+    exec(compile(source, f"<jitgrad.compile driver of {entry.name}>", "exec"), ns)
+    return ns["run"], source

@@ -1,0 +1,142 @@
+"""Emitting primitives into a graph, with their shape and dtype rules.
+
+The rules that lower tensor ops (``rules.py``) and autodiff
+(``autodiff.py``) both build graphs through these functions only.
+"""
+import numpy as np
+
+from .ir import contiguous_strides
+
+
+def dtype_name(dtype):
+    return f"np.{np.dtype(dtype).name}"
+
+
+def literal(value, dtype):
+    """A Python number as a constant of ``dtype`` in generated code (a bare
+    float literal would promote float32 code to float64)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "b":
+        return "True" if value else "False"
+    if dtype.kind == "f":
+        value = float(value)
+        if value != value:
+            return f"{dtype_name(dtype)}(np.nan)"
+        if value in (float("inf"), float("-inf")):
+            return f"{dtype_name(dtype)}({'-' if value < 0 else ''}np.inf)"
+        return f"{dtype_name(dtype)}({value!r})"
+    return f"{dtype_name(dtype)}({int(value)})"
+
+
+def broadcast_shapes(*shapes):
+    return tuple(np.broadcast_shapes(*shapes))
+
+
+def ew(graph, expr, inputs, dtype, shape=None, requires_grad=False, line=None):
+    """One elementwise op: ``expr`` over ``{0}``, ``{1}``... (the inputs,
+    cast to ``dtype`` where they differ)."""
+    if shape is None:
+        shape = broadcast_shapes(*(v.shape for v in inputs))
+    dtype = np.dtype(dtype)
+    casts = [v.dtype != dtype and dtype.kind != "b" for v in inputs]
+    if any(casts):
+        names = [f"{dtype_name(dtype)}({{{i}}})" if c else f"{{{i}}}" for i, c in enumerate(casts)]
+        expr = expr.format(*names)
+    return graph.emit("ew", inputs, {"expr": expr}, shape, dtype, requires_grad, line)
+
+
+def reduce(graph, kind, v, axes, keepdim, requires_grad=False, line=None, dtype=None):
+    """``sum`` or ``amax`` of ``v`` over ``axes`` (the keepdim shape is the
+    op's; without keepdim a view drops the reduced axes)."""
+    axes = tuple(sorted(a % len(v.shape) for a in axes)) if v.shape else ()
+    kept = tuple(1 if i in axes else d for i, d in enumerate(v.shape))
+    out = graph.emit(kind, [v], {"axes": axes}, kept, dtype or v.dtype, requires_grad, line)
+    if not keepdim and axes:
+        shape = tuple(d for i, d in enumerate(v.shape) if i not in axes)
+        out = reshape(graph, out, shape, requires_grad, line)
+    return out
+
+
+def layout(v):
+    """(buffer value, strides, offset) of ``v``."""
+    if v.view is None:
+        return v, contiguous_strides(v.shape), 0
+    return v.view
+
+
+def is_contiguous(v):
+    buf, strides, offset = layout(v)
+    return buf.size == v.size and strides == contiguous_strides(v.shape)
+
+
+def view(graph, v, shape, strides, offset, requires_grad=False, line=None, kind=("detach",)):
+    """A view of ``v``'s buffer; ``kind`` says how it relates to ``v`` (for
+    autodiff): ("reshape",), ("permute", dims), ("expand",) or ("detach",)."""
+    buf = layout(v)[0]
+    return graph.emit("view", [buf], {"strides": tuple(strides), "offset": offset,
+                                      "source": v, "kind": kind}, shape, v.dtype,
+                      requires_grad, line)
+
+
+def copy(graph, v, requires_grad=False, line=None):
+    return ew(graph, "{0}", [v], v.dtype, v.shape, requires_grad, line)
+
+
+def reshape(graph, v, shape, requires_grad=False, line=None):
+    shape = tuple(shape)
+    if shape == v.shape:
+        return v
+    if not is_contiguous(v):
+        v = copy(graph, v, requires_grad, line)
+    return view(graph, v, shape, contiguous_strides(shape), layout(v)[2], requires_grad, line,
+                ("reshape",))
+
+
+def permute(graph, v, dims, requires_grad=False, line=None):
+    buf, strides, offset = layout(v)
+    return view(graph, v, tuple(v.shape[d] for d in dims), tuple(strides[d] for d in dims),
+                offset, requires_grad, line, ("permute", tuple(dims)))
+
+
+def expand(graph, v, shape, requires_grad=False, line=None):
+    shape = tuple(shape)
+    if shape == v.shape:
+        return v
+    buf, strides, offset = layout(v)
+    pad = len(shape) - len(v.shape)
+    new = [0] * pad + [0 if d == 1 and s != 1 else st
+                       for d, s, st in zip(v.shape, shape[pad:], strides)]
+    return view(graph, v, shape, new, offset, requires_grad, line, ("expand",))
+
+
+def sum_to(graph, v, shape, line=None):
+    """``v`` summed down to ``shape`` (the gradient of a broadcast)."""
+    shape = tuple(shape)
+    if v.shape == shape:
+        return v
+    pad = len(v.shape) - len(shape)
+    axes = tuple(range(pad)) + tuple(pad + i for i, d in enumerate(shape)
+                                     if d == 1 and v.shape[pad + i] != 1)
+    out = reduce(graph, "sum", v, axes, True, line=line)
+    return reshape(graph, out, shape, line=line)
+
+
+def matmul2d(graph, a, b, requires_grad=False, line=None):
+    """(m, k) @ (k, n); operands are contiguous or transposed 2-d buffers."""
+    for v in (a, b):
+        assert len(v.shape) == 2
+    return graph.emit("matmul", [_blas_ready(graph, a, line), _blas_ready(graph, b, line)], {},
+                      (a.shape[0], b.shape[1]), a.dtype, requires_grad, line)
+
+
+def _blas_ready(graph, v, line):
+    """``v`` as BLAS can read it: C- or F-contiguous 2-d, else a copy."""
+    if is_contiguous(v) or is_transposed(v):
+        return v
+    return copy(graph, v, line=line)
+
+
+def is_transposed(v):
+    buf, strides, offset = layout(v)
+    m, n = v.shape
+    return buf.size == v.size and strides == (1 if m > 1 else 0, m if n > 1 else 0)

@@ -1,0 +1,303 @@
+"""Lowering rules: each tensor op the tracer captures, as primitives.
+
+``RULES`` maps an API name (a Tensor method, a ``jitgrad`` function, an
+``nn.functional`` function) to ``rule(tr, result, *args, **kwargs)``, which
+emits the op's primitives through ``tr`` (the tracer) and returns the
+value of ``result`` (the tensor the eager op returned during the trace).
+The elementwise rules are generated from the op table: the forward is the
+op's scalar form (``kernels/scalar.py``), and autodiff later reads the
+table's formulas. An API name without a rule is not captured: calling it
+while tracing is a graph break.
+"""
+import numpy as np
+
+from .. import derivatives
+from ..kernels import scalar as S
+from . import primitives as P
+from .formulas import Unsupported, scalar_code
+
+
+class NotCaptured(Exception):
+    """This call can't be captured (an argument form the rule does not cover)."""
+
+
+def _is_number(v):
+    return isinstance(v, (int, float, bool, np.number, np.bool_)) and not isinstance(v, complex)
+
+
+def fusable(op):
+    """An elementwise table op is fused when it has a scalar form and every
+    derivative formula translates to scalar code."""
+    if not hasattr(S, op.name):
+        return False
+    formulas = (op.formula,) if isinstance(op, derivatives.Unary) else op.formulas
+    try:
+        for f in formulas:
+            scalar_code(f, "float64")
+    except Unsupported:
+        return False
+    return True
+
+
+def _operand(tr, v, dtype, shape):
+    """A Value for a tensor, or a Python number as a constant."""
+    if _is_number(v):
+        return None, P.literal(v, dtype)
+    return tr.value(v), None
+
+
+def elementwise(tr, name, result, inputs):
+    """``name``'s forward over ``inputs`` (tensors or numbers) into a value
+    like ``result``; records the op name so autodiff can find its formulas."""
+    dtype = result._data.dtype
+    if dtype.kind != "f":
+        raise NotCaptured(f"{name} with a {dtype.name} result")
+    values, texts = [], []
+    for v in inputs:
+        value, const = _operand(tr, v, dtype, result.shape)
+        if value is not None:
+            texts.append("{%d}" % len(values))
+            values.append(value)
+        else:
+            texts.append(const)
+    expr = f"S.{name}({', '.join(texts)})"
+    out = P.ew(tr.graph, expr, values, dtype, tuple(result.shape), result._requires_grad, tr.line)
+    out.op.attrs.update(name=name, operands=texts)
+    return out
+
+
+def _unary_rule(name):
+    def rule(tr, result, x, *rest, inplace=False, **kwargs):
+        if rest or kwargs or inplace:
+            raise NotCaptured(f"{name} with extra arguments")
+        return elementwise(tr, name, result, [x])
+    return rule
+
+
+def _binary_rule(name, reflected=False):
+    def rule(tr, result, a, b, *rest, alpha=1, **kwargs):
+        if rest or kwargs.get("rounding_mode") is not None or kwargs.get("out") is not None:
+            raise NotCaptured(f"{name} with extra arguments")
+        if reflected:
+            a, b = b, a
+        if alpha != 1:
+            if not _is_number(b):
+                b = _scaled(tr, b, alpha)
+            else:
+                b = b * alpha
+        return elementwise(tr, name, result, [a, b])
+    return rule
+
+
+def _scaled(tr, t, alpha):
+    # other * alpha (add/sub's alpha) as its own op, so autodiff sees a mul
+    from ..functions import mul
+    return tr.call_recorded("mul", mul, t, alpha)
+
+
+def _comparison_rule(symbol, reflected=False):
+    def rule(tr, result, a, b):
+        if reflected:
+            a, b = b, a
+        ops = [x for x in (a, b) if not _is_number(x)]
+        dtype = np.result_type(*(t._data.dtype for t in ops))
+        if dtype.kind != "f":
+            raise NotCaptured("comparison of integer tensors")
+        texts, values = [], []
+        for x in (a, b):
+            value, const = _operand(tr, x, dtype, result.shape)
+            texts.append(const if value is None else "{%d}" % len(values))
+            if value is not None:
+                values.append(value)
+        expr = f"({texts[0]} {symbol} {texts[1]})"
+        casts = [f"{P.dtype_name(dtype)}({{{i}}})" if v.dtype != dtype else f"{{{i}}}"
+                 for i, v in enumerate(values)]
+        return tr.graph.emit("ew", values, {"expr": expr.format(*casts)}, tuple(result.shape),
+                             np.bool_, False, tr.line)
+    return rule
+
+
+# ------------------------------------------------------------- reductions
+
+
+def _dims(dim, ndim):
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        return (dim % ndim,) if ndim else ()
+    return tuple(d % ndim for d in dim)
+
+
+def sum_rule(tr, result, x, dim=None, keepdim=False, *, dtype=None):
+    v = tr.value(x)
+    if v.dtype.kind != "f" or dtype is not None:
+        raise NotCaptured("sum of a non-float tensor or with dtype")
+    return P.reduce(tr.graph, "sum", v, _dims(dim, len(v.shape)), keepdim,
+                    result._requires_grad, tr.line)
+
+
+def mean_rule(tr, result, x, dim=None, keepdim=False, *, dtype=None):
+    total = sum_rule(tr, result, x, dim, keepdim, dtype=dtype)
+    v = tr.value(x)
+    count = 1
+    for d in _dims(dim, len(v.shape)):
+        count *= v.shape[d]
+    out = P.ew(tr.graph, "S.div({0}, %s)" % P.literal(count, v.dtype), [total], v.dtype,
+               total.shape, result._requires_grad, tr.line)
+    out.op.attrs.update(name="div", operands=["{0}", P.literal(count, v.dtype)])
+    return out
+
+
+# ------------------------------------------------------------------ views
+
+
+def reshape_rule(tr, result, x, *shape):
+    return P.reshape(tr.graph, tr.value(x), tuple(result.shape), result._requires_grad, tr.line)
+
+
+def transpose_rule(tr, result, x, dim0=0, dim1=1):
+    v = tr.value(x)
+    n = len(v.shape)
+    dims = list(range(n))
+    if n >= 2:
+        dims[dim0 % n], dims[dim1 % n] = dims[dim1 % n], dims[dim0 % n]
+    return P.permute(tr.graph, v, dims, result._requires_grad, tr.line)
+
+
+def t_property_rule(tr, result, x):
+    v = tr.value(x)
+    return P.permute(tr.graph, v, list(reversed(range(len(v.shape)))), result._requires_grad,
+                     tr.line)
+
+
+def unsqueeze_rule(tr, result, x, dim):
+    return P.reshape(tr.graph, tr.value(x), tuple(result.shape), result._requires_grad, tr.line)
+
+
+def detach_rule(tr, result, x):
+    v = tr.value(x)
+    return P.view(tr.graph, v, v.shape, P.layout(v)[1], P.layout(v)[2], False, tr.line)
+
+
+# ----------------------------------------------------------------- matmul
+
+
+def matmul_rule(tr, result, a, b):
+    va, vb = tr.value(a), tr.value(b)
+    if va.dtype != vb.dtype or va.dtype.kind != "f" or not (1 <= len(va.shape) <= 2
+                                                         and 1 <= len(vb.shape) <= 2):
+        raise NotCaptured("matmul beyond 1-d and 2-d float operands")
+    g = tr.graph
+    rg = result._requires_grad
+    a2 = P.reshape(g, va, (1, va.shape[0]), line=tr.line) if len(va.shape) == 1 else va
+    b2 = P.reshape(g, vb, (vb.shape[0], 1), line=tr.line) if len(vb.shape) == 1 else vb
+    out = P.matmul2d(g, a2, b2, rg, tr.line)
+    return P.reshape(g, out, tuple(result.shape), rg, tr.line)
+
+
+def linear_rule(tr, result, x, weight, bias=None):
+    vx, vw = tr.value(x), tr.value(weight)
+    if len(vx.shape) != 2 or len(vw.shape) != 2:
+        raise NotCaptured("linear beyond 2-d input")
+    g = tr.graph
+    rg = result._requires_grad
+    out = P.matmul2d(g, vx, P.permute(g, vw, (1, 0), vw.requires_grad, tr.line), rg, tr.line)
+    if bias is None:
+        return out
+    out2 = P.ew(g, "S.add({0}, {1})", [out, tr.value(bias)], out.dtype, out.shape, rg, tr.line)
+    out2.op.attrs.update(name="add", operands=["{0}", "{1}"])
+    return out2
+
+
+# ----------------------------------------------------------------- losses
+
+
+def bce_with_logits_rule(tr, result, input, target, weight=None, size_average=None,
+                         reduce=None, reduction="mean", pos_weight=None):
+    if weight is not None or pos_weight is not None or size_average is not None \
+            or reduce is not None:
+        raise NotCaptured("binary_cross_entropy_with_logits with weights")
+    z, y = tr.value(input), tr.value(target)
+    if z.shape != y.shape or z.dtype != y.dtype:
+        raise NotCaptured("binary_cross_entropy_with_logits with broadcasting")
+    g = tr.graph
+    rg = result._requires_grad
+    loss = P.ew(g, "S.bce_with_logits({0}, {1})", [z, y], z.dtype, z.shape, rg, tr.line)
+    loss.op.attrs.update(name="bce_with_logits", operands=["{0}", "{1}"])
+    return _reduced(tr, result, loss, reduction)
+
+
+def mse_loss_rule(tr, result, input, target, size_average=None, reduce=None, reduction="mean"):
+    if size_average is not None or reduce is not None:
+        raise NotCaptured("mse_loss with legacy arguments")
+    a, b = tr.value(input), tr.value(target)
+    g = tr.graph
+    diff = P.ew(g, "S.sub({0}, {1})", [a, b], a.dtype, None, result._requires_grad, tr.line)
+    diff.op.attrs.update(name="sub", operands=["{0}", "{1}"])
+    sq = P.ew(g, "S.square({0})", [diff], a.dtype, diff.shape, result._requires_grad, tr.line)
+    sq.op.attrs.update(name="square", operands=["{0}"])
+    return _reduced(tr, result, sq, reduction)
+
+
+def _reduced(tr, result, loss, reduction):
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return sum_rule(tr, result, _ValueTensor(loss))
+    if reduction == "mean":
+        return mean_rule(tr, result, _ValueTensor(loss))
+    raise NotCaptured(f"reduction={reduction!r}")
+
+
+class _ValueTensor:
+    """A graph value passed where a rule expects a tensor (``tr.value`` unwraps it)."""
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+# ------------------------------------------------------------------ table
+
+#: scalar forms the table's composite elementwise losses use, with their formulas
+COMPOSITE_EW = {
+    # torch's stable form: max(z, 0) - z * y + log1p(exp(-|z|))
+    "bce_with_logits": (("grad * (self.sigmoid() - other)", "-grad * self"),),
+}
+
+RULES = {}
+
+
+def _register():
+    for op in derivatives.UNARY.values():
+        if fusable(op):
+            RULES[op.name] = _unary_rule(op.name)
+    RULES["__neg__"] = RULES["neg"]
+    RULES["__abs__"] = RULES["abs"]
+    binary_aliases = {"add": ("__add__", "__radd__"), "sub": ("__sub__", "__rsub__"),
+                      "mul": ("__mul__", "__rmul__"), "div": ("__truediv__", "__rtruediv__"),
+                      "pow": ("__pow__", "__rpow__")}
+    for op in derivatives.BINARY.values():
+        if fusable(op):
+            RULES[op.name] = _binary_rule(op.name)
+            if op.name in binary_aliases:
+                forward, reflected = binary_aliases[op.name]
+                RULES[forward] = RULES[op.name]
+                RULES[reflected] = _binary_rule(op.name, reflected=True)
+    RULES["true_divide"] = RULES["div"]
+    for name, symbol, reflected in (("lt", "<", "gt"), ("le", "<=", "ge"), ("gt", ">", "lt"),
+                                    ("ge", ">=", "le"), ("eq", "==", "eq"), ("ne", "!=", "ne")):
+        RULES[name] = RULES[f"__{name}__"] = _comparison_rule(symbol)
+    RULES.update({
+        "sum": sum_rule, "mean": mean_rule,
+        "reshape": reshape_rule, "view": reshape_rule, "unsqueeze": unsqueeze_rule,
+        "flatten": reshape_rule, "transpose": transpose_rule, "t": t_property_rule,
+        "T": t_property_rule, "mT": lambda tr, r, x: transpose_rule(tr, r, x, -2, -1),
+        "detach": detach_rule,
+        "matmul": matmul_rule, "__matmul__": matmul_rule, "mm": matmul_rule,
+        "mv": matmul_rule, "linear": linear_rule,
+        "binary_cross_entropy_with_logits": bce_with_logits_rule, "mse_loss": mse_loss_rule,
+    })
+
+
+_register()

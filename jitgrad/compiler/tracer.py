@@ -1,0 +1,507 @@
+"""Tracing: run the function once, eagerly, while recording its tensor ops.
+
+While a trace is active, every public tensor op (Tensor methods and
+properties, ``jitgrad.*`` and ``nn.functional.*`` functions) is wrapped:
+the outermost call runs the eager op as usual, then its lowering rule
+(``rules.RULES``) records it as primitives. Ops called inside another op
+are not recorded (the outer op's rule covers them). So the first call's
+results are the eager ones, and nothing on the eager path pays for tracing
+when no trace is active (the wrappers exist only during a trace).
+
+What can't be captured is a graph break: a tensor's value reaching Python
+(``.item()``, ``bool()``, ``print``), an op without a rule, or a tensor made
+by code the tracer doesn't see. The trace then stops recording, the
+function runs to its end eagerly, and the caller runs it eagerly from then
+on (with one warning naming the line), or raises under ``fullgraph=True``.
+
+Effects the trace replays: ``backward()`` (its gradients are derived on the
+graph, in place, by ``autodiff.backward``), writes of ``.grad``
+(``zero_grad``, ``p.grad = None``), in-place updates of tensors read from
+outside, and ``optimizer.step()`` (replayed by calling it).
+"""
+import os
+import sys
+import threading
+import types
+
+tensor_module = sys.modules["jitgrad.tensor"]   # (``jitgrad.tensor`` the name is the factory)
+from ..tensor import Tensor
+from . import autodiff, primitives as P
+from .ir import Graph
+from .rules import RULES, NotCaptured, _ValueTensor
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Tensor attributes that only read metadata: not wrapped
+_METADATA = frozenset((
+    "shape", "size", "dim", "ndimension", "ndim", "numel", "nelement", "dtype", "device",
+    "is_cuda", "is_floating_point", "is_contiguous", "element_size", "stride", "__len__",
+    "requires_grad", "is_leaf", "grad_fn", "retains_grad", "__hash__", "__init__",
+    "__new__", "__class__", "__reduce__", "__deepcopy__", "_version", "_is_view", "__slots__",
+    "__array_priority__", "__doc__", "__module__", "__dict__", "__weakref__", "__getattribute__",
+    "__setattr__", "__delattr__", "__init_subclass__", "__subclasshook__", "__sizeof__",
+    "__dir__", "__eq__", "__ne__", "type", "__iter__", "__getstate__", "is_shared", "is_pinned",
+    "__torch_function__", "__array_ufunc__", "_data", "_requires_grad", "_grad", "_grad_fn",
+    "_accumulator", "_retains_grad", "_vc", "_base"))
+# functions of the jitgrad namespace that touch no tensor data
+_HARMLESS = frozenset((
+    "is_tensor", "is_grad_enabled", "get_default_dtype", "is_floating_point", "numel",
+    "typename", "compile", "get_num_threads", "is_inference_mode_enabled", "is_storage",
+    "is_complex", "set_printoptions", "is_anomaly_enabled", "result_type", "promote_types",
+    "can_cast"))
+
+
+class GraphBreak(Exception):
+    def __init__(self, reason, line):
+        super().__init__(f"{reason} ({line})" if line else reason)
+        self.reason = reason
+        self.line = line
+
+
+def user_line():
+    """``file:line`` of the innermost frame outside jitgrad (the user's code)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if not os.path.abspath(path).startswith(_PACKAGE_DIR):
+            return f"{path}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None
+
+
+class Trace:
+    """The state of one trace: the graph, which tensor holds which value,
+    the ``.grad`` of each leaf as the function left it, and what must be
+    written back to tensors from outside."""
+
+    def __init__(self, args, fullgraph):
+        self.graph = Graph()
+        self.thread = threading.get_ident()
+        self.fullgraph = fullgraph
+        self.depth = 0
+        self.broken = None            # GraphBreak, once one happened
+        self.line = None
+        self.values = {}              # id(tensor) -> Value
+        self.keep = []                # tensors whose ids are keys of ``values``
+        self.arg_index = {id(t): i for i, t in enumerate(args)}
+        self.grads = {}               # id(leaf) -> (leaf, Value or None): .grad as left
+        self.grad_reads = []          # (leaf, was None) for .grad read before any write
+        self.writes = {}              # id(tensor) -> (tensor, Value): in-place updates
+        self.aliases = {}             # id(alias) -> tensor it shares data with
+        self.modules = []             # (module, training) seen
+        self.effects = []             # (index in graph.ops, callable, args, kwargs): optimizer steps
+        self.effect_states = []       # (grads, writes) to apply before each effect
+        self.step_marks = []          # one per backward() the function ran
+        self.input_tensor = {}        # input Value -> the tensor it reads
+
+    # ------------------------------------------------------------ values
+
+    def value(self, t):
+        if isinstance(t, _ValueTensor):
+            return t.value
+        v = self.values.get(id(t))
+        if v is not None:
+            return v
+        if not isinstance(t, Tensor):
+            raise NotCaptured(f"a {type(t).__name__} where a tensor was expected")
+        if t._grad_fn is not None and t._requires_grad:
+            raise NotCaptured("a tensor from outside the function that has a grad_fn")
+        a = t._data
+        index = self.arg_index.get(id(t))
+        source = ("arg", index) if index is not None else ("live", t)
+        v = self.graph.new_value(a.shape, a.dtype, t._requires_grad, name="input")
+        self.graph.inputs.append((v, source))
+        self.input_tensor[v] = t
+        self._bind(t, v)
+        return v
+
+    def _bind(self, t, v):
+        self.values[id(t)] = v
+        self.keep.append(t)
+
+    def bind_result(self, result, v):
+        if isinstance(result, Tensor):
+            if tuple(result._data.shape) != v.shape or result._data.dtype != v.dtype:
+                raise NotCaptured(f"rule gave {v!r} for a {result._data.dtype} "
+                                  f"{tuple(result._data.shape)} result")
+            self._bind(result, v)
+
+    def assign(self, t, v):
+        """In-place update of tensor ``t`` (or what it aliases) to value ``v``."""
+        target = self.aliases.get(id(t), t)
+        self._bind(t, v)
+        if target is not t:
+            self._bind(target, v)
+        for leaf_id, (leaf, g) in list(self.grads.items()):
+            if leaf._grad is target:
+                self.grads[leaf_id] = (leaf, v)
+        if any(src[1] is target for _, src in self.graph.inputs if src[0] == "live") or \
+                any(src[0] == "grad" and src[1]._grad is target for _, src in self.graph.inputs):
+            self.writes[id(target)] = (target, v)
+
+    # ------------------------------------------------------------ events
+
+    def break_(self, reason):
+        if self.broken is None:
+            self.broken = GraphBreak(reason, user_line())
+            if self.fullgraph:
+                raise self.broken
+
+    def record(self, name, rule, result, args, kwargs):
+        self.line = user_line()
+        try:
+            v = rule(self, result, *args, **kwargs)
+            if isinstance(result, Tensor):
+                self.bind_result(result, v)
+        except NotCaptured as e:
+            self.break_(f"{name}: {e}")
+
+    def call_recorded(self, name, fn, *args):
+        """Run and record an op from inside a rule (``add(x, y, alpha=2)``
+        records the ``y * 2`` it implies)."""
+        self.depth += 1
+        try:
+            result = fn(*args)
+        finally:
+            self.depth -= 1
+        self.record(name, RULES[name], result, args, {})
+        return result
+
+    def on_backward(self, loss, gradient, retain_graph, create_graph, inputs):
+        self.line = user_line()
+        if create_graph or inputs is not None:
+            self.break_("backward(create_graph=True or inputs=...)")
+            return
+        lv = self.value(loss)
+        seed = None if gradient is None else self.value(gradient)
+        self.step_marks.append(self.line)
+        leaves = {v: t for v, t in self.input_tensor.items()
+                  if v.requires_grad and t._grad_fn is None}
+        grads = autodiff.backward(self.graph, lv, seed, list(leaves), self.line)
+        for v, g in grads.items():
+            leaf = leaves[v]
+            _, old = self.grads.get(id(leaf), (leaf, "unset"))
+            if old == "unset":
+                self.grad_reads.append((leaf, leaf._grad is None))
+                old = None if leaf._grad is None else self.grad_input(leaf)
+            if old is not None:
+                g = P.ew(self.graph, "S.add({0}, {1})", [old, g], g.dtype, g.shape,
+                         line=self.line)
+                g.op.attrs.update(name="add", operands=["{0}", "{1}"])
+            self.grads[id(leaf)] = (leaf, g)
+
+    def grad_input(self, leaf):
+        """The value of ``leaf.grad`` as it was when the function started."""
+        g = leaf._grad
+        v = self.graph.new_value(g._data.shape, g._data.dtype, False, name="grad")
+        self.graph.inputs.append((v, ("grad", leaf)))
+        self._bind(g, v)
+        return v
+
+    def after_backward(self):
+        # the eager backward made new .grad tensors: bind them to their values
+        for leaf, g in self.grads.values():
+            if g is not None and leaf._grad is not None:
+                self._bind(leaf._grad, g)
+
+    def on_grad_read(self, leaf, result):
+        entry = self.grads.get(id(leaf))
+        if entry is None:
+            self.grad_reads.append((leaf, result is None))
+            if result is not None:
+                self.grads[id(leaf)] = (leaf, self.grad_input(leaf))
+        elif result is not None and entry[1] is not None:
+            self._bind(result, entry[1])
+
+    def on_grad_write(self, leaf, value):
+        self.grads[id(leaf)] = (leaf, None if value is None else self.value(value))
+
+    def on_zero_grad(self, params, set_to_none):
+        for p in params:
+            entry = self.grads.get(id(p))
+            if entry is None and p._grad is None:
+                self.grads[id(p)] = (p, None)
+                continue
+            if set_to_none:
+                self.grads[id(p)] = (p, None)
+            else:
+                old = entry[1] if entry else self.grad_input(p)
+                if old is not None:
+                    z = P.ew(self.graph, P.literal(0, old.dtype), [], old.dtype, old.shape,
+                             line=self.line)
+                    self.grads[id(p)] = (p, z)
+
+    def on_effect(self, fn, args, kwargs):
+        """``optimizer.step()``: replayed by calling it, between compiled
+        segments. What it may have changed is read again afterwards."""
+        self.effects.append((len(self.graph.ops), fn, args, kwargs))
+        self.effect_states.append((dict(self.grads), self.writes))
+        self.writes = {}
+        for v, src in self.graph.inputs:
+            if src[0] in ("live", "grad"):
+                t = src[1] if src[0] == "live" else src[1]._grad
+                if t is not None and self.values.get(id(t)) is v:
+                    del self.values[id(t)]
+
+
+# ------------------------------------------------------------ patching
+
+_active = [None]
+
+
+def active():
+    t = _active[0]
+    if t is None or t.depth or t.broken is not None or threading.get_ident() != t.thread:
+        return None
+    return t
+
+
+def _run_inner(tr, fn, args, kwargs):
+    tr.depth += 1
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        tr.depth -= 1
+
+
+def _op_wrapper(name, fn, rule):
+    def wrapper(*args, **kwargs):
+        tr = active()
+        if tr is None:
+            return fn(*args, **kwargs)
+        if rule is None:
+            tr.break_(f"{name}() is not captured by jitgrad.compile yet")
+            return fn(*args, **kwargs)
+        result = _run_inner(tr, fn, args, kwargs)
+        tr.record(name, rule, result, args, kwargs)
+        return result
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+def _backward_wrapper(fn):
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        tr = active()
+        if tr is None:
+            return fn(self, gradient, retain_graph, create_graph, inputs)
+        tr.on_backward(self, gradient, retain_graph, create_graph, inputs)
+        _run_inner(tr, fn, (self, gradient, retain_graph, create_graph, inputs), {})
+        if tr.broken is None:
+            tr.after_backward()
+    return backward
+
+
+def _grad_property(prop):
+    def getter(self):
+        result = prop.fget(self)
+        tr = active()
+        if tr is not None:
+            tr.on_grad_read(self, result)
+        return result
+
+    def setter(self, value):
+        prop.fset(self, value)
+        tr = active()
+        if tr is not None:
+            tr.on_grad_write(self, value)
+    return property(getter, setter)
+
+
+def _data_property(prop):
+    def getter(self):
+        tr = active()
+        if tr is None:
+            return prop.fget(self)
+        result = _run_inner(tr, prop.fget, (self,), {})
+        tr.aliases[id(result)] = tr.aliases.get(id(self), self)
+        v = tr.value(self)
+        tr._bind(result, P.view(tr.graph, v, v.shape, P.layout(v)[1], P.layout(v)[2]))
+        return result
+
+    def setter(self, value):
+        tr = active()
+        if tr is not None:
+            tr.break_("assigning .data")
+        prop.fset(self, value)
+    return property(getter, setter)
+
+
+def _inplace_wrapper(name, fn, op_name):
+    """``x.add_(y)``, ``x += y``...: the op's value, assigned to ``x``."""
+    rule = RULES.get(op_name)
+
+    def wrapper(self, *args, **kwargs):
+        tr = active()
+        if tr is None:
+            return fn(self, *args, **kwargs)
+        if rule is None:
+            tr.break_(f"{name}() is not captured by jitgrad.compile yet")
+            return fn(self, *args, **kwargs)
+        tr.line = user_line()
+        try:
+            if op_name == "zero":
+                v = tr.value(self)
+                new = P.ew(tr.graph, P.literal(0, v.dtype), [], v.dtype, v.shape, line=tr.line)
+            else:
+                new = rule(tr, _Shaped(self), self, *args, **kwargs)
+        except NotCaptured as e:
+            tr.break_(f"{name}: {e}")
+            return fn(self, *args, **kwargs)
+        result = _run_inner(tr, fn, (self, *args), kwargs)
+        tr.assign(self, new)
+        return result
+    return wrapper
+
+
+class _Shaped:
+    """What a rule needs of an in-place op's result before it runs: the
+    target's shape, dtype and requires_grad (the rule runs first, so that
+    it reads the operands' old values)."""
+    __slots__ = ("shape", "_data", "_requires_grad")
+
+    def __init__(self, t):
+        self.shape = t.shape
+        self._data = t._data
+        self._requires_grad = t._requires_grad and not _grad_disabled()
+
+
+def _grad_disabled():
+    from ..autograd.grad_mode import state
+    return not state.enabled
+
+
+def _effect_wrapper(name, fn, kind):
+    def wrapper(self, *args, **kwargs):
+        tr = active()
+        if tr is None:
+            return fn(self, *args, **kwargs)
+        if kind == "zero_grad":
+            result = _run_inner(tr, fn, (self, *args), kwargs)
+            set_to_none = kwargs.get("set_to_none", args[0] if args else True)
+            params = (list(self.parameters()) if hasattr(self, "parameters")
+                      else [p for g in self.param_groups for p in g["params"]])
+            tr.on_zero_grad(params, set_to_none)
+            return result
+        if args or kwargs:
+            tr.break_(f"{name}(closure)")
+            return fn(self, *args, **kwargs)
+        tr.on_effect(fn, (self,), {})
+        return _run_inner(tr, fn, (self,), {})
+    return wrapper
+
+
+def _module_call_wrapper(fn):
+    def __call__(self, *args, **kwargs):
+        tr = active()
+        if tr is not None:
+            tr.modules.append((self, self.training))
+        return fn(self, *args, **kwargs)
+    return __call__
+
+
+def _print_wrapper(fn):
+    def print_(*args, **kwargs):
+        tr = active()
+        if tr is not None:
+            tr.break_("print()")
+        return fn(*args, **kwargs)
+    return print_
+
+
+def _new_wrapper(fn):
+    def new(cls):
+        tr = active()
+        if tr is not None:
+            tr.break_("a tensor made by code jitgrad.compile does not capture")
+        return fn(cls)
+    return new
+
+
+_INPLACE = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div", "__iadd__": "add",
+            "__isub__": "sub", "__imul__": "mul", "__itruediv__": "div", "zero_": "zero"}
+_BREAKS_ON_VALUE = frozenset(("item", "tolist", "numpy", "__bool__", "__float__", "__int__",
+                              "__index__", "__format__", "__repr__", "__str__", "__array__",
+                              "__iter__", "__len__"))
+
+
+def _patches():
+    """(owner, name, replacement) for everything wrapped during a trace."""
+    import builtins
+
+    from .. import nn
+    from ..nn import functional as F
+    from ..optim import optimizer as optim_base
+    import jitgrad
+
+    out = []
+    for name, attr in list(vars(Tensor).items()):
+        if name in ("grad",):
+            out.append((Tensor, name, _grad_property(attr)))
+        elif name == "data":
+            out.append((Tensor, name, _data_property(attr)))
+        elif name in ("T", "mT"):
+            out.append((Tensor, name, property(_op_wrapper(name, attr.fget, RULES.get(name)))))
+        elif name == "backward":
+            out.append((Tensor, name, _backward_wrapper(attr)))
+        elif name in _INPLACE:
+            out.append((Tensor, name, _inplace_wrapper(name, attr, _INPLACE[name])))
+        elif name in _BREAKS_ON_VALUE:
+            out.append((Tensor, name, _op_wrapper(name, attr, None)))
+        elif name in _METADATA or isinstance(attr, (property, staticmethod, classmethod)) \
+                or not callable(attr):
+            continue
+        else:
+            out.append((Tensor, name, _op_wrapper(name, attr, RULES.get(name))))
+    for module in (jitgrad, F):
+        for name, attr in list(vars(module).items()):
+            if isinstance(attr, (types.FunctionType, types.BuiltinFunctionType)) \
+                    and not name.startswith("_") and name not in _HARMLESS:
+                out.append((module, name, _op_wrapper(name, attr, RULES.get(name))))
+    for cls in [optim_base.Optimizer, *_subclasses(optim_base.Optimizer)]:
+        if "step" in vars(cls):
+            out.append((cls, "step", _effect_wrapper("step", vars(cls)["step"], "step")))
+    out.append((optim_base.Optimizer, "zero_grad",
+                _effect_wrapper("zero_grad", optim_base.Optimizer.zero_grad, "zero_grad")))
+    out.append((nn.Module, "zero_grad",
+                _effect_wrapper("zero_grad", nn.Module.zero_grad, "zero_grad")))
+    out.append((nn.Module, "__call__", _module_call_wrapper(nn.Module.__call__)))
+    out.append((builtins, "print", _print_wrapper(builtins.print)))
+    out.append((tensor_module, "_new", _new_wrapper(tensor_module._new)))
+    return out
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+_lock = threading.RLock()
+
+
+def trace(fn, args, kwargs, fullgraph):
+    """Run ``fn(*args, **kwargs)`` eagerly while recording it: (result, Trace)."""
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    tr = Trace(tensors, fullgraph)
+    with _lock:
+        saved = [(owner, name, owner.__dict__[name] if isinstance(owner, type)
+                  else getattr(owner, name)) for owner, name, _ in _patches_cached()]
+        for owner, name, replacement in _patches_cached():
+            setattr(owner, name, replacement)
+        _active[0] = tr
+        try:
+            result = fn(*args, **kwargs)
+        finally:
+            _active[0] = None
+            for owner, name, original in saved:
+                setattr(owner, name, original)
+    return result, tr
+
+
+_cache = []
+
+
+def _patches_cached():
+    if not _cache:
+        _cache.append(_patches())
+    return _cache[0]

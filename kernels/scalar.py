@@ -1,0 +1,225 @@
+"""Scalar forms of the elementwise ops, for the fused kernels that
+``jitgrad.compile`` generates.
+
+One function per op of the op table (``jitgrad/derivatives.py``), named as
+the op, computing one element exactly as the op's array kernel in
+``kernels/elementwise.py`` does (the same vmath functions, the same
+special cases), so a fused loop and the eager kernels agree. The helpers
+named in the table's derivative formulas (``threshold_backward``,
+``pow_backward_self``, ...) are here too: the code generator translates
+each formula into a call of these on scalars. Everything is inlined into
+the generated loops so they still vectorise.
+"""
+import math
+
+import numpy as np
+from numba import njit
+
+from .elementwise import _atan2_recip, _cosh, _sinh
+from .vmath import like, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p, vsin, vtanh
+
+scalar = njit(cache=True, error_model="numpy")
+
+
+def _big(x):
+    # past this |x|, exp(|x|) overflows (sinh/cosh switch forms there)
+    # (float32 rounds 1e300 to inf; a loop-invariant branch)
+    return like(x, 88.0) if like(x, 1e300) == math.inf else like(x, 709.0)
+
+
+# ------------------------------------------------------------------ unary
+
+
+@scalar
+def neg(x):
+    return -x
+
+
+@scalar
+def exp(x):
+    return vexp(x)
+
+
+@scalar
+def log(x):
+    return vlog(x)
+
+
+@scalar
+def sqrt(x):
+    return math.sqrt(x) if x >= 0 else like(x, math.nan)
+
+
+@scalar
+def abs(x):  # noqa: A001  (the op's name)
+    return x if x > 0 else (-x if x < 0 else x - x)
+
+
+@scalar
+def sigmoid(x):
+    one = like(x, 1.0)
+    return one / (one + vexp(-x))
+
+
+@scalar
+def tanh(x):
+    return vtanh(x)
+
+
+@scalar
+def relu(x):
+    return like(x, 0.0) if x < 0 else x
+
+
+@scalar
+def log1p(x):
+    return vlog1p(x)
+
+
+@scalar
+def expm1(x):
+    return vexpm1(x)
+
+
+@scalar
+def sin(x):
+    return vsin(x) if sincos_ok(x) else math.sin(x)
+
+
+@scalar
+def cos(x):
+    return vcos(x) if sincos_ok(x) else math.cos(x)
+
+
+@scalar
+def reciprocal(x):
+    return like(x, 1.0) / x
+
+
+@scalar
+def rsqrt(x):
+    return like(x, 1.0) / np.sqrt(x) if x >= 0 else like(x, math.nan)
+
+
+@scalar
+def sign(x):
+    return like(x, 1.0) if x > 0 else (like(x, -1.0) if x < 0 else like(x, 0.0))
+
+
+@scalar
+def square(x):
+    return x * x
+
+
+@scalar
+def sinh(x):
+    return _sinh(x, _big(x))
+
+
+@scalar
+def cosh(x):
+    return _cosh(x, _big(x))
+
+
+@scalar
+def atan(x):
+    return math.atan(x)
+
+
+# ------------------------------------------------------------------ binary
+
+
+@scalar
+def add(a, b):
+    return a + b
+
+
+@scalar
+def sub(a, b):
+    return a - b
+
+
+@scalar
+def mul(a, b):
+    return a * b
+
+
+@scalar
+def div(a, b):
+    return a / b
+
+
+@scalar
+def pow(a, b):  # noqa: A001
+    return a ** b
+
+
+@scalar
+def maximum(a, b):
+    return a if (a > b or a != a) else b
+
+
+@scalar
+def minimum(a, b):
+    return a if (a < b or a != a) else b
+
+
+@scalar
+def atan2(a, b):
+    return math.atan2(a, b)
+
+
+# ------------------------------------------- helpers the formulas name
+
+
+@scalar
+def threshold_backward(grad, result, threshold):
+    return like(grad, 0.0) if result <= threshold else grad
+
+
+@scalar
+def pow_backward_self(grad, a, b):
+    return like(grad, 0.0) if b == 0 else grad * b * a ** (b - like(b, 1.0))
+
+
+@scalar
+def pow_backward_exponent(grad, a, b, result):
+    if a == 0 and b >= 0:
+        return like(grad, 0.0)
+    return grad * result * vlog(a)
+
+
+@scalar
+def atan2_recip(a, b):
+    return _atan2_recip(a, b)
+
+
+@scalar
+def where(condition, a, b):
+    return a if condition else b
+
+
+# ---------------------------------------- composite elementwise (losses)
+
+
+@scalar
+def bce_with_logits(x, y):
+    # (1 - y) x - log s(x), with -log s(x) = max(-x, 0) + log1p(exp(-|x|)) (finite at +-100)
+    one = like(x, 1.0)
+    return (one - y) * x + (max(-x, like(x, 0.0)) + vlog1p(vexp(-abs(x))))
+
+
+# ------------------------------------------------ blocks of a fused reduction
+
+from .jit import reduction_kernel  # noqa: E402
+
+
+@reduction_kernel
+def block_sum(block, n):
+    # the first n values, summed in float64 (reassociated: vectorised). A fused
+    # loop stores its reduced operand in a block and calls this, so that the
+    # loop itself carries no dependence and vectorises too.
+    s = 0.0
+    for j in range(n):
+        s += block[j]
+    return s
