@@ -223,3 +223,18 @@ def block_sum(block, n):
     for j in range(n):
         s += block[j]
     return s
+
+
+@scalar
+def softplus(x, beta, threshold):
+    # x where x beta > threshold, else log1p(exp(x beta)) / beta (as softplus_forward)
+    xb = x * beta
+    sp = max(xb, like(x, 0.0)) + vlog1p(vexp(-abs(xb)))
+    return x if xb > threshold else sp / beta
+
+
+@scalar
+def softplus_backward(grad, x, beta, threshold):
+    xb = x * beta
+    z = vexp(xb)
+    return grad if xb > threshold else grad * z / (z + like(z, 1.0))

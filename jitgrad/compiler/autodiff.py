@@ -7,20 +7,10 @@ new ops appended to the same graph.
 """
 import re
 
-from .. import derivatives
 from . import primitives as P
-from .formulas import scalar_code
-from .rules import COMPOSITE_EW
+from .formulas import formulas_of, scalar_code
 
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
-
-
-def formulas_of(name):
-    if name in derivatives.UNARY:
-        return (derivatives.UNARY[name].formula,)
-    if name in derivatives.BINARY:
-        return derivatives.BINARY[name].formulas
-    return COMPOSITE_EW[name][0]
 
 
 def backward(graph, loss, seed, leaves, line=None):
@@ -45,9 +35,7 @@ def backward(graph, loss, seed, leaves, line=None):
 
 
 def _add(graph, a, b, line):
-    out = P.ew(graph, "S.add({0}, {1})", [a, b], a.dtype, a.shape, line=line)
-    out.op.attrs.update(name="add", operands=["{0}", "{1}"])
-    return out
+    return P.table_ew(graph, "add", [a, b], a.dtype, a.shape, line=line)
 
 
 def _vjp(graph, op, g, line):
@@ -60,12 +48,26 @@ def _vjp(graph, op, g, line):
         return [(x, P.expand(graph, g, x.shape, line=line))]
     if kind == "matmul":
         a, b = op.inputs
-        ga = gb = None
+        out = []
+        gT = P.permute(graph, g, (1, 0), line=line)
+        # an operand that is the transpose of a value (linear's weight.t()) gets
+        # its gradient in the value's own layout: (a.T @ g).T == g.T @ a, so no
+        # transposed copy is made
         if a.requires_grad:
-            ga = P.matmul2d(graph, g, P.permute(graph, b, (1, 0), line=line), line=line)
+            source = _transposed_source(a)
+            if source is not None:
+                out.append((source, P.matmul2d(graph, b, gT, line=line)))
+            else:
+                out.append((a, P.matmul2d(graph, g, P.permute(graph, b, (1, 0), line=line),
+                                          line=line)))
         if b.requires_grad:
-            gb = P.matmul2d(graph, P.permute(graph, a, (1, 0), line=line), g, line=line)
-        return [(a, ga), (b, gb)]
+            source = _transposed_source(b)
+            if source is not None:
+                out.append((source, P.matmul2d(graph, gT, a, line=line)))
+            else:
+                out.append((b, P.matmul2d(graph, P.permute(graph, a, (1, 0), line=line), g,
+                                          line=line)))
+        return out
     if kind == "view":
         source = op.attrs["source"]
         how = op.attrs["kind"]
@@ -91,25 +93,21 @@ def _ew_vjp(graph, op, g, line):
             (x,) = inputs
             return [(x, P.sum_to(graph, _cast(graph, g, x.dtype, line), x.shape, line))]
         return []
-    operands = op.attrs["operands"]
-    formulas = formulas_of(name)
     dtype = op.out.dtype
-    n = len(inputs)
-    # the gradient op's inputs: grad, the op's inputs, its result
-    shift = [_PLACEHOLDER.sub(lambda m: "{%d}" % (int(m.group(1)) + 1), t) for t in operands]
-    slots = {"grad": "{0}", "self": shift[0], "other": shift[1] if len(shift) > 1 else None,
-             "result": "{%d}" % (n + 1)}
+    # the gradient op's slots: grad, the op's operands (values or constants), result
+    bind = {"grad": g, "result": op.out}
+    for slot, (kind, x) in op.attrs["args"].items():
+        bind[slot] = inputs[x] if kind == "in" else x
     out = []
-    for position, formula in enumerate(formulas):
-        m = _PLACEHOLDER.fullmatch(operands[position])
-        if m is None:
-            continue                      # a constant operand
-        x = inputs[int(m.group(1))]
-        if not x.requires_grad:
-            continue
-        expr = scalar_code(formula, dtype.name).format(**slots)
-        grad = _compact_ew(graph, expr, [g, *inputs, op.out], dtype, op.out.shape, line)
-        out.append((x, P.sum_to(graph, grad, x.shape, line)))
+    for slot, formula in formulas_of(name).items():
+        kind, x = op.attrs["args"][slot]
+        if kind != "in" or not inputs[x].requires_grad:
+            continue                      # a constant, or no gradient wanted
+        template = scalar_code(formula, dtype.name)
+        used = {k: v for k, v in bind.items() if "{" + k + "}" in template}
+        grad = P.template_ew(graph, template, used, dtype, op.out.shape, line=line,
+                             vjp=(name, slot))
+        out.append((inputs[x], P.sum_to(graph, grad, inputs[x].shape, line)))
     return out
 
 
@@ -119,9 +117,11 @@ def _cast(graph, g, dtype, line):
     return P.ew(graph, "{0}", [g], dtype, g.shape, line=line)
 
 
-def _compact_ew(graph, expr, inputs, dtype, shape, line):
-    """An ew op over only the inputs ``expr`` uses."""
-    used = sorted({int(i) for i in _PLACEHOLDER.findall(expr)})
-    renumber = {old: new for new, old in enumerate(used)}
-    expr = _PLACEHOLDER.sub(lambda m: "{%d}" % renumber[int(m.group(1))], expr)
-    return P.ew(graph, expr, [inputs[i] for i in used], dtype, shape, line=line)
+def _transposed_source(v):
+    """The value ``v`` is the 2-d transpose of, if it is one."""
+    op = v.op
+    if op is not None and op.kind == "view" and op.attrs["kind"] == ("permute", (1, 0)):
+        source = op.attrs["source"]
+        if source.requires_grad:
+            return source
+    return None

@@ -15,13 +15,43 @@ import functools
 from ..kernels import scalar as S
 from .primitives import dtype_name, literal
 
-_NAMES = ("grad", "self", "other", "result")
+_NAMES = ("grad", "self", "other", "result", "beta", "threshold")
 # tensor methods -> scalar functions of one argument
 _METHODS = {"cos", "sin", "sinh", "cosh", "sign", "rsqrt", "exp", "sqrt", "abs", "sigmoid", "tanh"}
 
 
 class Unsupported(Exception):
     pass
+
+
+#: composite elementwise ops (losses, activations with parameters): their
+#: slots and the derivative formula of each differentiable slot
+COMPOSITE = {
+    # torch's stable form: (1 - y) x + max(-x, 0) + log1p(exp(-|x|))
+    "bce_with_logits": (("self", "other"), {"self": "grad * (self.sigmoid() - other)",
+                                            "other": "-grad * self"}),
+    "softplus": (("self", "beta", "threshold"),
+                 {"self": "softplus_backward(grad, self, beta, threshold)"}),
+}
+
+
+def slots_of(name):
+    from .. import derivatives
+    if name in derivatives.UNARY:
+        return ("self",)
+    if name in derivatives.BINARY:
+        return ("self", "other")
+    return COMPOSITE[name][0]
+
+
+def formulas_of(name):
+    """{slot: derivative formula} of op ``name``."""
+    from .. import derivatives
+    if name in derivatives.UNARY:
+        return {"self": derivatives.UNARY[name].formula}
+    if name in derivatives.BINARY:
+        return dict(zip(("self", "other"), derivatives.BINARY[name].formulas))
+    return COMPOSITE[name][1]
 
 
 @functools.lru_cache(maxsize=None)

@@ -5,7 +5,7 @@ The rules that lower tensor ops (``rules.py``) and autodiff
 """
 import numpy as np
 
-from .ir import contiguous_strides
+from .ir import Value, contiguous_strides
 
 
 def dtype_name(dtype):
@@ -43,6 +43,39 @@ def ew(graph, expr, inputs, dtype, shape=None, requires_grad=False, line=None):
         names = [f"{dtype_name(dtype)}({{{i}}})" if c else f"{{{i}}}" for i, c in enumerate(casts)]
         expr = expr.format(*names)
     return graph.emit("ew", inputs, {"expr": expr}, shape, dtype, requires_grad, line)
+
+
+def template_ew(graph, template, bind, dtype, shape=None, requires_grad=False, line=None,
+                **attrs):
+    """An elementwise op whose scalar code is ``template`` over named slots
+    (``{self}``, ``{grad}``...); ``bind`` gives each slot a Value or a Python
+    number (a constant). The fused kernels substitute the slots; the tape
+    interpreter has one instruction per template."""
+    inputs, texts, args = [], {}, {}
+    for slot, x in bind.items():
+        if isinstance(x, Value):
+            if x not in inputs:
+                inputs.append(x)
+            k = inputs.index(x)
+            texts[slot] = "{%d}" % k
+            args[slot] = ("in", k)
+        else:
+            texts[slot] = literal(x, dtype)
+            args[slot] = ("const", x)
+    expr = template.format(**texts)
+    out = ew(graph, expr, inputs, dtype, shape, requires_grad, line)
+    out.op.attrs.update(template=template, args=args, **attrs)
+    return out
+
+
+def table_ew(graph, name, operands, dtype, shape=None, requires_grad=False, line=None):
+    """Op ``name`` of the table (or a composite elementwise op) on operands
+    (Values or numbers), in the order of its slots."""
+    from .formulas import slots_of
+    slots = slots_of(name)
+    bind = dict(zip(slots, operands))
+    template = f"S.{name}({', '.join('{' + s + '}' for s in slots)})"
+    return template_ew(graph, template, bind, dtype, shape, requires_grad, line, name=name)
 
 
 def reduce(graph, kind, v, axes, keepdim, requires_grad=False, line=None, dtype=None):

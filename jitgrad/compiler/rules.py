@@ -14,7 +14,7 @@ import numpy as np
 from .. import derivatives
 from ..kernels import scalar as S
 from . import primitives as P
-from .formulas import Unsupported, scalar_code
+from .formulas import Unsupported, formulas_of, scalar_code
 
 
 class NotCaptured(Exception):
@@ -30,40 +30,27 @@ def fusable(op):
     derivative formula translates to scalar code."""
     if not hasattr(S, op.name):
         return False
-    formulas = (op.formula,) if isinstance(op, derivatives.Unary) else op.formulas
     try:
-        for f in formulas:
+        for f in formulas_of(op.name).values():
             scalar_code(f, "float64")
     except Unsupported:
         return False
     return True
 
 
-def _operand(tr, v, dtype, shape):
-    """A Value for a tensor, or a Python number as a constant."""
-    if _is_number(v):
-        return None, P.literal(v, dtype)
-    return tr.value(v), None
+def _operand(tr, v):
+    """A Value for a tensor; a Python number stays a number (a constant)."""
+    return v if _is_number(v) else tr.value(v)
 
 
 def elementwise(tr, name, result, inputs):
-    """``name``'s forward over ``inputs`` (tensors or numbers) into a value
-    like ``result``; records the op name so autodiff can find its formulas."""
+    """Op ``name`` over ``inputs`` (tensors or numbers) into a value like
+    ``result``; autodiff finds its formulas by the name."""
     dtype = result._data.dtype
     if dtype.kind != "f":
         raise NotCaptured(f"{name} with a {dtype.name} result")
-    values, texts = [], []
-    for v in inputs:
-        value, const = _operand(tr, v, dtype, result.shape)
-        if value is not None:
-            texts.append("{%d}" % len(values))
-            values.append(value)
-        else:
-            texts.append(const)
-    expr = f"S.{name}({', '.join(texts)})"
-    out = P.ew(tr.graph, expr, values, dtype, tuple(result.shape), result._requires_grad, tr.line)
-    out.op.attrs.update(name=name, operands=texts)
-    return out
+    return P.table_ew(tr.graph, name, [_operand(tr, v) for v in inputs], dtype,
+                      tuple(result.shape), result._requires_grad, tr.line)
 
 
 def _unary_rule(name):
@@ -101,19 +88,17 @@ def _comparison_rule(symbol, reflected=False):
             a, b = b, a
         ops = [x for x in (a, b) if not _is_number(x)]
         dtype = np.result_type(*(t._data.dtype for t in ops))
-        if dtype.kind != "f":
-            raise NotCaptured("comparison of integer tensors")
-        texts, values = [], []
+        if dtype.kind != "f" or any(t._data.dtype != dtype for t in ops):
+            raise NotCaptured("comparison of integer or mixed-dtype tensors")
+        values, texts = [], []
         for x in (a, b):
-            value, const = _operand(tr, x, dtype, result.shape)
-            texts.append(const if value is None else "{%d}" % len(values))
-            if value is not None:
-                values.append(value)
-        expr = f"({texts[0]} {symbol} {texts[1]})"
-        casts = [f"{P.dtype_name(dtype)}({{{i}}})" if v.dtype != dtype else f"{{{i}}}"
-                 for i, v in enumerate(values)]
-        return tr.graph.emit("ew", values, {"expr": expr.format(*casts)}, tuple(result.shape),
-                             np.bool_, False, tr.line)
+            if _is_number(x):
+                texts.append(P.literal(x, dtype))
+            else:
+                texts.append("{%d}" % len(values))
+                values.append(tr.value(x))
+        return tr.graph.emit("ew", values, {"expr": f"({texts[0]} {symbol} {texts[1]})"},
+                             tuple(result.shape), np.bool_, False, tr.line)
     return rule
 
 
@@ -142,10 +127,8 @@ def mean_rule(tr, result, x, dim=None, keepdim=False, *, dtype=None):
     count = 1
     for d in _dims(dim, len(v.shape)):
         count *= v.shape[d]
-    out = P.ew(tr.graph, "S.div({0}, %s)" % P.literal(count, v.dtype), [total], v.dtype,
-               total.shape, result._requires_grad, tr.line)
-    out.op.attrs.update(name="div", operands=["{0}", P.literal(count, v.dtype)])
-    return out
+    return P.table_ew(tr.graph, "div", [total, count], v.dtype, total.shape,
+                      result._requires_grad, tr.line)
 
 
 # ------------------------------------------------------------------ views
@@ -204,9 +187,7 @@ def linear_rule(tr, result, x, weight, bias=None):
     out = P.matmul2d(g, vx, P.permute(g, vw, (1, 0), vw.requires_grad, tr.line), rg, tr.line)
     if bias is None:
         return out
-    out2 = P.ew(g, "S.add({0}, {1})", [out, tr.value(bias)], out.dtype, out.shape, rg, tr.line)
-    out2.op.attrs.update(name="add", operands=["{0}", "{1}"])
-    return out2
+    return P.table_ew(g, "add", [out, tr.value(bias)], out.dtype, out.shape, rg, tr.line)
 
 
 # ----------------------------------------------------------------- losses
@@ -222,8 +203,7 @@ def bce_with_logits_rule(tr, result, input, target, weight=None, size_average=No
         raise NotCaptured("binary_cross_entropy_with_logits with broadcasting")
     g = tr.graph
     rg = result._requires_grad
-    loss = P.ew(g, "S.bce_with_logits({0}, {1})", [z, y], z.dtype, z.shape, rg, tr.line)
-    loss.op.attrs.update(name="bce_with_logits", operands=["{0}", "{1}"])
+    loss = P.table_ew(g, "bce_with_logits", [z, y], z.dtype, z.shape, rg, tr.line)
     return _reduced(tr, result, loss, reduction)
 
 
@@ -232,10 +212,8 @@ def mse_loss_rule(tr, result, input, target, size_average=None, reduce=None, red
         raise NotCaptured("mse_loss with legacy arguments")
     a, b = tr.value(input), tr.value(target)
     g = tr.graph
-    diff = P.ew(g, "S.sub({0}, {1})", [a, b], a.dtype, None, result._requires_grad, tr.line)
-    diff.op.attrs.update(name="sub", operands=["{0}", "{1}"])
-    sq = P.ew(g, "S.square({0})", [diff], a.dtype, diff.shape, result._requires_grad, tr.line)
-    sq.op.attrs.update(name="square", operands=["{0}"])
+    diff = P.table_ew(g, "sub", [a, b], a.dtype, None, result._requires_grad, tr.line)
+    sq = P.table_ew(g, "square", [diff], a.dtype, diff.shape, result._requires_grad, tr.line)
     return _reduced(tr, result, sq, reduction)
 
 
@@ -258,12 +236,6 @@ class _ValueTensor:
 
 
 # ------------------------------------------------------------------ table
-
-#: scalar forms the table's composite elementwise losses use, with their formulas
-COMPOSITE_EW = {
-    # torch's stable form: max(z, 0) - z * y + log1p(exp(-|z|))
-    "bce_with_logits": (("grad * (self.sigmoid() - other)", "-grad * self"),),
-}
 
 RULES = {}
 

@@ -185,9 +185,7 @@ class Trace:
                 self.grad_reads.append((leaf, leaf._grad is None))
                 old = None if leaf._grad is None else self.grad_input(leaf)
             if old is not None:
-                g = P.ew(self.graph, "S.add({0}, {1})", [old, g], g.dtype, g.shape,
-                         line=self.line)
-                g.op.attrs.update(name="add", operands=["{0}", "{1}"])
+                g = P.table_ew(self.graph, "add", [old, g], g.dtype, g.shape, line=self.line)
             self.grads[id(leaf)] = (leaf, g)
 
     def grad_input(self, leaf):
