@@ -21,6 +21,7 @@ from .vmath import like, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p, vsin, vtan
 scalar = njit(cache=True, error_model="numpy")
 
 
+@scalar
 def _big(x):
     # past this |x|, exp(|x|) overflows (sinh/cosh switch forms there)
     # (float32 rounds 1e300 to inf; a loop-invariant branch)

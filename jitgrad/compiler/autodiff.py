@@ -19,19 +19,44 @@ def backward(graph, loss, seed, leaves, line=None):
     if seed is None:
         seed = P.ew(graph, P.literal(1, loss.dtype), [], loss.dtype, loss.shape, line=line)
     grads = {loss: seed}
+    rows = {}          # value -> {row index: gradient} from ``for row in value``
     wanted = set(leaves)
+
+    def add_grad(value, grad):
+        old = grads.get(value)
+        grads[value] = grad if old is None else _add(graph, old, grad, line)
+
     for op in reversed(list(graph.ops)):
+        if op.out in rows:
+            add_grad(op.out, _gather_rows(graph, op.out, rows.pop(op.out), line))
         g = grads.pop(op.out, None)
         if g is None or not op.out.requires_grad:
             continue
+        if op.kind == "view" and op.attrs["kind"][0] == "select":
+            # the rows' gradients are stacked once, not embedded one by one
+            rows.setdefault(op.attrs["source"], {})[op.attrs["kind"][1]] = g
+            continue
         for value, grad in _vjp(graph, op, g, line):
-            if grad is None or not value.requires_grad:
-                continue
-            old = grads.get(value)
-            if old is not None:
-                grad = _add(graph, old, grad, line)
-            grads[value] = grad
+            if grad is not None and value.requires_grad:
+                add_grad(value, grad)
+    for value, pieces in rows.items():
+        add_grad(value, _gather_rows(graph, value, pieces, line))
     return {v: g for v, g in grads.items() if v in wanted}
+
+
+def _gather_rows(graph, value, pieces, line):
+    """The gradient of ``value`` from its rows' gradients (zeros elsewhere)."""
+    zero = None
+    parts = []
+    for i in range(value.shape[0]):
+        g = pieces.get(i)
+        if g is None:
+            if zero is None:
+                zero = P.ew(graph, P.literal(0, value.dtype), [], value.dtype, value.shape[1:],
+                            line=line)
+            g = zero
+        parts.append(g)
+    return P.stack(graph, parts, line=line)
 
 
 def _add(graph, a, b, line):
@@ -68,6 +93,8 @@ def _vjp(graph, op, g, line):
                 out.append((b, P.matmul2d(graph, P.permute(graph, a, (1, 0), line=line), g,
                                           line=line)))
         return out
+    if kind == "stack":
+        return [(v, P.select(graph, g, k, line=line)) for k, v in enumerate(op.inputs)]
     if kind == "view":
         source = op.attrs["source"]
         how = op.attrs["kind"]

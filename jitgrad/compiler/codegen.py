@@ -68,8 +68,8 @@ def schedule(ops, live_in, live_out):
         if is_constant(op.out):
             step_of[op.out] = None
             continue
-        if op.kind == "matmul":
-            s = _Step("matmul", op.out.shape, len(steps))
+        if op.kind in ("matmul", "stack"):
+            s = _Step(op.kind, op.out.shape, len(steps))
             s.ops.append(op)
             steps.append(s)
             step_of[op.out] = s
@@ -96,7 +96,7 @@ def schedule(ops, live_in, live_out):
                 if not (producer is s and s.kind == "loop" and v.view is None and v.shape == s.shape
                         and op.kind in ("ew", "sum", "amax")):
                     arrays.add(base)
-            if op.kind in ("sum", "amax", "matmul"):
+            if op.kind in ("sum", "amax", "matmul", "stack"):
                 arrays.add(op.out)
     return steps, arrays, step_of
 
@@ -172,6 +172,8 @@ def generate(name, ops, inputs, bases, values):
     for s in steps:
         if s.kind == "matmul":
             body += _matmul(s.ops[0], passed)
+        elif s.kind == "stack":
+            body += _stack(s.ops[0], passed)
         else:
             body += _loop(s, arrays, step_of, passed)
     outs = [_var(v) for v in bases]
@@ -224,6 +226,26 @@ def _matmul(op, passed):
     m, n = out.shape
     return [_alloc(out, passed),
             f"np.dot({_matrix(a)}, {_matrix(b)}, {_var(out)}.reshape(({m}, {n})))"]
+
+
+def _stack(op, passed):
+    out = op.out
+    lines = [_alloc(out, passed)]
+    for k, v in enumerate(op.inputs):
+        n = v.size
+        buf, strides, offset = layout(v)
+        if is_constant(buf):
+            lines.append(f"{_var(out)}[{k * n}:{(k + 1) * n}] = {buf.op.attrs['expr']}")
+            continue
+        if n == 1:
+            lines.append(f"{_var(out)}[{k}] = {_var(buf)}[{offset}]")
+            continue
+        pat = broadcast_strides(v.shape, strides, v.shape)
+        idx = " + ".join([str(offset)] + [f"j{d} * {st}" for d, st in enumerate(pat) if st])
+        flat = " + ".join([str(k * n)] + [f"j{d} * {st}" for d, st in enumerate(_contiguous(v.shape)) if st])
+        loops = [f"{'    ' * d}for j{d} in range({dim}):" for d, dim in enumerate(v.shape)]
+        lines += loops + ["    " * len(v.shape) + f"{_var(out)}[{flat}] = {_var(buf)}[{idx}]"]
+    return lines
 
 
 def _collapse(shape, patterns):

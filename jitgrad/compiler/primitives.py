@@ -142,6 +142,19 @@ def expand(graph, v, shape, requires_grad=False, line=None):
     return view(graph, v, shape, new, offset, requires_grad, line, ("expand",))
 
 
+def select(graph, v, index, requires_grad=False, line=None):
+    """``v[index]`` along the first axis (a view)."""
+    buf, strides, offset = layout(v)
+    return view(graph, v, v.shape[1:], strides[1:], offset + index * strides[0], requires_grad,
+                line, ("select", index))
+
+
+def stack(graph, values, requires_grad=False, line=None):
+    """The values (one shape) stacked along a new first axis."""
+    shape = (len(values), *values[0].shape)
+    return graph.emit("stack", values, {}, shape, values[0].dtype, requires_grad, line)
+
+
 def sum_to(graph, v, shape, line=None):
     """``v`` summed down to ``shape`` (the gradient of a broadcast)."""
     shape = tuple(shape)

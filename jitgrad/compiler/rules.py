@@ -235,6 +235,46 @@ class _ValueTensor:
         self.value = value
 
 
+def softplus_rule(tr, result, input, beta=1, threshold=20):
+    return elementwise(tr, "softplus", result, [input, beta, threshold])
+
+
+def _softmax(tr, result, input, dim, log):
+    x = tr.value(input)
+    if x.dtype.kind != "f":
+        raise NotCaptured("softmax of a non-float tensor")
+    g, rg, line = tr.graph, result._requires_grad, tr.line
+    dim = _dims(dim, len(x.shape))
+    # shifted by the (constant) maximum: the gradient does not depend on it
+    m = P.reduce(g, "amax", x, dim, True, False, line)
+    z = P.table_ew(g, "sub", [x, m], x.dtype, x.shape, rg, line)
+    e = P.table_ew(g, "exp", [z], x.dtype, x.shape, rg, line)
+    s = P.reduce(g, "sum", e, dim, True, rg, line)
+    if log:
+        return P.table_ew(g, "sub", [z, P.table_ew(g, "log", [s], x.dtype, s.shape, rg, line)],
+                          x.dtype, x.shape, rg, line)
+    return P.table_ew(g, "div", [e, s], x.dtype, x.shape, rg, line)
+
+
+def softmax_rule(tr, result, input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None or dtype is not None:
+        raise NotCaptured("softmax without dim or with dtype")
+    return _softmax(tr, result, input, dim, False)
+
+
+def log_softmax_rule(tr, result, input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None or dtype is not None:
+        raise NotCaptured("log_softmax without dim or with dtype")
+    return _softmax(tr, result, input, dim, True)
+
+
+def stack_rule(tr, result, tensors, dim=0):
+    values = [tr.value(t) for t in tensors]
+    if dim != 0 or len({(v.shape, v.dtype) for v in values}) != 1:
+        raise NotCaptured("stack along a dim other than 0, or of mixed shapes")
+    return P.stack(tr.graph, values, result._requires_grad, tr.line)
+
+
 # ------------------------------------------------------------------ table
 
 RULES = {}
@@ -269,6 +309,8 @@ def _register():
         "matmul": matmul_rule, "__matmul__": matmul_rule, "mm": matmul_rule,
         "mv": matmul_rule, "linear": linear_rule,
         "binary_cross_entropy_with_logits": bce_with_logits_rule, "mse_loss": mse_loss_rule,
+        "softplus": softplus_rule, "softmax": softmax_rule, "log_softmax": log_softmax_rule,
+        "stack": stack_rule,
     })
 
 

@@ -26,7 +26,8 @@ from .. import dtypes
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.graph import Node, edge
 from ..tensor import Tensor, _wrap, _wrap_result
-from . import autodiff, cache, codegen, logs
+from . import autodiff, cache, codegen, logs, tape
+from .formulas import Unsupported
 from .driver import MISS
 from .tracer import GraphBreak, trace
 
@@ -111,14 +112,14 @@ class _Entry:
         self.segments = []
         for k in range(len(bounds) - 1):
             ops = forward_ops[bounds[k]:bounds[k + 1]]
-            seg = codegen.generate(f"forward_{k}", ops, _inputs_of(ops),
-                                   sorted(crossing[k], key=lambda v: v.id), list(values_of[k]))
+            seg = _segment(f"forward_{k}", ops, _inputs_of(ops),
+                           sorted(crossing[k], key=lambda v: v.id), list(values_of[k]))
             effect = tr.effects[k][1:] if k < len(tr.effects) else None
             self.segments.append((seg, states[k], effect))
         self.backward_segment = None
         if self.diff_output is not None:
             targets = [g for _, g in grad_targets if g is not None]
-            self.backward_segment = codegen.generate(
+            self.backward_segment = _segment(
                 "backward", backward_ops, _inputs_of(backward_ops), [], targets)
             self.seed = seed
             self.grad_targets = grad_targets
@@ -130,6 +131,7 @@ class _Entry:
         segments = [s for s, *_ in self.segments]
         if self.backward_segment is not None:
             segments.append(self.backward_segment)
+        segments = [s for s in segments if s.fn is None]       # (tapes run as they are)
         source = "\n\n\n".join(s.source for s in segments)
         logs.log("fusion", f"{self.name}: generated kernels:\n{source}")
         start = time.perf_counter()
@@ -158,6 +160,18 @@ class _Entry:
         results = seg.fn(*args, *self.buffers(seg))
         produced = dict(zip(seg.values, results[len(seg.bases):]))
         return tuple(None if g is None else produced[g] for v, g in self.grad_targets)
+
+
+def _segment(name, ops, inputs, bases, values):
+    """A tape for many tiny ops, else a generated fused kernel."""
+    if tape.eligible(ops, values):
+        try:
+            seg = tape.build(name, ops, inputs, bases, values)
+            logs.log("fusion", f"{name}: {seg.source[2:]}")
+            return seg
+        except Unsupported:
+            pass
+    return codegen.generate(name, ops, inputs, bases, values)
 
 
 def _inputs_of(ops):

@@ -40,7 +40,7 @@ _METADATA = frozenset((
     "__new__", "__class__", "__reduce__", "__deepcopy__", "_version", "_is_view", "__slots__",
     "__array_priority__", "__doc__", "__module__", "__dict__", "__weakref__", "__getattribute__",
     "__setattr__", "__delattr__", "__init_subclass__", "__subclasshook__", "__sizeof__",
-    "__dir__", "__eq__", "__ne__", "type", "__iter__", "__getstate__", "is_shared", "is_pinned",
+    "__dir__", "type", "__getstate__", "is_shared", "is_pinned",
     "__torch_function__", "__array_ufunc__", "_data", "_requires_grad", "_grad", "_grad_fn",
     "_accumulator", "_retains_grad", "_vc", "_base"))
 # functions of the jitgrad namespace that touch no tensor data
@@ -418,8 +418,25 @@ def _new_wrapper(fn):
 _INPLACE = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div", "__iadd__": "add",
             "__isub__": "sub", "__imul__": "mul", "__itruediv__": "div", "zero_": "zero"}
 _BREAKS_ON_VALUE = frozenset(("item", "tolist", "numpy", "__bool__", "__float__", "__int__",
-                              "__index__", "__format__", "__repr__", "__str__", "__array__",
-                              "__iter__", "__len__"))
+                              "__index__", "__format__", "__repr__", "__str__", "__array__"))
+
+
+def _iter_wrapper(fn):
+    """``for t in x``: the rows of x, each a view (torch's unbind)."""
+    def __iter__(self):
+        tr = active()
+        if tr is None:
+            return fn(self)
+        rows = list(_run_inner(tr, fn, (self,), {}))
+        tr.line = user_line()
+        try:
+            v = tr.value(self)
+            for i, row in enumerate(rows):
+                tr.bind_result(row, P.select(tr.graph, v, i, row._requires_grad, tr.line))
+        except NotCaptured as e:
+            tr.break_(f"iterating over a tensor: {e}")
+        return iter(rows)
+    return __iter__
 
 
 def _patches():
@@ -441,6 +458,8 @@ def _patches():
             out.append((Tensor, name, property(_op_wrapper(name, attr.fget, RULES.get(name)))))
         elif name == "backward":
             out.append((Tensor, name, _backward_wrapper(attr)))
+        elif name == "__iter__":
+            out.append((Tensor, name, _iter_wrapper(attr)))
         elif name in _INPLACE:
             out.append((Tensor, name, _inplace_wrapper(name, attr, _INPLACE[name])))
         elif name in _BREAKS_ON_VALUE:
