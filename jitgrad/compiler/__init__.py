@@ -5,7 +5,8 @@ captured, ``codegen.py`` for fusion. ``reset()`` clears the in-memory
 caches; ``explain(fn, *args)`` lists a function's graph breaks.
 """
 from . import cache, logs
-from .runtime import CompiledFunction, CompiledFunctionBackward  # noqa: F401
+from .runtime import CompiledFunction, CompiledFunctionBackward, config  # noqa: F401
+from .tracer import GraphBreak  # noqa: F401
 
 _compiled = []     # weak registry is not needed: reset() clears what is alive
 
@@ -35,3 +36,32 @@ def reset():
     for fn in _compiled:
         fn.reset()
     cache.reset()
+
+
+class ExplainOutput:
+    """What ``explain`` found (torch._dynamo.explain's fields)."""
+
+    def __init__(self, graph_count, ops, breaks):
+        self.graph_count = graph_count
+        self.graph_break_count = len(breaks)
+        self.break_reasons = breaks
+        self.op_count = ops
+
+    def __str__(self):
+        lines = [f"Graph Count: {self.graph_count}", f"Graph Break Count: {self.graph_break_count}",
+                 f"Op Count: {self.op_count}"]
+        if self.break_reasons:
+            lines.append("Break Reasons:")
+            lines += [f"  Break Reason {i + 1}: {r}" for i, r in enumerate(self.break_reasons)]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def explain(fn, *args, **kwargs):
+    """Trace ``fn(*args, **kwargs)`` once (it runs, eagerly) and report the
+    graph breaks that keep it from compiling, each with its line."""
+    from .tracer import trace
+    _, tr = trace(fn, args, kwargs, False)
+    breaks = [str(tr.broken)] if tr.broken is not None else []
+    return ExplainOutput(0 if breaks else 1, len(tr.graph.ops), breaks)

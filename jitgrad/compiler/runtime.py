@@ -31,7 +31,12 @@ from .formulas import Unsupported
 from .driver import MISS
 from .tracer import GraphBreak, trace
 
-cache_size_limit = 8       # torch._dynamo.config.cache_size_limit
+
+
+class config:
+    """torch._dynamo.config's knobs that jitgrad honours."""
+    cache_size_limit = 8           # traces per function before it runs eagerly
+    max_kernel_ops = 1500          # a larger segment that can't be a tape is a graph break
 
 
 class CompiledFunctionBackward(Node):
@@ -314,11 +319,11 @@ class CompiledFunction:
                      "from outside, .grad being None, or module.training); retracing")
         if key in self._eager_keys:
             return self._fn(*args, **kwargs)
-        if self._traces >= cache_size_limit:
+        if self._traces >= config.cache_size_limit:
             if not self._warned:
                 self._warned = True
                 warnings.warn(f"jitgrad.compile: {self._name()} hit cache_size_limit "
-                              f"({cache_size_limit}); running eagerly from now on",
+                              f"({config.cache_size_limit}); running eagerly from now on",
                               stacklevel=2)
             return self._fn(*args, **kwargs)
         if self._traces:

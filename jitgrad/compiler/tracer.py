@@ -51,7 +51,11 @@ _HARMLESS = frozenset((
     "can_cast"))
 
 
-class GraphBreak(Exception):
+class GraphBreak(RuntimeError):
+    """What can't be captured (torch: ``torch._dynamo.exc.Unsupported``).
+    Raised by a ``fullgraph=True`` function; otherwise the function runs
+    eagerly with a warning carrying this text."""
+
     def __init__(self, reason, line):
         super().__init__(f"{reason} ({line})" if line else reason)
         self.reason = reason
@@ -262,13 +266,18 @@ def _run_inner(tr, fn, args, kwargs):
         tr.depth -= 1
 
 
-def _op_wrapper(name, fn, rule):
+def _op_wrapper(name, fn, rule, owner="Tensor"):
+    if name in _BREAKS_ON_VALUE:
+        reason = f"a tensor's value reaches Python ({owner}.{name})"
+    else:
+        reason = f"{owner}.{name} is not captured by jitgrad.compile yet"
+
     def wrapper(*args, **kwargs):
         tr = active()
         if tr is None:
             return fn(*args, **kwargs)
         if rule is None:
-            tr.break_(f"{name}() is not captured by jitgrad.compile yet")
+            tr.break_(reason)
             return fn(*args, **kwargs)
         result = _run_inner(tr, fn, args, kwargs)
         tr.record(name, rule, result, args, kwargs)
@@ -333,7 +342,7 @@ def _inplace_wrapper(name, fn, op_name):
         if tr is None:
             return fn(self, *args, **kwargs)
         if rule is None:
-            tr.break_(f"{name}() is not captured by jitgrad.compile yet")
+            tr.break_(f"Tensor.{name} is not captured by jitgrad.compile yet")
             return fn(self, *args, **kwargs)
         tr.line = user_line()
         try:
@@ -473,7 +482,8 @@ def _patches():
         for name, attr in list(vars(module).items()):
             if isinstance(attr, (types.FunctionType, types.BuiltinFunctionType)) \
                     and not name.startswith("_") and name not in _HARMLESS:
-                out.append((module, name, _op_wrapper(name, attr, RULES.get(name))))
+                out.append((module, name, _op_wrapper(name, attr, RULES.get(name),
+                                                      module.__name__)))
     for cls in [optim_base.Optimizer, *_subclasses(optim_base.Optimizer)]:
         if "step" in vars(cls):
             out.append((cls, "step", _effect_wrapper("step", vars(cls)["step"], "step")))
