@@ -55,10 +55,11 @@ class _Step:
         self.index = index
 
 
-def schedule(ops, live_in, live_out):
+def schedule(ops, live_in, live_out, limit=None):
     """Steps (loops and matmuls) for ``ops``, and the values each must store
-    as arrays."""
+    as arrays. With ``limit``: stop once there are more steps than that."""
     steps = []
+    loops = {}              # iteration shape -> its loop steps, in order
     step_of = {}            # value -> step that computes it
     for v in live_in:
         step_of[v] = None
@@ -76,13 +77,18 @@ def schedule(ops, live_in, live_out):
             continue
         shape = op.inputs[0].shape if op.kind in ("sum", "amax") else op.out.shape
         target = None
-        for s in steps:
-            if s.kind == "loop" and s.shape == shape and _fits(op, s, step_of, shape):
+        same = loops.setdefault(shape, [])
+        # the earliest loop it fits (bounded: the first and last few of this shape)
+        for s in same[:16] + same[max(16, len(same) - 16):]:
+            if _fits(op, s, step_of, shape):
                 target = s
                 break
         if target is None:
             target = _Step("loop", shape, len(steps))
             steps.append(target)
+            same.append(target)
+            if limit is not None and len(steps) > limit:
+                return steps, None, step_of
         target.ops.append(op)
         step_of[op.out] = target
     arrays = set(live_out)

@@ -36,7 +36,7 @@ from .tracer import GraphBreak, trace
 class config:
     """torch._dynamo.config's knobs that jitgrad honours."""
     cache_size_limit = 8           # traces per function before it runs eagerly
-    max_kernel_ops = 1500          # a larger segment that can't be a tape is a graph break
+    max_kernel_steps = 48          # more loops than this: a tape (or, if it can't be, eager)
 
 
 class CompiledFunctionBackward(Node):
@@ -168,14 +168,20 @@ class _Entry:
 
 
 def _segment(name, ops, inputs, bases, values):
-    """A tape for many tiny ops, else a generated fused kernel."""
-    if tape.eligible(ops, values):
-        try:
-            seg = tape.build(name, ops, inputs, bases, values)
-            logs.log("fusion", f"{name}: {seg.source[2:]}")
-            return seg
-        except Unsupported:
-            pass
+    """A generated fused kernel; or, when fusion leaves many separate loops
+    (a graph of many tiny ops, which Numba would compile for minutes), a tape."""
+    steps = codegen.schedule(ops, inputs, bases, config.max_kernel_steps)[0]
+    if len(steps) > config.max_kernel_steps:
+        if tape.eligible(ops, values):
+            try:
+                seg = tape.build(name, ops, inputs, bases, values)
+                logs.log("fusion", f"{name}: {seg.source[2:]}")
+                return seg
+            except Unsupported:
+                pass
+        raise GraphBreak(f"a graph of {len(steps)} separate loops that the tape can't run "
+                         f"(values larger than {tape.MAX_ELEMENTS} elements, or mixed dtypes)",
+                         None)
     return codegen.generate(name, ops, inputs, bases, values)
 
 

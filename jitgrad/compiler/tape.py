@@ -20,7 +20,6 @@ from .primitives import layout
 SUM, AMAX, COPY, FIRST_TEMPLATE = 1, 2, 3, 16
 OPERANDS = 4
 MAX_ELEMENTS = 4096       # values larger than this are not taped
-MIN_OPS = 200             # smaller graphs compile quickly as fused kernels
 
 
 def templates(dtype):
@@ -98,7 +97,7 @@ def eligible(ops, values):
     """A tape suits ``ops``: many of them, all small, in one float dtype, and
     every one an elementwise template, a full reduction, a stack or a view;
     the ``values`` Python wants from it are runs of their buffers."""
-    if len(ops) < MIN_OPS or not all(_plain(v) for v in values):
+    if not all(_plain(v) for v in values):
         return False
     dtypes = set()
     for op in ops:
