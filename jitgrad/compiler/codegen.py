@@ -69,7 +69,7 @@ def schedule(ops, live_in, live_out, limit=None):
         if is_constant(op.out):
             step_of[op.out] = None
             continue
-        if op.kind in ("matmul", "stack"):
+        if op.kind in ("matmul", "stack", "onehot"):
             s = _Step(op.kind, op.out.shape, len(steps))
             s.ops.append(op)
             steps.append(s)
@@ -102,7 +102,7 @@ def schedule(ops, live_in, live_out, limit=None):
                 if not (producer is s and s.kind == "loop" and v.view is None and v.shape == s.shape
                         and op.kind in ("ew", "sum", "amax")):
                     arrays.add(base)
-            if op.kind in ("sum", "amax", "matmul", "stack"):
+            if op.kind in ("sum", "amax", "matmul", "stack", "onehot"):
                 arrays.add(op.out)
     return steps, arrays, step_of
 
@@ -180,6 +180,8 @@ def generate(name, ops, inputs, bases, values):
             body += _matmul(s.ops[0], passed)
         elif s.kind == "stack":
             body += _stack(s.ops[0], passed)
+        elif s.kind == "onehot":
+            body += _onehot(s.ops[0], passed)
         else:
             body += _loop(s, arrays, step_of, passed)
     outs = [_var(v) for v in bases]
@@ -252,6 +254,21 @@ def _stack(op, passed):
         loops = [f"{'    ' * d}for j{d} in range({dim}):" for d, dim in enumerate(v.shape)]
         lines += loops + ["    " * len(v.shape) + f"{_var(out)}[{flat}] = {_var(buf)}[{idx}]"]
     return lines
+
+
+def _onehot(op, passed):
+    out = op.out
+    (t,) = op.inputs
+    buf, strides, offset = layout(t)
+    c = op.attrs["classes"]
+    ignore = op.attrs["ignore_index"]
+    return [_alloc(out, passed, literal(0, out.dtype)),
+            f"for i0 in range({t.size}):",
+            f"    k = {_var(buf)}[{offset} + i0 * {strides[0] if t.size > 1 else 0}]",
+            f"    if k != {ignore}:",
+            f"        if k < 0 or k >= {c}:",
+            "            raise IndexError('Target is out of bounds.')",
+            f"        {_var(out)}[i0 * {c} + k] = {literal(1, out.dtype)}"]
 
 
 def _collapse(shape, patterns):

@@ -155,6 +155,13 @@ def stack(graph, values, requires_grad=False, line=None):
     return graph.emit("stack", values, {}, shape, values[0].dtype, requires_grad, line)
 
 
+def onehot(graph, target, classes, ignore_index, dtype, line=None):
+    """Rows of ``classes`` zeros with a one at each target (an all-zero row
+    where the target is ``ignore_index``); not differentiable."""
+    return graph.emit("onehot", [target], {"classes": classes, "ignore_index": ignore_index},
+                      (*target.shape, classes), dtype, False, line)
+
+
 def sum_to(graph, v, shape, line=None):
     """``v`` summed down to ``shape`` (the gradient of a broadcast)."""
     shape = tuple(shape)

@@ -268,6 +268,50 @@ def log_softmax_rule(tr, result, input, dim=None, _stacklevel=3, dtype=None):
     return _softmax(tr, result, input, dim, True)
 
 
+def nll_rule(tr, result, input, target, weight=None, size_average=None, ignore_index=-100,
+             reduce=None, reduction="mean", label_smoothing=0.0, *, log_probs=None):
+    """cross_entropy = nll_loss(log_softmax(input, 1)): the picked log-probabilities
+    are a product with the targets' one-hot rows (the mean is over the rows
+    whose target is not ignore_index, as torch's)."""
+    if weight is not None or size_average is not None or reduce is not None \
+            or label_smoothing != 0.0:
+        raise NotCaptured("cross_entropy/nll_loss with weight or label_smoothing")
+    x, t = tr.value(input), tr.value(target)
+    if len(x.shape) != 2 or len(t.shape) != 1 or t.dtype.kind not in "iu":
+        raise NotCaptured("cross_entropy/nll_loss beyond (N, C) inputs and class targets")
+    g, rg, line = tr.graph, result._requires_grad, tr.line
+    logp = x if log_probs is None else log_probs
+    oh = P.onehot(g, t, x.shape[1], ignore_index, x.dtype, line)
+    picked = P.table_ew(g, "mul", [logp, oh], x.dtype, x.shape, rg, line)
+    if reduction == "none":
+        rows = P.reduce(g, "sum", picked, (1,), False, rg, line)
+        return P.table_ew(g, "neg", [rows], x.dtype, rows.shape, rg, line)
+    total = P.reduce(g, "sum", picked, (0, 1), False, rg, line)
+    loss = P.table_ew(g, "neg", [total], x.dtype, (), rg, line)
+    if reduction == "sum":
+        return loss
+    if reduction != "mean":
+        raise NotCaptured(f"reduction={reduction!r}")
+    count = P.reduce(g, "sum", oh, (0, 1), False, False, line)
+    return P.table_ew(g, "div", [loss, count], x.dtype, (), rg, line)
+
+
+def cross_entropy_rule(tr, result, input, target, *args, **kwargs):
+    x = tr.value(input)
+    if len(x.shape) != 2:
+        raise NotCaptured("cross_entropy beyond (N, C) inputs")
+    logp = _softmax(tr, _Like(result, x), input, 1, True)
+    return nll_rule(tr, result, input, target, *args, log_probs=logp, **kwargs)
+
+
+class _Like:
+    """A stand-in result for an intermediate a rule makes (its requires_grad)."""
+    __slots__ = ("_requires_grad",)
+
+    def __init__(self, result, value):
+        self._requires_grad = result._requires_grad
+
+
 def stack_rule(tr, result, tensors, dim=0):
     values = [tr.value(t) for t in tensors]
     if dim != 0 or len({(v.shape, v.dtype) for v in values}) != 1:
@@ -310,7 +354,7 @@ def _register():
         "mv": matmul_rule, "linear": linear_rule,
         "binary_cross_entropy_with_logits": bce_with_logits_rule, "mse_loss": mse_loss_rule,
         "softplus": softplus_rule, "softmax": softmax_rule, "log_softmax": log_softmax_rule,
-        "stack": stack_rule,
+        "stack": stack_rule, "cross_entropy": cross_entropy_rule, "nll_loss": nll_rule,
     })
 
 
