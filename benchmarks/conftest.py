@@ -31,14 +31,30 @@ RTOL = 1e-4
 ATOL_FRACTION = 1e-5
 
 
+#: the peers of a workload: eager and compiled jitgrad and torch, and numpy
+LIBS = ["jitgrad", "jitgrad.compile", "torch", "torch.compile", "numpy"]
+FRAMEWORKS = [lib for lib in LIBS if lib != "numpy"]
+
+
 @pytest.fixture
 def T(lib):
     """The framework module under test, or None for the hand-written numpy peer."""
-    if lib == "torch":
+    if lib.startswith("torch"):
         return pytest.importorskip("torch")
-    if lib == "jitgrad":
+    if lib.startswith("jitgrad"):
         return importlib.import_module("jitgrad")
     return None
+
+
+@pytest.fixture
+def compiled(lib, T):
+    """``compiled(step)``: the step itself, or for a ``.compile`` peer the step
+    through that library's compile (whole step: forward, backward, update)."""
+    def wrap(step):
+        if lib.endswith(".compile"):
+            return T.compile(step)
+        return step
+    return wrap
 
 
 @pytest.fixture
@@ -59,11 +75,14 @@ def autograd(T):
 
 
 @pytest.fixture
-def bench(benchmark):
+def bench(benchmark, compiled):
     """``run(step, grads, reference=None, rounds=None)``: warm up, check the
-    gradients against ``reference`` (numpy's) once, then time ``step``."""
+    gradients against ``reference`` (numpy's) once, then time ``step`` (through
+    compile for the ``.compile`` peers)."""
     def run(step, grads, reference=None, rounds=None):
+        step = compiled(step)
         step()  # warm-up: Numba compilation / cache loading stays out of the timings
+        step()  # (a compiled step traces on its first call and replays from the second)
         if reference is not None:
             got = grads()
             assert len(got) == len(reference)

@@ -2,6 +2,7 @@
 Few pedantic rounds keep the suite fast."""
 import numpy as np
 import pytest
+from conftest import LIBS
 
 ROUNDS = 5
 
@@ -13,7 +14,7 @@ def numpy_chain(x):
 
 
 @pytest.mark.benchmark(group="elementwise-chain-1e7")
-@pytest.mark.parametrize("lib", ["jitgrad", "torch", "numpy"])
+@pytest.mark.parametrize("lib", LIBS)
 def test_elementwise_chain(lib, T, bench, autograd, rng):
     x = rng.standard_normal(10**7, dtype=np.float32)
     if T is None:
@@ -35,7 +36,7 @@ def numpy_matmul(a, b):
 
 
 @pytest.mark.benchmark(group="matmul-1024")
-@pytest.mark.parametrize("lib", ["jitgrad", "torch", "numpy"])
+@pytest.mark.parametrize("lib", LIBS)
 def test_matmul(lib, T, bench, autograd, rng):
     a, b = (rng.standard_normal((1024, 1024), dtype=np.float32) for _ in range(2))
     if T is None:

@@ -1,6 +1,7 @@
 """A 784-256-128-10 ReLU MLP with a binary cross-entropy loss, batch 64."""
 import numpy as np
 import pytest
+from conftest import LIBS
 
 SIZES = (784, 256, 128, 10)
 BATCH = 64
@@ -30,7 +31,7 @@ def numpy_step(x, target, params):
 
 
 @pytest.mark.benchmark(group="mlp-784-256-128-10-b64")
-@pytest.mark.parametrize("lib", ["jitgrad", "torch", "numpy"])
+@pytest.mark.parametrize("lib", LIBS)
 def test_mlp(lib, T, bench, autograd, rng):
     x, target, params = make_data(rng)
     if T is None:

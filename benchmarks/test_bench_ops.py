@@ -2,6 +2,7 @@
 dispatch and graph overhead, at n=1000 a little kernel work shows."""
 import numpy as np
 import pytest
+from conftest import LIBS
 
 
 # Hand-written forward + backward given the incoming gradient g (None for sum);
@@ -32,7 +33,7 @@ CASES = [pytest.param(op, n, marks=pytest.mark.benchmark(group=f"op-{op}-{n}"), 
          for op in NUMPY_OPS for n in (1, 1000)]
 
 
-@pytest.mark.parametrize("lib", ["jitgrad", "torch", "numpy"])
+@pytest.mark.parametrize("lib", LIBS)
 @pytest.mark.parametrize("op, n", CASES)
 def test_op(op, n, lib, T, bench, autograd, rng):
     arity, numpy_op = NUMPY_OPS[op]

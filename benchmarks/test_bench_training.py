@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from test_bench_mlp import SIZES
+from conftest import LIBS
 
 
 def mlp(T):
@@ -74,9 +75,9 @@ CASES = {"mlp-b64": (mlp, (64, 784)), "mlp-b512": (mlp, (512, 784)),
          "cnn-b64": (cnn, (64, 1, 8, 8))}
 
 
-@pytest.mark.parametrize("lib", ["jitgrad", "torch", "numpy"])
+@pytest.mark.parametrize("lib", LIBS)
 @pytest.mark.parametrize("case", list(CASES))
-def test_training_step(case, lib, T, benchmark):
+def test_training_step(case, lib, T, benchmark, compiled):
     build, shape = CASES[case]
     benchmark.group = f"train-step-adam-{case}"
     rng = np.random.default_rng(0)
@@ -90,7 +91,8 @@ def test_training_step(case, lib, T, benchmark):
         T.manual_seed(0)
         model = build(T)
         optimizer = T.optim.Adam(model.parameters(), lr=1e-3)
-        step = training_step(T, model, optimizer, T.tensor(x), T.tensor(y))
+        step = compiled(training_step(T, model, optimizer, T.tensor(x), T.tensor(y)))
+        step()
     first = step().item()           # warm-up (kernel compilation or cache load)
     assert np.isfinite(first)
     benchmark(step)

@@ -2,6 +2,7 @@
 binary cross-entropy loss. Tiny tensors, so this measures per-op overhead."""
 import numpy as np
 import pytest
+from conftest import LIBS
 
 
 def numpy_step(x, y, w, b):
@@ -13,7 +14,7 @@ def numpy_step(x, y, w, b):
 
 
 @pytest.mark.benchmark(group="tutorial-step")
-@pytest.mark.parametrize("lib", ["jitgrad", "torch", "numpy"])
+@pytest.mark.parametrize("lib", LIBS)
 def test_tutorial_step(lib, T, bench, autograd, rng):
     x, y = np.ones(5, np.float32), np.zeros(3, np.float32)
     w = rng.standard_normal((5, 3), dtype=np.float32)

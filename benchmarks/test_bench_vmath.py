@@ -4,6 +4,7 @@ allocating its output as a user's call would. One group per function; the
 result is checked against numpy's once before timing."""
 import numpy as np
 import pytest
+from conftest import LIBS
 
 N = 10**6
 
@@ -39,7 +40,7 @@ def inputs(domain, rng):
     return rng.standard_normal(N, dtype=np.float32) * np.float32(3)
 
 
-@pytest.mark.parametrize("lib", ["jitgrad", "torch", "numpy"])
+@pytest.mark.parametrize("lib", LIBS)
 @pytest.mark.parametrize("name", CASES)
 def test_vmath(name, lib, T, bench, rng):
     domain, numpy_fn, op = FUNCTIONS[name]

@@ -48,6 +48,11 @@ def make_driver(entry, tr, spec, outs):
     for module, training in {id(m): (m, t) for m, t in tr.modules}.values():
         body.append(f"if {const(module, 'M')}.training is not {training}: return MISS")
 
+    # .grad the function clears before reading: dropped now, as the eager step
+    # would, so the new gradients can reuse the old ones' memory
+    for leaf in tr.cleared:
+        body.append(f"{const(leaf, 'P')}._grad = None")
+
     def array(v):
         """Python expression of value ``v``'s array at this point."""
         if v in names:

@@ -128,21 +128,26 @@ class _Entry:
                 "backward", backward_ops, _inputs_of(backward_ops), [], targets)
             self.seed = seed
             self.grad_targets = grad_targets
-        self._compile()
+        self._compile(tr)
         from .driver import make_driver
         self.run, self.driver_source = make_driver(self, tr, spec, outs)
 
-    def _compile(self):
+    def _compile(self, tr):
         segments = [s for s, *_ in self.segments]
         if self.backward_segment is not None:
             segments.append(self.backward_segment)
         segments = [s for s in segments if s.fn is None]       # (tapes run as they are)
-        source = "\n\n\n".join(s.source for s in segments)
-        logs.log("fusion", f"{self.name}: generated kernels:\n{source}")
         start = time.perf_counter()
-        module, existed = cache.load(source)
-        for s in segments:
-            s.fn = getattr(module, s.name)
+        existed = True
+        if segments:
+            source = "\n\n\n".join(s.source for s in segments)
+            logs.log("fusion", f"{self.name}: generated kernels:\n{source}")
+            module, existed = cache.load(source)
+            for s in segments:
+                s.fn = getattr(module, s.name)
+                # compile (or load from the cache) now, so the trace call pays for it
+                s.fn.compile(tuple(_arg_type(v, tr, self) for v in
+                                   [*s.inputs, *s.fresh, *s.scratch]))
         self.compile_note = (time.perf_counter() - start, existed)
         self.scratch = {s.name: [np.empty(v.size, v.dtype) for v in s.scratch] for s in segments}
         self.busy = False
@@ -183,6 +188,22 @@ def _segment(name, ops, inputs, bases, values):
                          f"(values larger than {tape.MAX_ELEMENTS} elements, or mixed dtypes)",
                          None)
     return codegen.generate(name, ops, inputs, bases, values)
+
+
+def _arg_type(v, tr, entry):
+    """The Numba type of the array the driver passes for value ``v``."""
+    from numba import typeof
+    from numba.core import types
+    from numba.np import numpy_support
+    t = tr.input_tensor.get(v)
+    if t is not None:
+        return typeof(t._data)
+    for value, src in tr.graph.inputs:
+        if value is v and src[0] == "grad":
+            return typeof(src[1]._grad._data)
+    if entry.diff_output is not None and v is entry.seed:
+        return types.Array(numpy_support.from_dtype(v.dtype), len(v.shape), "C")
+    return types.Array(numpy_support.from_dtype(v.dtype), 1, "C")
 
 
 def _inputs_of(ops):

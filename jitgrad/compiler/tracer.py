@@ -19,8 +19,10 @@ graph, in place, by ``autodiff.backward``), writes of ``.grad``
 (``zero_grad``, ``p.grad = None``), in-place updates of tensors read from
 outside, and ``optimizer.step()`` (replayed by calling it).
 """
+import functools
 import os
 import sys
+import weakref
 import threading
 import types
 
@@ -86,10 +88,11 @@ class Trace:
         self.broken = None            # GraphBreak, once one happened
         self.line = None
         self.values = {}              # id(tensor) -> Value
-        self.keep = []                # tensors whose ids are keys of ``values``
+        self.refs = {}                # id(tensor) -> weakref: a dead tensor leaves ``values``
         self.arg_index = {id(t): i for i, t in enumerate(args)}
         self.grads = {}               # id(leaf) -> (leaf, Value or None): .grad as left
         self.grad_reads = []          # (leaf, was None) for .grad read before any write
+        self.cleared = []             # leaves whose .grad the function first sets to None
         self.writes = {}              # id(tensor) -> (tensor, Value): in-place updates
         self.aliases = {}             # id(alias) -> tensor it shares data with
         self.modules = []             # (module, training) seen
@@ -120,8 +123,16 @@ class Trace:
         return v
 
     def _bind(self, t, v):
-        self.values[id(t)] = v
-        self.keep.append(t)
+        # weakly: intermediates die during the trace as they do eagerly (a trace
+        # that kept them all would run its eager pass in fresh memory, 4x slower)
+        key = id(t)
+        self.values[key] = v
+        if key not in self.refs:
+            self.refs[key] = weakref.ref(t, functools.partial(self._forget, key))
+
+    def _forget(self, key, _ref):
+        self.values.pop(key, None)
+        self.refs.pop(key, None)
 
     def bind_result(self, result, v):
         if isinstance(result, Tensor):
@@ -216,6 +227,8 @@ class Trace:
             self._bind(result, entry[1])
 
     def on_grad_write(self, leaf, value):
+        if value is None and id(leaf) not in self.grads:
+            self.cleared.append(leaf)
         self.grads[id(leaf)] = (leaf, None if value is None else self.value(value))
 
     def on_zero_grad(self, params, set_to_none):
@@ -225,6 +238,8 @@ class Trace:
                 self.grads[id(p)] = (p, None)
                 continue
             if set_to_none:
+                if entry is None:
+                    self.cleared.append(p)
                 self.grads[id(p)] = (p, None)
             else:
                 old = entry[1] if entry else self.grad_input(p)
