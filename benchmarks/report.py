@@ -1,8 +1,11 @@
 """Run the benchmark suite and print a markdown table of medians per group.
 
-    python benchmarks/report.py [--json FILE] [--load FILE] [extra pytest args...]
+    python benchmarks/report.py [--json FILE] [--load FILE] [--first-call] [extra pytest args...]
 
-Ratios are peer / jitgrad, so > 1 means jitgrad is faster.
+Ratios are peer / jitgrad (eager or compiled), so > 1 means jitgrad is
+faster. ``--first-call`` adds the first-call latency rows of
+``benchmarks/first_call.py`` (fresh processes; a few minutes, torch.compile
+being slow to compile).
 """
 import argparse
 import json
@@ -14,7 +17,7 @@ import time
 from collections import defaultdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LIBS = ("jitgrad", "torch", "numpy")
+LIBS = ("jitgrad", "jitgrad.compile", "torch", "torch.compile", "numpy")
 # Set on the command line as well as in conftest: pytest plugins may import
 # numpy (and so size BLAS's thread pool) before conftest runs.
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
@@ -41,18 +44,26 @@ def fmt_ratio(peer, jit):
     return f"{peer / jit:.2f}" if peer and jit else "–"
 
 
-def table(report):
+def table(report, first_call=None):
     medians = defaultdict(dict)
     for b in report["benchmarks"]:
         medians[b["group"]][b["params"]["lib"]] = b["stats"]["median"]
-    lines = ["| group | jitgrad | torch | numpy | torch/jitgrad | numpy/jitgrad |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = ["| group | " + " | ".join(LIBS) + " | torch/jitgrad | torch/compiled | "
+             "torch.compile/compiled |", "|---|" + "---:|" * (len(LIBS) + 3)]
     for group in sorted(medians):
         m = medians[group]
         cells = [fmt_time(m[lib]) if lib in m else "–" for lib in LIBS]
-        jit = m.get("jitgrad")
+        jit, comp = m.get("jitgrad"), m.get("jitgrad.compile")
         lines.append(f"| {group} | " + " | ".join(cells) + f" | {fmt_ratio(m.get('torch'), jit)}"
-                     f" | {fmt_ratio(m.get('numpy'), jit)} |")
+                     f" | {fmt_ratio(m.get('torch'), comp)}"
+                     f" | {fmt_ratio(m.get('torch.compile'), comp)} |")
+    if first_call:
+        lines += ["", "| first call | jitgrad.compile, empty cache | jitgrad.compile, warm cache | "
+                  "torch.compile, empty cache |", "|---|---:|---:|---:|"]
+        for workload, r in first_call.items():
+            lines.append(f"| {workload} | " + " | ".join(
+                fmt_time(r[k]) if k in r else "–" for k in
+                ("jitgrad.compile-cold", "jitgrad.compile-warm", "torch.compile-cold")) + " |")
     return "\n".join(lines)
 
 
@@ -61,6 +72,8 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", help="keep pytest-benchmark's JSON here (default: a temp file)")
     parser.add_argument("--load", help="only print the table of an existing JSON file")
+    parser.add_argument("--first-call", action="store_true",
+                        help="also measure first-call latency (benchmarks/first_call.py)")
     args, extra = parser.parse_known_args()
 
     if args.load:
@@ -77,7 +90,14 @@ def main():
     print(f"CPU: {report['machine_info'].get('cpu', {}).get('brand_raw', '?')}; "
           f"Python {report['machine_info'].get('python_version', '?')}; one thread per library")
     print()
-    print(table(report))
+    first_call = None
+    if args.first_call:
+        path_fc = os.path.join(tempfile.mkdtemp(), "first_call.json")
+        subprocess.call([sys.executable, os.path.join(ROOT, "benchmarks", "first_call.py"),
+                         "--json", path_fc], cwd=ROOT)
+        with open(path_fc) as f:
+            first_call = json.load(f)
+    print(table(report, first_call))
     if wall is not None:
         print(f"\nsuite wall time: {wall:.1f} s")
     sys.exit(code)

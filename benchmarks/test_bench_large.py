@@ -27,6 +27,27 @@ def test_elementwise_chain(lib, T, bench, autograd, rng):
           reference=numpy_chain(x), rounds=ROUNDS)
 
 
+def numpy_sigmoid_affine(x, a, b, c):
+    s = 1 / (1 + np.exp(-(x * a + b)))
+    (s * c).sum()
+    ds = c * s * (1 - s)
+    return [ds * a, ds * x, ds, s]
+
+
+@pytest.mark.benchmark(group="sigmoid-affine-1e7")
+@pytest.mark.parametrize("lib", LIBS)
+def test_sigmoid_affine(lib, T, bench, autograd, rng):
+    """``(sigmoid(x * a + b) * c).sum()``: four inputs that all want gradients."""
+    arrays = [rng.standard_normal(10**7, dtype=np.float32) for _ in range(4)]
+    if T is None:
+        def step():
+            return numpy_sigmoid_affine(*arrays)
+        return bench(step, step, rounds=ROUNDS)
+    x, a, b, c = leaves = [T.tensor(v, requires_grad=True) for v in arrays]
+    bench(*autograd(leaves, lambda: (T.sigmoid(x * a + b) * c).sum()),
+          reference=numpy_sigmoid_affine(*arrays), rounds=ROUNDS)
+
+
 def numpy_matmul(a, b):
     c = a @ b
     c.sum()
