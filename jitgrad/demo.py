@@ -62,7 +62,7 @@ def load_torch():
     return real_torch
 
 
-def train_models(models, epochs, seed, compare_torch):
+def train_models(models, epochs, seed, compare_torch, compile=False):  # noqa: A002
     # imported here so that the tutorial alone also runs with torch bound to
     # jitgrad's name (tests/test_tutorial.py)
     from jitgrad import digits_training as training
@@ -76,6 +76,9 @@ def train_models(models, epochs, seed, compare_torch):
               f"{training.BATCH_SIZE}, {epochs} epochs, seed {seed}")
         print(training.build_model(torch, name))
         result = training.train(torch, name, epochs, seed)
+        if compile:
+            print("  the same training step through jitgrad.compile:")
+            result["compiled"] = training.train(torch, name, epochs, seed, compile=True)
         if real_torch is not None:
             print(f"  the same program in torch {real_torch.__version__} "
                   f"({real_torch.get_num_threads()} threads):")
@@ -86,6 +89,12 @@ def train_models(models, epochs, seed, compare_torch):
         print(f"  {r['model'].upper()}: test accuracy {100 * r['test_accuracy']:.2f}%, "
               f"{r['steps']} steps in {r['train_time']:.2f} s, "
               f"{r['steady_steps_per_s']:.0f} steps/s after the first epoch")
+        if "compiled" in r:
+            c = r["compiled"]
+            print(f"  {'':{len(r['model'])}}  jitgrad.compile: test accuracy "
+                  f"{100 * c['test_accuracy']:.2f}%, {c['steps']} steps in {c['train_time']:.2f} s, "
+                  f"{c['steady_steps_per_s']:.0f} steps/s after the first epoch "
+                  f"({c['steady_steps_per_s'] / r['steady_steps_per_s']:.2f}x eager)")
         if "torch" in r:
             t = r["torch"]
             print(f"  {'':{len(r['model'])}}  torch: test accuracy {100 * t['test_accuracy']:.2f}%, "
@@ -110,6 +119,9 @@ def main(argv=None):
     parser.add_argument("--compare-torch", action="store_true",
                         help="also train the identical model in torch, when it is installed, "
                              "and print both times and the ratio")
+    parser.add_argument("--compile", action="store_true",
+                        help="also train each model with its training step through "
+                             "jitgrad.compile, and print its speed beside eager's")
     parser.add_argument("--skip-tutorial", action="store_true",
                         help="go straight to training")
     args = parser.parse_args(argv)
@@ -121,7 +133,7 @@ def main(argv=None):
         print(f"\n(tutorial ran in {time.perf_counter() - start:.3f} s)")
     models = {"all": MODELS, "none": ()}.get(args.model, (args.model,))
     if models:
-        train_models(models, args.epochs, args.seed, args.compare_torch)
+        train_models(models, args.epochs, args.seed, args.compare_torch, args.compile)
 
 
 if __name__ == "__main__":

@@ -40,11 +40,13 @@ def accuracy(lib, model, x, y):
     return correct / len(y)
 
 
-def train(lib, name, epochs, seed=0, log=print):
+def train(lib, name, epochs, seed=0, log=print, compile=False):  # noqa: A002
     """Train model ``name`` for ``epochs`` epochs; returns a summary dict.
 
     One line per epoch: mean training loss, test accuracy and training steps
     per second (the optimisation steps only: the test pass is not timed).
+    With ``compile``, the training step (forward, backward, update) goes
+    through ``lib.compile``.
     """
     data_utils = lib.utils.data
     x_train, y_train, x_test, y_test = digits_for(lib)
@@ -54,6 +56,14 @@ def train(lib, name, epochs, seed=0, log=print):
     loss_fn = lib.nn.CrossEntropyLoss()
     loader = data_utils.DataLoader(data_utils.TensorDataset(x_train, y_train),
                                    batch_size=BATCH_SIZE, shuffle=True)
+    def step(xb, yb):
+        optimizer.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+        return loss
+    if compile:
+        step = lib.compile(step)
     steps = 0
     train_time = 0.0
     acc = 0.0
@@ -62,10 +72,7 @@ def train(lib, name, epochs, seed=0, log=print):
         total, batches = 0.0, 0
         start = time.perf_counter()
         for xb, yb in loader:
-            optimizer.zero_grad()
-            loss = loss_fn(model(xb), yb)
-            loss.backward()
-            optimizer.step()
+            loss = step(xb, yb)
             total += loss.item()
             batches += 1
         elapsed = time.perf_counter() - start

@@ -33,6 +33,8 @@ from .ir import Graph
 from .rules import RULES, NotCaptured, _ValueTensor
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# programs that ship inside the package: their lines are the user's lines
+_PROGRAMS = tuple(os.path.join(_PACKAGE_DIR, f) for f in ("demo.py", "digits_training.py"))
 
 # Tensor attributes that only read metadata: not wrapped
 _METADATA = frozenset((
@@ -68,9 +70,9 @@ def user_line():
     """``file:line`` of the innermost frame outside jitgrad (the user's code)."""
     frame = sys._getframe(1)
     while frame is not None:
-        path = frame.f_code.co_filename
-        if not os.path.abspath(path).startswith(_PACKAGE_DIR):
-            return f"{path}:{frame.f_lineno}"
+        path = os.path.abspath(frame.f_code.co_filename)
+        if not path.startswith(_PACKAGE_DIR) or path in _PROGRAMS:
+            return f"{frame.f_code.co_filename}:{frame.f_lineno}"
         frame = frame.f_back
     return None
 
