@@ -93,6 +93,15 @@ def interpreter(dtype):
     return fn
 
 
+def precompile(dtype):
+    """Compile (or load) the interpreter for ``dtype`` now."""
+    from numba.core import types
+    from numba.np import numpy_support
+    t = numpy_support.from_dtype(np.dtype(dtype))
+    interpreter(dtype).compile((types.Array(types.int64, 2, "C"), types.Array(t, 2, "C"),
+                                types.Array(t, 1, "C")))
+
+
 def eligible(ops, values):
     """A tape suits ``ops``: many of them, all small, in one float dtype, and
     every one an elementwise template, a full reduction, a stack or a view;
