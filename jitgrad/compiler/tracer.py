@@ -344,7 +344,8 @@ def _data_property(prop):
 
     def setter(self, value):
         tr = active()
-        if tr is not None:
+        # ``p.data -= u`` ends by assigning p's own alias back: nothing new
+        if tr is not None and tr.aliases.get(id(value)) is not tr.aliases.get(id(self), self):
             tr.break_("assigning .data")
         prop.fset(self, value)
     return property(getter, setter)
@@ -358,7 +359,7 @@ def _inplace_wrapper(name, fn, op_name):
         tr = active()
         if tr is None:
             return fn(self, *args, **kwargs)
-        if rule is None:
+        if rule is None and op_name != "zero":
             tr.break_(f"Tensor.{name} is not captured by jitgrad.compile yet")
             return fn(self, *args, **kwargs)
         tr.line = user_line()
