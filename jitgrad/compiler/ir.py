@@ -16,6 +16,8 @@ and code generation each have one rule per primitive:
 Every value is a C-contiguous buffer of ``numel`` elements unless it is a
 view, which names its base buffer, strides and offset in elements.
 """
+import functools
+
 import numpy as np
 
 
@@ -59,6 +61,7 @@ class Op:
         return f"{self.out!r} = {self.kind}({args}) {extra} {detail if detail else ''}".rstrip()
 
 
+@functools.lru_cache(maxsize=4096)
 def contiguous_strides(shape):
     strides = []
     step = 1

@@ -367,7 +367,8 @@ class CompiledFunction:
         entry = None
         if tr.broken is None:
             try:
-                logs.log("graph", f"{self._name()}:\n{tr.graph.dump()}")
+                if logs.enabled("graph"):
+                    logs.log("graph", f"{self._name()}:\n{tr.graph.dump()}")
                 entry = _Entry(tr, result, self._name())
             except GraphBreak as e:
                 tr.broken = e
