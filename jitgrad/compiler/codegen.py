@@ -153,11 +153,20 @@ def _tmp(v):
 def generate(name, ops, inputs, bases, values):
     """The Segment running ``ops``; see Segment for its arguments and results."""
     ops = list(ops)
+    inputs = list(inputs)
+    produced = {op.out for op in ops}
     returned = list(bases)
     shaped = []                 # (value, the array expression to return)
     for v in values:
         buf, strides, offset = layout(v)
-        if v.view is not None and not _is_plain(v):
+        if buf not in produced and not is_constant(buf):
+            # a view of an input (a gradient that is the seed reshaped): a copy
+            if buf not in inputs:
+                inputs.append(buf)
+            c = copy_value(v)
+            ops.append(c.op)
+            buf = c
+        elif v.view is not None and not _is_plain(v):
             c = copy_value(v)
             ops.append(c.op)
             buf = c

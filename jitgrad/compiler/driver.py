@@ -28,30 +28,50 @@ def make_driver(entry, tr, spec, outs):
         ns[name] = obj
         return name
 
+    def ref(t, prefix):
+        """A tensor the trace saw: this call's argument if it was one, else the object."""
+        return tr.arg_index.get(id(t)) or const(t, prefix)
+
     # inputs and the guards on what was read from outside
     for v, src in tr.graph.inputs:
         var = f"i{v.id}"
         names[v] = var
         if src[0] == "arg":
-            body.append(f"{var} = args[{src[1]}]._data")
+            body.append(f"{var} = {src[1]}._data")
             continue
         if src[0] == "live":
             body.append(f"{var} = {const(src[1], 'L')}._data")
         else:
-            body.append(f"{var} = {const(src[1], 'P')}._grad")
+            body.append(f"{var} = {ref(src[1], 'P')}._grad")
             body.append(f"if {var} is None: return MISS")
             body.append(f"{var} = {var}._data")
         body.append(f"if {var}.shape != {v.shape!r} or {var}.dtype != {const(v.dtype, 'D')}: "
                     "return MISS")
+    # a global or closure variable the trace read a tensor from must still hold it
+    fn = getattr(tr.fn, "__func__", tr.fn)
+    fglobals = getattr(fn, "__globals__", {})
+    cells = dict(zip(getattr(getattr(fn, "__code__", None), "co_freevars", ()),
+                     getattr(fn, "__closure__", None) or ()))
+    for v, src in tr.graph.inputs:
+        if src[0] != "live":
+            continue
+        for name, obj in fglobals.items():
+            if obj is src[1]:
+                body.append(f"if {const(fglobals, 'N')}[{name!r}] is not {const(obj, 'L')}: "
+                            "return MISS")
+        for name, cell in cells.items():
+            if cell.cell_contents is src[1]:
+                body.append(f"if {const(cell, 'C')}.cell_contents is not {const(src[1], 'L')}: "
+                            "return MISS")
     for leaf, was_none in tr.grad_reads:
-        body.append(f"if ({const(leaf, 'P')}._grad is None) is not {was_none}: return MISS")
+        body.append(f"if ({ref(leaf, 'P')}._grad is None) is not {was_none}: return MISS")
     for module, training in {id(m): (m, t) for m, t in tr.modules}.values():
         body.append(f"if {const(module, 'M')}.training is not {training}: return MISS")
 
     # .grad the function clears before reading: dropped now, as the eager step
     # would, so the new gradients can reuse the old ones' memory
     for leaf in tr.cleared:
-        body.append(f"{const(leaf, 'P')}._grad = None")
+        body.append(f"{ref(leaf, 'P')}._grad = None")
 
     def array(v):
         """Python expression of value ``v``'s array at this point."""
@@ -64,12 +84,14 @@ def make_driver(entry, tr, spec, outs):
     ns["np"] = __import__("numpy")
 
     for k, (seg, (grads, writes), effect) in enumerate(entry.segments):
-        fn = const(seg.fn, "S")
         args = [names[v] for v in seg.inputs]
-        if seg.fresh or seg.scratch:
-            args.append(f"*E.buffers({const(seg, 'G')})")
+        if seg.scratch:
+            call = f"E.call_with_scratch({const(seg, 'G')}, {', '.join(args)})"
+        else:
+            if seg.fresh:
+                args.append(f"*E.buffers({const(seg, 'G')})")
+            call = f"{const(seg.fn, 'S')}({', '.join(args)})"
         results = [f"b{v.id}" for v in seg.bases] + [f"v{v.id}" for v in seg.values]
-        call = f"{fn}({', '.join(args)})"
         if results:
             body.append(f"{', '.join(results)}, = {call}")
         else:
@@ -79,10 +101,10 @@ def make_driver(entry, tr, spec, outs):
         for v in seg.values:
             names[v] = f"v{v.id}"
         for leaf, g in grads.values():
-            body.append(f"{const(leaf, 'P')}._grad = " +
+            body.append(f"{ref(leaf, 'P')}._grad = " +
                         ("None" if g is None else f"wrap({array(g)})"))
         for t, v in writes.values():
-            tv = const(t, "W")
+            tv = ref(t, "W")
             body.append(f"{tv}._data[...] = {array(v)}")
             body.append(f"{tv}._vc[0] += 1")
         if effect is not None:
@@ -95,7 +117,7 @@ def make_driver(entry, tr, spec, outs):
         edges = []
         for v, g in entry.grad_targets:
             src = dict((id(x), s) for x, s in tr.graph.inputs)[id(v)]
-            edges.append(f"edge(args[{src[1]}])" if src[0] == "arg"
+            edges.append(f"edge({src[1]})" if src[0] == "arg"
                          else f"edge({const(src[1], 'L')})")
         saved = ["None" if v is entry.seed else names[v] for v in bseg.inputs]
         body.append(f"node = CFB(({', '.join(edges)}{',' if edges else ''}), "

@@ -102,20 +102,24 @@ def is_contiguous(v):
     return buf.size == v.size and strides == contiguous_strides(v.shape)
 
 
-def view(graph, v, shape, strides, offset, requires_grad=False, line=None, kind=("detach",)):
+def view(graph, v, shape, strides, offset, requires_grad=None, line=None, kind=("detach",)):
     """A view of ``v``'s buffer; ``kind`` says how it relates to ``v`` (for
-    autodiff): ("reshape",), ("permute", dims), ("expand",) or ("detach",)."""
+    autodiff): ("reshape",), ("permute", dims), ("expand",) or ("detach",).
+    Views, copies and reshapes require grad as ``v`` does unless told."""
+    if requires_grad is None:
+        requires_grad = v.requires_grad and kind[0] != "detach"
     buf = layout(v)[0]
     return graph.emit("view", [buf], {"strides": tuple(strides), "offset": offset,
                                       "source": v, "kind": kind}, shape, v.dtype,
                       requires_grad, line)
 
 
-def copy(graph, v, requires_grad=False, line=None):
-    return ew(graph, "{0}", [v], v.dtype, v.shape, requires_grad, line)
+def copy(graph, v, requires_grad=None, line=None):
+    return ew(graph, "{0}", [v], v.dtype, v.shape,
+              v.requires_grad if requires_grad is None else requires_grad, line)
 
 
-def reshape(graph, v, shape, requires_grad=False, line=None):
+def reshape(graph, v, shape, requires_grad=None, line=None):
     shape = tuple(shape)
     if shape == v.shape:
         return v
@@ -125,13 +129,13 @@ def reshape(graph, v, shape, requires_grad=False, line=None):
                 ("reshape",))
 
 
-def permute(graph, v, dims, requires_grad=False, line=None):
+def permute(graph, v, dims, requires_grad=None, line=None):
     buf, strides, offset = layout(v)
     return view(graph, v, tuple(v.shape[d] for d in dims), tuple(strides[d] for d in dims),
                 offset, requires_grad, line, ("permute", tuple(dims)))
 
 
-def expand(graph, v, shape, requires_grad=False, line=None):
+def expand(graph, v, shape, requires_grad=None, line=None):
     shape = tuple(shape)
     if shape == v.shape:
         return v
@@ -142,7 +146,7 @@ def expand(graph, v, shape, requires_grad=False, line=None):
     return view(graph, v, shape, new, offset, requires_grad, line, ("expand",))
 
 
-def select(graph, v, index, requires_grad=False, line=None):
+def select(graph, v, index, requires_grad=None, line=None):
     """``v[index]`` along the first axis (a view)."""
     buf, strides, offset = layout(v)
     return view(graph, v, v.shape[1:], strides[1:], offset + index * strides[0], requires_grad,

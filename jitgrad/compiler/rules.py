@@ -172,8 +172,8 @@ def matmul_rule(tr, result, a, b):
         raise NotCaptured("matmul beyond 1-d and 2-d float operands")
     g = tr.graph
     rg = result._requires_grad
-    a2 = P.reshape(g, va, (1, va.shape[0]), line=tr.line) if len(va.shape) == 1 else va
-    b2 = P.reshape(g, vb, (vb.shape[0], 1), line=tr.line) if len(vb.shape) == 1 else vb
+    a2 = P.reshape(g, va, (1, va.shape[0]), va.requires_grad, tr.line) if len(va.shape) == 1 else va
+    b2 = P.reshape(g, vb, (vb.shape[0], 1), vb.requires_grad, tr.line) if len(vb.shape) == 1 else vb
     out = P.matmul2d(g, a2, b2, rg, tr.line)
     return P.reshape(g, out, tuple(result.shape), rg, tr.line)
 

@@ -17,6 +17,7 @@ seen. A tensor's value reaching Python (``.item()``, ``bool()``, ``print``)
 can't be baked in: that is a graph break, and the function runs eagerly.
 """
 import functools
+import threading
 import time
 import warnings
 
@@ -111,9 +112,13 @@ class _Entry:
         values_of = [dict() for _ in range(len(bounds) - 1)]
         for k in range(len(bounds) - 1):
             for v in wanted[k]:
-                j = produced_in.get(codegen.layout(v)[0])
+                base = codegen.layout(v)[0]
+                j = produced_in.get(base)
                 if j is not None:
                     values_of[j][v] = None
+                elif not codegen.is_constant(base):
+                    # torch.compile returns such a view aliasing the argument
+                    raise GraphBreak("a result that is an argument or a view of one", None)
         self.segments = []
         for k in range(len(bounds) - 1):
             ops = forward_ops[bounds[k]:bounds[k + 1]]
@@ -150,16 +155,26 @@ class _Entry:
                                    [*s.inputs, *s.fresh, *s.scratch]))
         self.compile_note = (time.perf_counter() - start, existed)
         self.scratch = {s.name: [np.empty(v.size, v.dtype) for v in s.scratch] for s in segments}
-        self.busy = False
+        self.lock = threading.Lock()
 
-    def buffers(self, seg):
-        """Fresh output arrays, then the segment's reused scratch arrays
-        (fresh ones too if another thread is inside this entry)."""
+    def buffers(self, seg, shared=True):
+        """Fresh output arrays, then the segment's scratch arrays: the reused
+        ones when ``shared`` (the caller holds ``lock``), else fresh ones."""
         out = [np.empty(v.size, v.dtype) for v in seg.fresh]
         if seg.scratch:
-            out += ([np.empty(v.size, v.dtype) for v in seg.scratch] if self.busy
-                    else self.scratch[seg.name])
+            out += (self.scratch[seg.name] if shared
+                    else [np.empty(v.size, v.dtype) for v in seg.scratch])
         return out
+
+    def call_with_scratch(self, seg, *args):
+        """Run ``seg`` on the reused scratch arrays, or on fresh ones while
+        another thread is using them (the kernels release the GIL)."""
+        if self.lock.acquire(False):
+            try:
+                return seg.fn(*args, *self.buffers(seg, True))
+            finally:
+                self.lock.release()
+        return seg.fn(*args, *self.buffers(seg, False))
 
     def run_backward(self, saved, grad):
         """CompiledFunctionBackward's work: ``saved`` holds the backward
@@ -167,7 +182,7 @@ class _Entry:
         seg = self.backward_segment
         args = [np.ascontiguousarray(grad, dtype=v.dtype) if v is self.seed else a
                 for v, a in zip(seg.inputs, saved)]
-        results = seg.fn(*args, *self.buffers(seg))
+        results = self.call_with_scratch(seg, *args)
         produced = dict(zip(seg.values, results[len(seg.bases):]))
         return tuple(None if g is None else produced[g] for v, g in self.grad_targets)
 
@@ -216,11 +231,6 @@ def _inputs_of(ops):
             if base not in produced and not codegen.is_constant(base):
                 used[base] = None
     return list(used)
-
-
-def _edge_of(args, src):
-    t = args[src[1]] if src[0] == "arg" else src[1]
-    return edge(t)
 
 
 def _materialise(env, v):

@@ -82,7 +82,7 @@ class Trace:
     the ``.grad`` of each leaf as the function left it, and what must be
     written back to tensors from outside."""
 
-    def __init__(self, args, fullgraph):
+    def __init__(self, arg_tensors, fullgraph):
         self.graph = Graph()
         self.thread = threading.get_ident()
         self.fullgraph = fullgraph
@@ -91,7 +91,9 @@ class Trace:
         self.line = None
         self.values = {}              # id(tensor) -> Value
         self.refs = {}                # id(tensor) -> weakref: a dead tensor leaves ``values``
-        self.arg_index = {id(t): i for i, t in enumerate(args)}
+        # the tensors among the arguments (in lists and tuples too): id -> the
+        # Python expression that reads it from ``args`` at each call
+        self.arg_index = {id(t): expr for expr, t in arg_tensors}
         self.grads = {}               # id(leaf) -> (leaf, Value or None): .grad as left
         self.grad_reads = []          # (leaf, was None) for .grad read before any write
         self.cleared = []             # leaves whose .grad the function first sets to None
@@ -152,7 +154,8 @@ class Trace:
         for leaf_id, (leaf, g) in list(self.grads.items()):
             if leaf._grad is target:
                 self.grads[leaf_id] = (leaf, v)
-        if any(src[1] is target for _, src in self.graph.inputs if src[0] == "live") or \
+        if id(target) in self.arg_index or \
+                any(src[1] is target for _, src in self.graph.inputs if src[0] == "live") or \
                 any(src[0] == "grad" and src[1]._grad is target for _, src in self.graph.inputs):
             self.writes[id(target)] = (target, v)
 
@@ -526,8 +529,8 @@ _lock = threading.RLock()
 
 def trace(fn, args, kwargs, fullgraph):
     """Run ``fn(*args, **kwargs)`` eagerly while recording it: (result, Trace)."""
-    tensors = [a for a in args if isinstance(a, Tensor)]
-    tr = Trace(tensors, fullgraph)
+    tr = Trace(list(_arg_tensors(args, "args")), fullgraph)
+    tr.fn = fn
     with _lock:
         saved = [(owner, name, owner.__dict__[name] if isinstance(owner, type)
                   else getattr(owner, name)) for owner, name, _ in _patches_cached()]
@@ -544,6 +547,15 @@ def trace(fn, args, kwargs, fullgraph):
 
 
 _cache = []
+
+
+def _arg_tensors(obj, expr):
+    """(expression, tensor) for each tensor in ``obj`` (nested lists and tuples)."""
+    if isinstance(obj, Tensor):
+        yield expr, obj
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            yield from _arg_tensors(item, f"{expr}[{i}]")
 
 
 def _patches_cached():

@@ -67,7 +67,9 @@ class LRScheduler:
                 def wrapper(*args, **kwargs):
                     opt = opt_ref()
                     opt._opt_called = True
-                    return func.__get__(opt, opt.__class__)(*args, **kwargs)
+                    # the class's step as it is now (jitgrad.compile's tracer wraps it)
+                    step = getattr(opt.__class__, func.__name__, func)
+                    return step.__get__(opt, opt.__class__)(*args, **kwargs)
 
                 wrapper._wrapped_by_lr_sched = True
                 return wrapper

@@ -1,0 +1,543 @@
+"""``jitgrad.compile`` op by op: every op the compiler fuses gives eager's
+values and gradients.
+
+The parameter lists come from the op table (``jitgrad.derivatives``) and
+``jitgrad.compiler.rules.fusable``: every fusable unary and binary op is
+compiled two ways, with ``.sum().backward()`` inside the compiled function
+(the whole step is captured) and with the op's result returned (its one node
+is ``CompiledFunctionBackward``, the backward runs outside). The ops the
+compiler does not fuse must break the graph (a warning, eager results).
+Composite rules (losses, softmax, linear, matmul, reductions, views, stack,
+iterating over a tensor) are checked the same way.
+
+Each compiled function is called three times: call 1 traces (it runs
+eagerly), calls 2 and 3 replay the compiled graph; every call is compared
+with a fresh eager computation on equal inputs. Eager jitgrad is the oracle
+(torch is not needed), plus a few hand-derived gradients.
+"""
+import operator
+import warnings
+
+import numpy as np
+import pytest
+
+import jitgrad
+import jitgrad.compiler
+import jitgrad.nn.functional as F
+from jitgrad import derivatives
+from jitgrad.compiler.rules import fusable
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compile_cache_dir(tmp_path_factory):
+    """Generated kernels go to a directory of this test session, not ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JITGRAD_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "jitgrad-compile-cache"))
+    yield
+    mp.undo()
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def normal(shape, rng):
+    return np.asarray(rng.standard_normal(shape))
+
+
+def positive(shape, rng):
+    return np.asarray(rng.uniform(0.5, 2.0, shape))
+
+
+def away_from_zero(shape, rng):
+    """Clear of the kinks of abs/relu/sign and of the poles of 1/x."""
+    return np.asarray(rng.choice([-1.0, 1.0], shape) * rng.uniform(0.5, 2.0, shape))
+
+
+def off_integers(shape, rng):
+    return np.asarray(rng.integers(-3, 3, shape) + rng.choice([0.2, 0.3, 0.7, 0.8], shape))
+
+
+def inside_unit(shape, rng):
+    return np.asarray(rng.uniform(-0.9, 0.9, shape))
+
+
+def unit_interval(shape, rng):
+    return np.asarray(rng.uniform(0.05, 0.95, shape))
+
+
+def classes4(shape, rng):
+    """Class indices (int64) for 4 classes."""
+    return np.asarray(rng.integers(0, 4, shape), dtype=np.int64)
+
+
+UNARY_DOMAIN = {"neg": normal, "exp": normal, "log": positive, "sqrt": positive,
+                "abs": away_from_zero, "sigmoid": normal, "tanh": normal,
+                "relu": away_from_zero, "log1p": positive, "expm1": normal, "sin": normal,
+                "cos": normal, "reciprocal": away_from_zero, "rsqrt": positive,
+                "sign": away_from_zero, "floor": off_integers, "ceil": off_integers,
+                "round": off_integers, "square": normal, "log2": positive, "log10": positive,
+                "tan": inside_unit, "sinh": normal, "cosh": normal, "atan": normal,
+                "asin": inside_unit, "acos": inside_unit}
+BINARY_DOMAIN = {"add": (normal, normal), "sub": (normal, normal), "mul": (normal, normal),
+                 "div": (normal, away_from_zero), "pow": (positive, normal),
+                 "maximum": (normal, normal), "minimum": (normal, normal),
+                 "remainder": (normal, away_from_zero), "fmod": (normal, away_from_zero),
+                 "div_floor": (normal, away_from_zero), "div_trunc": (normal, away_from_zero),
+                 "atan2": (away_from_zero, away_from_zero)}
+
+UNARY_FUSED = sorted(n for n, op in derivatives.UNARY.items() if fusable(op))
+BINARY_FUSED = sorted(n for n, op in derivatives.BINARY.items() if fusable(op))
+NOT_FUSED = sorted([n for n, op in derivatives.UNARY.items() if not fusable(op)]
+                   + [n for n, op in derivatives.BINARY.items() if not fusable(op)])
+# The table ops the compiler does not fuse today (their formulas use functions
+# formulas.scalar_code can't translate, or they have no scalar form). Pinned, so
+# that an op dropping out of fusion is noticed; shrink it when one becomes fusable.
+EXPECTED_NOT_FUSED = sorted(["floor", "ceil", "round", "log2", "log10", "tan", "asin", "acos",
+                             "remainder", "fmod", "div_floor", "div_trunc"])
+
+# Each compiled graph costs a Numba compile (~0.4 s plus ~0.07 s per op), so the
+# (mode, dtype) combinations are spread rather than crossed: every op is compiled
+# on its own in PER_OP's two combinations, and all the ops of a table in one
+# graph in the other two (CROSS); each binary op's broadcasting shapes take the
+# CROSS combinations too. So each op meets both modes in both dtypes.
+PER_OP = [("returned", np.float32), ("step", np.float64)]
+CROSS = [("returned", np.float64), ("step", np.float32)]
+
+
+def config_ids(configs):
+    return [f"{mode}-{np.dtype(dtype).name}" for mode, dtype in configs]
+
+
+# float32: compiled code may reduce in float64 or in another order than eager
+TOL = {np.dtype(np.float32): dict(rtol=1e-5, atol=1e-6),
+       np.dtype(np.float64): dict(rtol=1e-12, atol=1e-12)}
+
+
+class In:
+    """One input of one call: a numpy array that becomes a leaf tensor
+    (requiring grad unless ``grad=False``); ``noncontig`` makes the leaf a
+    transposed view (``base.t()``) of a (n, m) buffer."""
+
+    def __init__(self, array, grad=True, noncontig=False):
+        self.array = array
+        self.grad = grad
+        self.noncontig = noncontig
+
+    def tensor(self):
+        a = self.array
+        if self.noncontig:
+            t = jitgrad.tensor(np.ascontiguousarray(a.T)).t().detach()
+            assert not t.is_contiguous()
+        else:
+            t = jitgrad.tensor(a)
+        return t.requires_grad_(self.grad)
+
+
+def _make(inputs):
+    return [i.tensor() if isinstance(i, In) else i for i in inputs]
+
+
+def _compile_warnings(record):
+    return [str(w.message) for w in record if str(w.message).startswith("jitgrad.compile")]
+
+
+def check_compiled(fn, calls, mode, cotangent=None, labels=None):
+    """Compile ``fn`` (a function of tensors and numbers returning a tensor)
+    and call it once per entry of ``calls`` (lists of ``In`` and numbers),
+    comparing each call with eager ``fn`` on equal inputs.
+
+    ``mode="returned"``: the compiled function returns ``fn(...)`` and the
+    backward runs outside, through ``CompiledFunctionBackward``; every call
+    gets fresh leaf tensors (laid out as its ``In`` says).
+    ``mode="step"``: the compiled function runs ``(fn(...) * w).sum().backward()``
+    itself, as a training step does; its leaves are the same tensors at
+    every call (laid out as call 2's ``In``: non-contiguous), their values
+    rewritten in place and their ``.grad`` set to None between calls, the
+    way parameters are used. (Fresh leaves at each call are the subject of
+    test_compile.py::test_whole_step_gradients_reach_each_calls_arguments.)
+
+    ``w`` is ``cotangent`` (a numpy array, read from the closure as a
+    tensor), or all ones when None. ``labels`` name the inputs in messages.
+    """
+    w = None if cotangent is None else jitgrad.tensor(cotangent)
+
+    def seeded(out):
+        return out.sum() if w is None else (out * w).sum()
+
+    if mode == "step":
+        def step(*args):
+            out = fn(*args)
+            seeded(out).backward()
+            return out
+        compiled = jitgrad.compile(step)
+        leaves = _make(calls[1])
+    else:
+        compiled = jitgrad.compile(fn)
+
+    for call, inputs in enumerate(calls):
+        if mode == "step":
+            got_in = leaves
+            for t, i in zip(leaves, inputs):
+                if isinstance(i, In):
+                    with jitgrad.no_grad():
+                        t.copy_(jitgrad.tensor(i.array))
+                    t.grad = None
+        else:
+            got_in = _make(inputs)
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            got = compiled(*got_in)
+            if mode == "returned":
+                seeded(got).backward()
+        assert not _compile_warnings(record), _compile_warnings(record)
+        want_in = _make(inputs)
+        want = fn(*want_in)
+        seeded(want).backward()
+
+        assert got.dtype == want.dtype
+        assert tuple(got.shape) == tuple(want.shape)
+        assert got.requires_grad == want.requires_grad
+        if call and want.requires_grad:
+            # calls 2 and 3 replay: the result's one node is the compiled graph's
+            assert type(got.grad_fn).__name__ == "CompiledFunctionBackward", (call, got.grad_fn)
+        tol = TOL[np.dtype(want.detach().numpy().dtype)]
+        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), **tol,
+                                   err_msg=f"forward values, call {call + 1} ({mode})")
+        for k, (a, b) in enumerate(zip(got_in, want_in)):
+            if not isinstance(b, jitgrad.Tensor) or not b.requires_grad:
+                continue
+            k = k if labels is None else labels[k]
+            assert (a.grad is None) == (b.grad is None), \
+                f"input {k}: .grad is {a.grad!r}, eager's is {b.grad!r} (call {call + 1}, {mode})"
+            if b.grad is not None:
+                assert a.grad.dtype == b.grad.dtype
+                assert tuple(a.grad.shape) == tuple(b.grad.shape)
+                np.testing.assert_allclose(
+                    a.grad.numpy(), b.grad.numpy(), **tol,
+                    err_msg=f"gradient of input {k}, call {call + 1} ({mode})")
+    return compiled
+
+
+def three_calls(make):
+    """Three calls' inputs from ``make(rng, noncontig)``: contiguous (the
+    trace), non-contiguous (a replay), contiguous again (a replay)."""
+    rng = np.random.default_rng(1234)
+    return [make(rng, False), make(rng, True), make(rng, False)]
+
+
+# ------------------------------------------------------------ the op table
+
+
+def test_every_fused_op_has_a_domain():
+    assert set(UNARY_FUSED) <= set(UNARY_DOMAIN)
+    assert set(BINARY_FUSED) <= set(BINARY_DOMAIN)
+    assert UNARY_FUSED and BINARY_FUSED
+
+
+def test_the_ops_not_fused_are_pinned():
+    assert NOT_FUSED == EXPECTED_NOT_FUSED
+
+
+def unary_fn(name):
+    return lambda x: getattr(jitgrad, name)(x)
+
+
+def binary_fn(name):
+    return lambda x, y: getattr(jitgrad, name)(x, y)
+
+
+@pytest.mark.parametrize("mode,dtype", PER_OP, ids=config_ids(PER_OP))
+@pytest.mark.parametrize("name", UNARY_FUSED)
+def test_unary(name, mode, dtype):
+    domain = UNARY_DOMAIN[name]
+
+    def make(rng, noncontig):
+        return [In(domain((3, 4), rng).astype(dtype), noncontig=noncontig)]
+    check_compiled(unary_fn(name), three_calls(make), mode)
+
+
+BINARY_CASES = [((3, 4), *c) for c in PER_OP] + [((4,), *CROSS[0]), ((3, 1), *CROSS[1])]
+
+
+@pytest.mark.parametrize("yshape,mode,dtype", BINARY_CASES,
+                         ids=[f"y{''.join(map(str, y))}-{i}" for (y, *_), i in
+                              zip(BINARY_CASES, config_ids([c[1:] for c in BINARY_CASES]))])
+@pytest.mark.parametrize("name", BINARY_FUSED)
+def test_binary(name, yshape, mode, dtype):
+    """x (3, 4) with y (3, 4), (4,) and (3, 1): broadcasting sums y's gradient."""
+    dx, dy = BINARY_DOMAIN[name]
+
+    def make(rng, noncontig):
+        return [In(dx((3, 4), rng).astype(dtype), noncontig=noncontig),
+                In(dy(yshape, rng).astype(dtype), noncontig=noncontig and yshape == (3, 4))]
+    check_compiled(binary_fn(name), three_calls(make), mode)
+
+
+@pytest.mark.parametrize("mode,dtype", CROSS, ids=config_ids(CROSS))
+def test_all_unary_ops_in_one_graph(mode, dtype):
+    names = UNARY_FUSED
+
+    def fn(*xs):
+        return jitgrad.stack([getattr(jitgrad, n)(x) for n, x in zip(names, xs)])
+
+    def make(rng, noncontig):
+        return [In(UNARY_DOMAIN[n]((3, 4), rng).astype(dtype), noncontig=noncontig)
+                for n in names]
+    check_compiled(fn, three_calls(make), mode, labels=names)
+
+
+@pytest.mark.parametrize("mode,dtype", CROSS, ids=config_ids(CROSS))
+def test_all_binary_ops_in_one_graph(mode, dtype):
+    names = BINARY_FUSED
+
+    def fn(*xs):
+        return jitgrad.stack([getattr(jitgrad, n)(x, y)
+                              for n, x, y in zip(names, xs[::2], xs[1::2])])
+
+    def make(rng, noncontig):
+        return [In(d((3, 4), rng).astype(dtype), noncontig=noncontig)
+                for n in names for d in BINARY_DOMAIN[n]]
+    check_compiled(fn, three_calls(make), mode,
+                   labels=[f"{n}.{side}" for n in names for side in ("self", "other")])
+
+
+OPERATOR = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
+            "div": operator.truediv, "pow": operator.pow}
+
+
+@pytest.mark.parametrize("mode,dtype", PER_OP, ids=config_ids(PER_OP))
+@pytest.mark.parametrize("side", ["tensor-op-scalar", "scalar-op-tensor"])
+@pytest.mark.parametrize("name", sorted(OPERATOR))
+def test_binary_python_scalar(name, side, mode, dtype):
+    """``x * 0.5``, ``2.0 - x``...: the number is a constant of the graph."""
+    op = OPERATOR[name]
+    if side == "tensor-op-scalar":
+        domain = BINARY_DOMAIN[name][0]
+        fn = lambda x: op(x, 0.5)       # noqa: E731
+    else:
+        domain = BINARY_DOMAIN[name][1]
+        fn = lambda x: op(2.0, x)       # noqa: E731
+
+    def make(rng, noncontig):
+        return [In(domain((3, 4), rng).astype(dtype), noncontig=noncontig)]
+    check_compiled(fn, three_calls(make), mode)
+
+
+def _not_fused_call(name):
+    if name in derivatives.UNARY:
+        return unary_fn(name), 1
+    if name in ("div_floor", "div_trunc"):
+        mode = name.split("_")[1]
+        return (lambda x, y: jitgrad.div(x, y, rounding_mode=mode)), 2
+    return binary_fn(name), 2
+
+
+@pytest.mark.parametrize("name", NOT_FUSED)
+def test_not_fused_ops_break_the_graph(name):
+    fn, arity = _not_fused_call(name)
+    domains = [UNARY_DOMAIN[name]] if arity == 1 else list(BINARY_DOMAIN[name])
+    rng = np.random.default_rng(5)
+    compiled = jitgrad.compile(fn)
+    for call in range(3):
+        arrays = [d((3, 4), rng) for d in domains]
+        got_in = [jitgrad.tensor(a, requires_grad=True) for a in arrays]
+        want_in = [jitgrad.tensor(a, requires_grad=True) for a in arrays]
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            got = compiled(*got_in)
+        messages = _compile_warnings(record)
+        if call == 0:
+            assert len(messages) == 1 and messages[0].startswith("jitgrad.compile: graph break"), \
+                messages
+        else:
+            assert messages == []           # the warning is given once
+        want = fn(*want_in)
+        # the graph broke: eager ran, with eager's node
+        assert type(got.grad_fn) is type(want.grad_fn)
+        got.sum().backward()
+        want.sum().backward()
+        np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
+        for a, b in zip(got_in, want_in):
+            np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+
+
+# ------------------------------------------------------------- hand-derived
+
+
+def test_sigmoid_gradient_by_hand():
+    """d/dx sum(sigmoid(x)) = s (1 - s), compiled in both modes."""
+    x = np.linspace(-3, 3, 12).reshape(3, 4)
+    s = 1 / (1 + np.exp(-x))
+
+    def step(t):
+        loss = jitgrad.sigmoid(t).sum()
+        loss.backward()
+        return loss
+    for mode in ("step", "returned"):
+        fn = jitgrad.compile(step if mode == "step" else lambda t: jitgrad.sigmoid(t).sum())
+        t = jitgrad.tensor(x, requires_grad=True)
+        for _ in range(3):
+            if mode == "returned":
+                t = jitgrad.tensor(x, requires_grad=True)
+            t.grad = None
+            out = fn(t)
+            if mode == "returned":
+                out.backward()
+            np.testing.assert_allclose(out.item(), s.sum(), rtol=1e-12)
+            np.testing.assert_allclose(t.grad.numpy(), s * (1 - s), rtol=1e-12, atol=1e-15)
+        assert type(out.grad_fn).__name__ == "CompiledFunctionBackward"
+
+
+def test_mse_and_softmax_gradients_by_hand():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, 3, 4))
+    w = rng.standard_normal((3, 4))
+    mse = jitgrad.compile(lambda x, y: F.mse_loss(x, y))
+    wt = jitgrad.tensor(w)
+    soft = jitgrad.compile(lambda x: (F.softmax(x, dim=1) * wt).sum())
+    for _ in range(3):
+        x, y = jitgrad.tensor(a, requires_grad=True), jitgrad.tensor(b, requires_grad=True)
+        loss = mse(x, y)
+        loss.backward()
+        np.testing.assert_allclose(loss.item(), np.mean((a - b) ** 2), rtol=1e-12)
+        np.testing.assert_allclose(x.grad.numpy(), 2 * (a - b) / a.size, rtol=1e-12)
+        np.testing.assert_allclose(y.grad.numpy(), -2 * (a - b) / a.size, rtol=1e-12)
+        x = jitgrad.tensor(a, requires_grad=True)
+        out = soft(x)
+        out.backward()
+        s = np.exp(a - a.max(1, keepdims=True))
+        s /= s.sum(1, keepdims=True)
+        np.testing.assert_allclose(out.item(), (s * w).sum(), rtol=1e-12)
+        expected = s * (w - (s * w).sum(1, keepdims=True))
+        np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-12, atol=1e-15)
+    assert type(out.grad_fn).__name__ == "CompiledFunctionBackward"
+
+
+# ---------------------------------------------------------- composite rules
+
+C = {}     # constants read from the closure (tensors made outside the functions)
+
+
+def _ramp(x, shape):
+    """1, 2, 3... in ``shape``, of x's dtype: a constant tensor from outside."""
+    key = (shape, str(x.dtype))
+    if key not in C:
+        dtype = np.float32 if x.dtype == jitgrad.float32 else np.float64
+        C[key] = jitgrad.tensor(RAMP.reshape(shape).astype(dtype))
+    return C[key]
+
+
+RAMP = np.arange(1.0, 13.0)
+
+
+def _views(x):
+    """reshape, .t(), unsqueeze, transpose, reshape of a non-contiguous view,
+    and .T / flatten / transpose with negative dims."""
+    y = x.reshape(4, 3).t()                         # (3, 4), a transposed view
+    z = y.unsqueeze(0).transpose(0, 2)              # (4, 3, 1)
+    u = x.transpose(-1, -2).unsqueeze(-1) * x.T.unsqueeze(1)      # (4, 3, 3)
+    return z.reshape(12) * _ramp(x, (12,)) + u.sum(-1).t().flatten()
+
+
+def _view_contiguous(x):
+    return (x.view(2, 6) * _ramp(x, (2, 6))).T.flatten() + x.view(-1)
+
+
+def _sums(x):
+    return (x.sum(dim=1, keepdim=True) * x.sum(0, keepdim=True) + x.sum(dim=1).unsqueeze(1)
+            + jitgrad.sum(x.reshape(2, 3, 2), (0, 2)).unsqueeze(1) * x.sum())
+
+
+def _means(x):
+    return x.mean(dim=-1, keepdim=True) * jitgrad.mean(x, 0) + x.mean() + x.mean((0, 1))
+
+
+def _iterate(x):
+    """``for row in x``: every row used."""
+    return sum(row * (i + 1) for i, row in enumerate(x))
+
+
+def _iterate_some_rows(x):
+    """Rows 1 and 3 unused: their gradient is zeros."""
+    rows = [row for row in x]
+    return rows[0] * rows[2]
+
+
+def _stack(a, b):
+    scales = jitgrad.stack([a.sum(), b.mean(), (a * b).sum()])      # 0-d values stacked
+    return jitgrad.stack([a, a * b, b]) * scales.reshape(3, 1, 1)
+
+
+def _bce(z, y):
+    return (F.binary_cross_entropy_with_logits(z, y, reduction="none")
+            * F.binary_cross_entropy_with_logits(z, y)
+            + F.binary_cross_entropy_with_logits(z, y, reduction="sum"))
+
+
+def _mse(a, b):
+    return (F.mse_loss(a, b, reduction="none") * F.mse_loss(a, b)
+            + F.mse_loss(a, b, reduction="sum"))
+
+
+# (id, fn, [(domain, shape)]); the first 2-d input is non-contiguous in call 2
+# unless the id ends in "-contiguous" (``view`` refuses a transposed input, as torch's).
+# Cases that would each be a graph of a few ops are combined into one graph.
+COMPOSITES = [
+    # (the target gets a gradient too: -grad * input)
+    ("bce_with_logits-none-mean-sum", _bce, [(normal, (4, 3)), (unit_interval, (4, 3))]),
+    ("mse_loss-none-mean-sum", _mse, [(normal, (4, 3)), (normal, (4, 3))]),
+    ("softmax-dim-1-dim0", lambda x: F.softmax(x, dim=-1) * 2 + F.softmax(x, dim=0) * x
+     + x.softmax(1), [(normal, (3, 4))]),
+    ("log_softmax-dim-1-dim0", lambda x: F.log_softmax(x, dim=-1) * 2 + F.log_softmax(x, 0) * x
+     + x.log_softmax(dim=0), [(normal, (3, 4))]),
+    # beta * x crosses the threshold (x > 0.5 for beta=2, threshold=1): both branches taken
+    ("softplus-default-beta-threshold",
+     lambda x: F.softplus(x * 3) * 2 + F.softplus(x, beta=2, threshold=1), [(normal, (3, 4))]),
+    ("linear-bias-no-bias", lambda x, w, b, w2: F.linear(x, w, b) * F.linear(x, w2),
+     [(normal, (5, 4)), (normal, (3, 4)), (normal, (3,)), (normal, (3, 4))]),
+    ("matmul-2d-2d-mm", lambda a, b: jitgrad.matmul(a, b) + a.mm(b * 2),
+     [(normal, (3, 4)), (normal, (4, 2))]),
+    ("matmul-1d-2d", lambda a, b: a @ b, [(normal, (4,)), (normal, (4, 2))]),
+    ("matmul-2d-1d-mv", lambda a, v: jitgrad.matmul(a, v) + a.mv(v * 2),
+     [(normal, (3, 4)), (normal, (4,))]),
+    ("sum-dim-keepdim", _sums, [(normal, (3, 4))]),
+    ("mean-dim-keepdim", _means, [(normal, (3, 4))]),
+    ("views", _views, [(normal, (3, 4))]),
+    ("view-contiguous", _view_contiguous, [(normal, (3, 4))]),
+    ("stack", _stack, [(normal, (3, 4)), (normal, (3, 4))]),
+    ("iterate", _iterate, [(normal, (3, 4))]),
+    ("iterate-some-rows", _iterate_some_rows, [(normal, (4, 3))]),
+    ("alpha-operators-int-scalars",
+     lambda a, b: jitgrad.add(a, b, alpha=2) * jitgrad.sub(a, b, alpha=0.5)
+     - a + abs(b) * (a - b) / (b * b + 1) + a * 3 + 1 - 2 ** a - a / 4,
+     [(normal, (3, 4)), (normal, (4,))]),
+    ("comparison-mask-detach", lambda x: x * (x > 0) + (x <= 0) * x * 0.1 + x * x.detach(),
+     [(away_from_zero, (3, 4))]),
+    # class targets: integer tensors (no gradient); ignore_index=0 drops some rows from the mean
+    ("cross_entropy-nll_loss",
+     lambda x, t: F.cross_entropy(x, t) * 2 + F.nll_loss(F.log_softmax(x, dim=1), t,
+                                                          reduction="none")
+     + F.cross_entropy(x, t, reduction="sum") * F.nll_loss(x.tanh(), t, ignore_index=0),
+     [(normal, (6, 4)), (classes4, (6,))]),
+    ("mlp", lambda x, w, b: F.log_softmax(F.linear(x.tanh(), w, b).relu(), dim=1),
+     [(normal, (5, 4)), (normal, (3, 4)), (normal, (3,))]),
+]
+
+
+@pytest.mark.parametrize("mode,dtype", PER_OP, ids=config_ids(PER_OP))
+@pytest.mark.parametrize("name,fn,spec", COMPOSITES, ids=[c[0] for c in COMPOSITES])
+def test_composite(name, fn, spec, mode, dtype):
+    def make(rng, noncontig):
+        inputs = []
+        for k, (domain, shape) in enumerate(spec):
+            a = domain(shape, rng)
+            floating = a.dtype.kind == "f"
+            inputs.append(In(a.astype(dtype) if floating else a, grad=floating,
+                             noncontig=noncontig and k == 0 and len(shape) == 2
+                             and not name.endswith("-contiguous")))
+        return inputs
+    calls = three_calls(make)
+    # a random cotangent: sum(softmax) (for one) has a zero gradient
+    probe = fn(*_make(calls[0]))
+    cotangent = np.random.default_rng(99).standard_normal(tuple(probe.shape)).astype(dtype)
+    check_compiled(fn, calls, mode, cotangent)
