@@ -45,7 +45,8 @@ def make_driver(entry, tr, spec, outs):
             body.append(f"{var} = {ref(src[1], 'P')}._grad")
             body.append(f"if {var} is None: return MISS")
             body.append(f"{var} = {var}._data")
-        body.append(f"if {var}.shape != {v.shape!r} or {var}.dtype != {const(v.dtype, 'D')}: "
+        # (builtin numpy dtypes are singletons; another one only retraces)
+        body.append(f"if {var}.shape != {v.shape!r} or {var}.dtype is not {const(v.dtype, 'D')}: "
                     "return MISS")
     # a global or closure variable the trace read a tensor from must still hold it
     fn = getattr(tr.fn, "__func__", tr.fn)

@@ -336,8 +336,8 @@ class CompiledFunction:
         return self if obj is None else functools.partial(self.__call__, obj)
 
     def _key(self, args, kwargs):
-        key = (grad_state.enabled, dtypes.get_default_dtype().numpy.char,
-               tuple(_key_part(a) for a in args))
+        key = (grad_state.enabled, dtypes.get_default_dtype(),
+               tuple(map(_key_part, args)) if args else ())
         if kwargs:
             key += (tuple(sorted((k, _key_part(v)) for k, v in kwargs.items())),)
         return key
