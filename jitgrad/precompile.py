@@ -240,14 +240,17 @@ def main(argv=None):
     pairs = select(read_manifest(manifest), args.dtype)
     start = time.perf_counter()
     compiled, missing = compile_parallel(manifest, args.dtype, min(args.jobs, len(pairs)) or 1)
-    # jitgrad.compile's tape interpreter (in the compile cache, JITGRAD_CACHE_DIR)
-    from .compiler import tape
-    for dtype in ([args.dtype] if args.dtype else FLOAT_DTYPES):
-        tape.precompile(dtype)
     elapsed = time.perf_counter() - start
-    print(f"jitgrad.precompile: {len(pairs)} kernel signatures and jitgrad.compile's tape "
-          f"interpreter ready in {elapsed:.1f} s ({compiled} compiled now, "
-          f"{len(pairs) - compiled - len(missing)} were cached)")
+    print(f"jitgrad.precompile: {len(pairs)} kernel signatures ready in {elapsed:.1f} s "
+          f"({compiled} compiled now, {len(pairs) - compiled - len(missing)} were cached)")
+    if not args.manifest:
+        # jitgrad.compile's tape interpreter (into its cache, JITGRAD_CACHE_DIR)
+        from .compiler import tape
+        start = time.perf_counter()
+        for dtype in ([args.dtype] if args.dtype else FLOAT_DTYPES):
+            tape.precompile(dtype)
+        print(f"jitgrad.precompile: jitgrad.compile's tape interpreter ready in "
+              f"{time.perf_counter() - start:.1f} s")
     if missing:
         print(f"not found in this jitgrad (a list from another version?): "
               f"{', '.join(sorted(set(missing)))}", file=sys.stderr)

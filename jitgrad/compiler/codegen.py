@@ -237,12 +237,28 @@ def _matrix(v):
     return f"{flat}.reshape(({n}, {m})).T"
 
 
+# Products with at most this many multiply-adds are loops: a BLAS call costs
+# more than the work there, and np.dot alone takes Numba 0.4 s to compile.
+SMALL_MATMUL = 4096
+
+
 def _matmul(op, passed):
     a, b = op.inputs
     out = op.out
     m, n = out.shape
+    k = a.shape[1]
+    if m * n * k > SMALL_MATMUL:
+        return [_alloc(out, passed),
+                f"np.dot({_matrix(a)}, {_matrix(b)}, {_var(out)}.reshape(({m}, {n})))"]
+    (abuf, (ai, ap), aoff), (bbuf, (bp, bj), boff) = layout(a), layout(b)
     return [_alloc(out, passed),
-            f"np.dot({_matrix(a)}, {_matrix(b)}, {_var(out)}.reshape(({m}, {n})))"]
+            f"for i_ in range({m}):",
+            f"    for j_ in range({n}):",
+            f"        acc = {literal(0, out.dtype)}",
+            f"        for p_ in range({k}):",
+            f"            acc += {_var(abuf)}[{aoff} + i_ * {ai} + p_ * {ap}] * "
+            f"{_var(bbuf)}[{boff} + p_ * {bp} + j_ * {bj}]",
+            f"        {_var(out)}[i_ * {n} + j_] = acc"]
 
 
 def _stack(op, passed):
