@@ -79,8 +79,9 @@ def bench(benchmark, compiled):
     """``run(step, grads, reference=None, rounds=None)``: warm up, check the
     gradients against ``reference`` (numpy's) once, then time ``step`` (through
     compile for the ``.compile`` peers)."""
-    def run(step, grads, reference=None, rounds=None):
-        step = compiled(step)
+    def run(step, grads, reference=None, rounds=None, compile_step=True):
+        if compile_step:
+            step = compiled(step)
         step()  # warm-up: Numba compilation / cache loading stays out of the timings
         step()  # (a compiled step traces on its first call and replays from the second)
         if reference is not None:

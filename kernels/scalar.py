@@ -18,7 +18,8 @@ from numba import njit
 from .elementwise import _atan2_recip, _cosh, _sinh
 from .vmath import like, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p, vsin, vtanh
 
-scalar = njit(cache=True, error_model="numpy")
+# forceinline: LLVM inlines them into the generated loops (which then vectorise)
+scalar = njit(cache=True, error_model="numpy", forceinline=True)
 
 
 @scalar

@@ -17,6 +17,7 @@ seen. A tensor's value reaching Python (``.item()``, ``bool()``, ``print``)
 can't be baked in: that is a graph break, and the function runs eagerly.
 """
 import functools
+import gc
 import threading
 import time
 import warnings
@@ -60,6 +61,7 @@ class _Entry:
         self.name = name
         graph = tr.graph
         spec, outs = _flatten(result, tr)
+        _check_no_escape(tr, outs)
         result_values = [o.value for o in outs if isinstance(o, _V)]
         diff = [v for v in result_values if v.requires_grad]
         step_mode = bool(tr.step_marks)
@@ -185,6 +187,35 @@ class _Entry:
         results = self.call_with_scratch(seg, *args)
         produced = dict(zip(seg.values, results[len(seg.bases):]))
         return tuple(None if g is None else produced[g] for v, g in self.grad_targets)
+
+
+def _check_no_escape(tr, outs):
+    """A tensor computed in the function and kept in Python state after it
+    (in a list, a dict, an attribute, a global) would not be updated by a
+    replay: that is a graph break. (Tensors that autograd saved for the
+    result's backward are alive too, but only tuples hold them.)"""
+    returned = {id(o.tensor) for o in outs if isinstance(o, _Live)}
+    returned |= {id(t) for t in tr.result_tensors}
+    grads = {id(leaf._grad) for leaf, _ in tr.grads.values() if leaf._grad is not None}
+    inputs = {id(t) for t in tr.input_tensor.values()}
+    alive = []
+    for key, ref in list(tr.refs.items()):
+        t = ref()
+        v = tr.values.get(key)
+        if t is not None and v is not None and v.op is not None and key not in returned \
+                and key not in grads and key not in inputs:
+            alive.append(t)
+    if not alive:
+        return
+    ids = {id(t) for t in alive}
+    for holder in gc.get_referrers(*alive):
+        if holder is alive:
+            continue
+        if isinstance(holder, list) and any(id(x) in ids for x in holder) or \
+                isinstance(holder, dict) and any(id(x) in ids for x in holder.values()):
+            raise GraphBreak("a tensor computed in the function is kept outside it (in a list, "
+                             "a dict, an attribute or a global), where a replay could not "
+                             "update it", None)
 
 
 def _segment(name, ops, inputs, bases, values):

@@ -543,6 +543,7 @@ def trace(fn, args, kwargs, fullgraph):
             _active[0] = None
             for owner, name, original in saved:
                 setattr(owner, name, original)
+    tr.result_tensors = [t for _, t in _arg_tensors(result, "")]
     return result, tr
 
 
@@ -556,6 +557,9 @@ def _arg_tensors(obj, expr):
     elif isinstance(obj, (list, tuple)):
         for i, item in enumerate(obj):
             yield from _arg_tensors(item, f"{expr}[{i}]")
+    elif isinstance(obj, dict):
+        for k, item in obj.items():
+            yield from _arg_tensors(item, f"{expr}[{k!r}]")
 
 
 def _patches_cached():
