@@ -1,6 +1,8 @@
 import os
 import sys
 
+import pytest
+
 # helpers.py sits beside the tests
 sys.path.insert(0, os.path.dirname(__file__))
 
@@ -13,3 +15,13 @@ def pytest_sessionfinish(session, exitstatus):
     if path:
         from jitgrad.precompile import merge_into, used_signatures
         merge_into(path, used_signatures())
+
+
+@pytest.fixture(scope="module")
+def compile_cache_dir(tmp_path_factory):
+    """jitgrad.compile's generated kernels in a directory of this test session,
+    not the user's ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JITGRAD_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "jitgrad-compile-cache"))
+    yield
+    mp.undo()

@@ -28,13 +28,8 @@ from jitgrad.compiler import GraphBreak, config, logs, tape
 CFB = "CompiledFunctionBackward"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _compile_cache_dir(tmp_path_factory):
-    """Generated kernels go to a directory of this test session, not ~/.cache."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("JITGRAD_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "jitgrad-compile-cache"))
-    yield
-    mp.undo()
+# generated kernels go to a directory of this test session (conftest.py)
+pytestmark = pytest.mark.usefixtures("compile_cache_dir")
 
 
 @pytest.fixture

@@ -26,39 +26,14 @@ import jitgrad.compiler
 import jitgrad.nn.functional as F
 from jitgrad import derivatives
 from jitgrad.compiler.rules import fusable
+from test_ops_elementwise import away_from_zero, inside_unit, normal, off_integers, positive
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _compile_cache_dir(tmp_path_factory):
-    """Generated kernels go to a directory of this test session, not ~/.cache."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("JITGRAD_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "jitgrad-compile-cache"))
-    yield
-    mp.undo()
+# generated kernels go to a directory of this test session (conftest.py)
+pytestmark = pytest.mark.usefixtures("compile_cache_dir")
 
 
 # ------------------------------------------------------------------ inputs
-
-
-def normal(shape, rng):
-    return np.asarray(rng.standard_normal(shape))
-
-
-def positive(shape, rng):
-    return np.asarray(rng.uniform(0.5, 2.0, shape))
-
-
-def away_from_zero(shape, rng):
-    """Clear of the kinks of abs/relu/sign and of the poles of 1/x."""
-    return np.asarray(rng.choice([-1.0, 1.0], shape) * rng.uniform(0.5, 2.0, shape))
-
-
-def off_integers(shape, rng):
-    return np.asarray(rng.integers(-3, 3, shape) + rng.choice([0.2, 0.3, 0.7, 0.8], shape))
-
-
-def inside_unit(shape, rng):
-    return np.asarray(rng.uniform(-0.9, 0.9, shape))
 
 
 def unit_interval(shape, rng):

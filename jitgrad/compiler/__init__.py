@@ -4,11 +4,13 @@ See ``runtime.py`` for guards and replay, ``tracer.py`` for what is
 captured, ``codegen.py`` for fusion. ``reset()`` clears the in-memory
 caches; ``explain(fn, *args)`` lists a function's graph breaks.
 """
+import weakref
+
 from . import cache, logs
 from .runtime import CompiledFunction, CompiledFunctionBackward, config  # noqa: F401
 from .tracer import GraphBreak  # noqa: F401
 
-_compiled = []     # weak registry is not needed: reset() clears what is alive
+_compiled = weakref.WeakSet()      # the compiled functions alive, for reset()
 
 
 def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None,  # noqa: A001
@@ -27,7 +29,7 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
         from .module import OptimizedModule
         return OptimizedModule(model, fullgraph)
     fn = CompiledFunction(model, fullgraph)
-    _compiled.append(fn)
+    _compiled.add(fn)
     return fn
 
 

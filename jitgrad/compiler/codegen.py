@@ -13,6 +13,8 @@ The source is written to a file named by its content hash in the cache
 directory and imported from there, so Numba's ``cache=True`` keeps the
 machine code for the next process.
 """
+import importlib.util
+
 import numpy as np
 
 from .ir import broadcast_strides
@@ -94,7 +96,7 @@ def schedule(ops, live_in, live_out, limit=None):
     arrays = set(live_out)
     for s in steps:
         for op in s.ops:
-            for v in _reads(op):
+            for v in op.inputs:
                 base = layout(v)[0]
                 if is_constant(base):
                     continue
@@ -105,10 +107,6 @@ def schedule(ops, live_in, live_out, limit=None):
             if op.kind in ("sum", "amax", "matmul", "stack", "onehot"):
                 arrays.add(op.out)
     return steps, arrays, step_of
-
-
-def _reads(op):
-    return op.inputs
 
 
 def is_constant(v):
@@ -248,6 +246,9 @@ def _matmul(op, passed):
     m, n = out.shape
     k = a.shape[1]
     if m * n * k > SMALL_MATMUL:
+        if importlib.util.find_spec("scipy") is None:
+            from .tracer import GraphBreak
+            raise GraphBreak("a matmul: Numba's np.dot needs scipy (pip install scipy)", None)
         return [_alloc(out, passed),
                 f"np.dot({_matrix(a)}, {_matrix(b)}, {_var(out)}.reshape(({m}, {n})))"]
     (abuf, (ai, ap), aoff), (bbuf, (bp, bj), boff) = layout(a), layout(b)

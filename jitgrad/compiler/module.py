@@ -15,7 +15,10 @@ class OptimizedModule(Module):
         def call(*args, **kwargs):
             return mod(*args, **kwargs)
         call.__qualname__ = f"{type(mod).__name__}.forward"
-        object.__setattr__(self, "_compiled_call", CompiledFunction(call, fullgraph))
+        compiled = CompiledFunction(call, fullgraph)
+        object.__setattr__(self, "_compiled_call", compiled)
+        from . import _compiled
+        _compiled.add(compiled)
 
     def forward(self, *args, **kwargs):
         return self._compiled_call(*args, **kwargs)
@@ -28,6 +31,3 @@ class OptimizedModule(Module):
                 return modules["_orig_mod"]
             return getattr(modules["_orig_mod"], name)
         raise AttributeError(name)
-
-    def _reset_compiled(self):
-        self._compiled_call.reset()

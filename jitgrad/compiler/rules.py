@@ -300,7 +300,7 @@ def cross_entropy_rule(tr, result, input, target, *args, **kwargs):
     x = tr.value(input)
     if len(x.shape) != 2:
         raise NotCaptured("cross_entropy beyond (N, C) inputs")
-    logp = _softmax(tr, _Like(result, x), input, 1, True)
+    logp = _softmax(tr, _Like(result), input, 1, True)
     return nll_rule(tr, result, input, target, *args, log_probs=logp, **kwargs)
 
 
@@ -308,7 +308,7 @@ class _Like:
     """A stand-in result for an intermediate a rule makes (its requires_grad)."""
     __slots__ = ("_requires_grad",)
 
-    def __init__(self, result, value):
+    def __init__(self, result):
         self._requires_grad = result._requires_grad
 
 
