@@ -6,7 +6,7 @@ caches; ``explain(fn, *args)`` lists a function's graph breaks.
 """
 import weakref
 
-from . import cache, logs
+from . import cache, logs  # noqa: F401  (jitgrad.compiler.logs.set_logs)
 from .runtime import CompiledFunction, CompiledFunctionBackward, config  # noqa: F401
 from .tracer import GraphBreak  # noqa: F401
 

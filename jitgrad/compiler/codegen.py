@@ -347,7 +347,6 @@ def _loop(step, arrays, step_of, passed):
         return " + ".join(terms) if terms else "0"
 
     pre, inner, post, per_block = [], [], [], []
-    size = int(np.prod(shape)) if shape else 1
     # a full sum in a flat loop goes through a block buffer (see block_sum)
     blocked = len(loop_shape) == 1 and loop_shape[0] > 1 and any(
         op.kind == "sum" and op.out.size == 1 for op in ops)

@@ -26,8 +26,8 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.graph import Node, edge
-from ..tensor import Tensor, _wrap, _wrap_result
+from ..autograd.graph import Node
+from ..tensor import Tensor
 from . import autodiff, cache, codegen, logs, tape
 from .formulas import Unsupported
 from .driver import MISS
@@ -264,21 +264,6 @@ def _inputs_of(ops):
     return list(used)
 
 
-def _materialise(env, v):
-    """The array of value ``v`` (shaped), from its buffer and layout."""
-    buf, strides, offset = codegen.layout(v)
-    flat = env[buf]
-    if v.view is None:
-        return flat.reshape(v.shape)
-    itemsize = flat.itemsize
-    out = np.lib.stride_tricks.as_strided(flat[offset:], v.shape,
-                                          tuple(s * itemsize for s in strides))
-    return np.ascontiguousarray(out)
-
-
-# ------------------------------------------------------------ results
-
-
 class _V:
     """A traced tensor in the function's result."""
     __slots__ = ("value",)
@@ -315,25 +300,6 @@ def _flatten(result, tr):
             return (dict, {k: walk(i) for k, i in x.items()})
         return ("const", x)
     return walk(result), outs
-
-
-def _unflatten(spec, outs, env, node, diff_output, args):
-    kind, payload = spec
-    if kind == "leaf":
-        item = outs[payload]
-        if isinstance(item, _Live):
-            return item.tensor
-        v = item.value
-        a = _materialise(env, v)
-        if node is not None and v is diff_output:
-            return _wrap_result(a, node)
-        t = _wrap(a)
-        return t
-    if kind == "const":
-        return payload
-    if kind is dict:
-        return {k: _unflatten(s, outs, env, node, diff_output, args) for k, s in payload.items()}
-    return kind(_unflatten(s, outs, env, node, diff_output, args) for s in payload)
 
 
 # ------------------------------------------------------------ the wrapper
