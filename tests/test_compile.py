@@ -465,6 +465,41 @@ def test_rebound_global_tensor_is_seen():
         close(f(x), x * _REBOUND)
 
 
+def test_global_and_closure_numbers_are_guarded():
+    """A learning rate read from a global or a closure is baked into the trace;
+    changing it between calls must retrace, not replay the old value."""
+    global _RATE
+    _RATE = 0.5
+    f = jitgrad.compile(lambda x: x * _RATE)
+    x = jitgrad.tensor([1.0, 2.0])
+    for rate in (0.5, 0.5, 2.0, 3.0, 3.0):
+        _RATE = rate
+        close(f(x), [rate, 2 * rate])
+
+    def make(k):
+        return jitgrad.compile(lambda x: x + k)
+    for k in (1.0, 4.0):
+        g = make(k)
+        close(g(x), [1 + k, 2 + k])
+        close(g(x), [1 + k, 2 + k])
+
+
+def test_a_function_that_changes_a_global_number_runs_eagerly():
+    global _COUNT
+    _COUNT = 0
+
+    def f(x):
+        global _COUNT
+        _COUNT += 1
+        return x * _COUNT
+    c = jitgrad.compile(f)
+    x = jitgrad.tensor([1.0])
+    with pytest.warns(UserWarning, match="changes a global or closure number"):
+        close(c(x), [1.0])
+    close(c(x), [2.0])
+    close(c(x), [3.0])
+
+
 def test_in_place_update_of_an_argument_is_replayed():
     """``x.mul_(2)`` on an argument: eager changes the caller's tensor; so must a replay."""
     @jitgrad.compile

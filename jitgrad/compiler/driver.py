@@ -64,6 +64,13 @@ def make_driver(entry, tr, spec, outs):
             if cell.cell_contents is src[1]:
                 body.append(f"if {const(cell, 'C')}.cell_contents is not {const(src[1], 'L')}: "
                             "return MISS")
+    # numbers and strings read from globals and the closure were baked in
+    for (kind, name), value in tr.numbers.items():
+        if kind == "global":
+            current = f"{const(fglobals, 'N')}[{name!r}]"
+        else:
+            current = f"{const(cells[name], 'C')}.cell_contents"
+        body.append(f"if {current} != {const(value, 'V')}: return MISS")
     for leaf, was_none in tr.grad_reads:
         body.append(f"if ({ref(leaf, 'P')}._grad is None) is not {was_none}: return MISS")
     for module, training in {id(m): (m, t) for m, t in tr.modules}.values():

@@ -531,6 +531,7 @@ def trace(fn, args, kwargs, fullgraph):
     """Run ``fn(*args, **kwargs)`` eagerly while recording it: (result, Trace)."""
     tr = Trace(list(_arg_tensors(args, "args")), fullgraph)
     tr.fn = fn
+    tr.numbers = python_numbers(fn)
     with _lock:
         saved = [(owner, name, owner.__dict__[name] if isinstance(owner, type)
                   else getattr(owner, name)) for owner, name, _ in _patches_cached()]
@@ -544,7 +545,35 @@ def trace(fn, args, kwargs, fullgraph):
             for owner, name, original in saved:
                 setattr(owner, name, original)
     tr.result_tensors = [t for _, t in _arg_tensors(result, "")]
+    if tr.broken is None and python_numbers(fn) != tr.numbers:
+        tr.broken = GraphBreak("the function changes a global or closure number", None)
     return result, tr
+
+
+_NUMBERS = (int, float, bool, str)
+
+
+def python_numbers(fn):
+    """{(kind, name): value} of the numbers and strings ``fn`` reads from its
+    globals and closure: a trace bakes them in, so they are guarded."""
+    fn = getattr(fn, "__func__", fn)
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return {}
+    out = {}
+    fglobals = fn.__globals__
+    for name in code.co_names:
+        value = fglobals.get(name)
+        if type(value) in _NUMBERS:
+            out["global", name] = value
+    for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
+        try:
+            value = cell.cell_contents
+        except ValueError:            # an empty cell
+            continue
+        if type(value) in _NUMBERS:
+            out["closure", name] = value
+    return out
 
 
 _cache = []
