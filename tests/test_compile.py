@@ -963,3 +963,14 @@ def test_unwritable_cache_dir_falls_back(tmp_path, monkeypatch, fresh):
         close(x.grad, [-7.0, 7.0])
     assert node(out) == CFB
     assert list((tmp_path / "xdg" / "jitgrad" / "compiled").glob("jitgrad_compiled_*.py"))
+
+
+def test_out_of_range_class_target_raises_torchs_error_on_replay():
+    """A replayed cross_entropy checks its targets as eager does, in torch's words."""
+    x = jitgrad.randn(4, 3, requires_grad=True)
+    f = jitgrad.compile(lambda x, y: F.cross_entropy(x, y))
+    good = jitgrad.tensor([0, 1, 2, 1])
+    f(x, good)
+    f(x, good)
+    with pytest.raises(IndexError, match=r"^Target 7 is out of bounds\.$"):
+        f(x, jitgrad.tensor([0, 1, 7, 1]))

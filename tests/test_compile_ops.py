@@ -26,7 +26,7 @@ import jitgrad.compiler
 import jitgrad.nn.functional as F
 from jitgrad import derivatives
 from jitgrad.compiler.rules import fusable
-from test_ops_elementwise import away_from_zero, inside_unit, normal, off_integers, positive
+from test_ops_elementwise import BINARY_DOMAIN, UNARY_DOMAIN, away_from_zero, normal
 
 
 # generated kernels go to a directory of this test session (conftest.py)
@@ -44,21 +44,6 @@ def classes4(shape, rng):
     """Class indices (int64) for 4 classes."""
     return np.asarray(rng.integers(0, 4, shape), dtype=np.int64)
 
-
-UNARY_DOMAIN = {"neg": normal, "exp": normal, "log": positive, "sqrt": positive,
-                "abs": away_from_zero, "sigmoid": normal, "tanh": normal,
-                "relu": away_from_zero, "log1p": positive, "expm1": normal, "sin": normal,
-                "cos": normal, "reciprocal": away_from_zero, "rsqrt": positive,
-                "sign": away_from_zero, "floor": off_integers, "ceil": off_integers,
-                "round": off_integers, "square": normal, "log2": positive, "log10": positive,
-                "tan": inside_unit, "sinh": normal, "cosh": normal, "atan": normal,
-                "asin": inside_unit, "acos": inside_unit}
-BINARY_DOMAIN = {"add": (normal, normal), "sub": (normal, normal), "mul": (normal, normal),
-                 "div": (normal, away_from_zero), "pow": (positive, normal),
-                 "maximum": (normal, normal), "minimum": (normal, normal),
-                 "remainder": (normal, away_from_zero), "fmod": (normal, away_from_zero),
-                 "div_floor": (normal, away_from_zero), "div_trunc": (normal, away_from_zero),
-                 "atan2": (away_from_zero, away_from_zero)}
 
 UNARY_FUSED = sorted(n for n, op in derivatives.UNARY.items() if fusable(op))
 BINARY_FUSED = sorted(n for n, op in derivatives.BINARY.items() if fusable(op))

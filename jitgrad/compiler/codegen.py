@@ -293,7 +293,7 @@ def _onehot(op, passed):
             f"    k = {_var(buf)}[{offset} + i0 * {strides[0] if t.size > 1 else 0}]",
             f"    if k != {ignore}:",
             f"        if k < 0 or k >= {c}:",
-            "            raise IndexError('Target is out of bounds.')",
+            "            raise IndexError(k)      # the driver words it as torch does",
             f"        {_var(out)}[i0 * {c} + k] = {literal(1, out.dtype)}"]
 
 

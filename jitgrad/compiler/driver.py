@@ -7,6 +7,7 @@ write ``.grad``, in-place updates and run ``optimizer.step()``; finally
 build the results. Generating it keeps the per-call Python to what this
 graph needs (a tutorial step replays in a few microseconds).
 """
+from .. import messages
 from ..tensor import _wrap, _wrap_result
 from ..autograd.graph import edge
 from . import codegen
@@ -100,10 +101,14 @@ def make_driver(entry, tr, spec, outs):
                 args.append(f"*E.buffers({const(seg, 'G')})")
             call = f"{const(seg.fn, 'S')}({', '.join(args)})"
         results = [f"b{v.id}" for v in seg.bases] + [f"v{v.id}" for v in seg.values]
-        if results:
-            body.append(f"{', '.join(results)}, = {call}")
+        line = f"{', '.join(results)}, = {call}" if results else call
+        if "raise IndexError(k)" in seg.source:
+            # a class target out of range (cross_entropy, nll_loss): torch's words
+            ns["target_out_of_bounds"] = messages.target_out_of_bounds
+            body += ["try:", "    " + line, "except IndexError as e:",
+                     "    raise IndexError(target_out_of_bounds(e.args[0])) from None"]
         else:
-            body.append(call)
+            body.append(line)
         for v in seg.bases:
             names[v] = f"b{v.id}"
         for v in seg.values:
