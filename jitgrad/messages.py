@@ -1771,3 +1771,10 @@ def div_rounding_mode_type(got, inplace=False):
 
 
 LINSPACE_NEGATIVE_STEPS = "number of steps must be non-negative"
+
+
+# jitgrad.compile (jitgrad's own; torch's dynamo guards shapes instead)
+def compiled_shape_changed(op, traced, now):
+    return (f"jitgrad.compile: {op} returned shape {tuple(now)} where the trace saw "
+            f"{tuple(traced)}; its result's shape depends on tensor values, so the "
+            "function must run eagerly (jitgrad.compile(fn, disable=True))")

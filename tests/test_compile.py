@@ -731,10 +731,11 @@ def test_fullgraph_raises():
 
     @jitgrad.compile(fullgraph=True)
     def h(x):
-        return jitgrad.floor(x)        # no rule: floor is not fused
+        x.view(-1).mul_(2)        # its base would miss the update in a replay
+        return x
 
-    with pytest.raises(GraphBreak, match="floor"):
-        h(jitgrad.tensor([1.5, 2.5]))
+    with pytest.raises(GraphBreak, match="shares memory"):
+        h(jitgrad.tensor([1.5, 0.0]))
 
 
 def test_cache_size_limit():
@@ -890,7 +891,7 @@ def test_tape_runs_a_graph_of_many_scalar_ops(monkeypatch):
         close(init.grad, ref.grad, rtol=1e-5, atol=1e-6)
         if i:
             assert node(total) == CFB
-    assert "forward_0" in built and "backward" in built
+    assert "forward_0" in built and "backward_0" in built
 
 
 # ----------------------------------------------------------------- logging

@@ -27,6 +27,13 @@ def backward(graph, loss, seed, leaves, line=None):
         grads[value] = grad if old is None else _add(graph, old, grad, line)
 
     for op in reversed(list(graph.ops)):
+        if op.kind == "extern":
+            for v in op.attrs["outs"]:
+                if v in rows:
+                    add_grad(v, _gather_rows(graph, v, rows.pop(v), line))
+            for value, grad in _extern_vjp(graph, op, grads, line):
+                add_grad(value, grad)
+            continue
         if op.out in rows:
             add_grad(op.out, _gather_rows(graph, op.out, rows.pop(op.out), line))
         g = grads.pop(op.out, None)
@@ -109,6 +116,23 @@ def _vjp(graph, op, g, line):
             return [(source, P.sum_to(graph, g, source.shape, line=line))]
         return []
     return []
+
+
+def _extern_vjp(graph, op, grads, line):
+    """An eager op's gradients: one call of its own backward (``extern.py``)
+    for the inputs that need one, given the gradients its results got."""
+    outs = op.attrs["outs"]
+    slots = [k for k, v in enumerate(outs) if v in grads]
+    given = [grads.pop(outs[k]) for k in slots]
+    needs = op.attrs["call"].needs_grad
+    targets = [i for i, x in enumerate(op.inputs) if x.requires_grad and needs[i]]
+    slots = [k for k in slots if outs[k].requires_grad]
+    if not slots or not targets:
+        return []
+    given = [P.plain(graph, _cast(graph, grads_k, outs[k].dtype, line), line)
+             for k, grads_k in zip(slots, given) if outs[k].requires_grad]
+    results = P.extern_vjp(graph, op, given, slots, targets, line)
+    return [(op.inputs[i], g) for i, g in zip(targets, results)]
 
 
 def _ew_vjp(graph, op, g, line):

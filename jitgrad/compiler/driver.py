@@ -11,6 +11,7 @@ from .. import messages
 from ..tensor import _wrap, _wrap_result
 from ..autograd.graph import edge
 from . import codegen
+from .ir import Value
 
 MISS = object()
 
@@ -85,34 +86,19 @@ def make_driver(entry, tr, spec, outs):
     def array(v):
         """Python expression of value ``v``'s array at this point."""
         if v in names:
-            return names[v]
+            return emit.shaped(v)
         if codegen.is_constant(v):
             return (f"np.full({v.shape!r}, {v.op.attrs['expr']}, "
                     f"{const(v.dtype, 'D')})")
         raise KeyError(v)
     ns["np"] = __import__("numpy")
 
-    for k, (seg, (grads, writes), effect) in enumerate(entry.segments):
-        args = [names[v] for v in seg.inputs]
-        if seg.scratch:
-            call = f"E.call_with_scratch({const(seg, 'G')}, {', '.join(args)})"
-        else:
-            if seg.fresh:
-                args.append(f"*E.buffers({const(seg, 'G')})")
-            call = f"{const(seg.fn, 'S')}({', '.join(args)})"
-        results = [f"b{v.id}" for v in seg.bases] + [f"v{v.id}" for v in seg.values]
-        line = f"{', '.join(results)}, = {call}" if results else call
-        if "raise IndexError(k)" in seg.source:
-            # a class target out of range (cross_entropy, nll_loss): torch's words
-            ns["target_out_of_bounds"] = messages.target_out_of_bounds
-            body += ["try:", "    " + line, "except IndexError as e:",
-                     "    raise IndexError(target_out_of_bounds(e.args[0])) from None"]
-        else:
-            body.append(line)
-        for v in seg.bases:
-            names[v] = f"b{v.id}"
-        for v in seg.values:
-            names[v] = f"v{v.id}"
+    emit = _StepEmitter(ns, names, const, body)
+    for step, after in entry.steps:
+        emit.step(step)
+        if after is None:
+            continue
+        (grads, writes), effect = after
         for leaf, g in grads.values():
             body.append(f"{ref(leaf, 'P')}._grad = " +
                         ("None" if g is None else f"wrap({array(g)})"))
@@ -126,16 +112,15 @@ def make_driver(entry, tr, spec, outs):
 
     node = None
     if entry.diff_output is not None:
-        bseg = entry.backward_segment
         edges = []
         for v, g in entry.grad_targets:
             src = dict((id(x), s) for x, s in tr.graph.inputs)[id(v)]
             edges.append(f"edge({src[1]})" if src[0] == "arg"
                          else f"edge({const(src[1], 'L')})")
-        saved = ["None" if v is entry.seed else names[v] for v in bseg.inputs]
+        saved = ["None" if v is entry.seed else emit.ref(v) for v in entry.backward_inputs]
         body.append(f"node = CFB(({', '.join(edges)}{',' if edges else ''}), "
                     f"({', '.join(saved)}{',' if saved else ''}))")
-        body.append("node._run = E.run_backward")
+        body.append(f"node._run = {const(make_backward(entry), 'B')}")
         node = "node"
     elif any(isinstance(o, _V) and o.value.requires_grad for o in outs):
         ns["SPENT"] = CompiledFunctionBackward((), None)     # backward already ran inside
@@ -163,3 +148,120 @@ def make_driver(entry, tr, spec, outs):
     source = "\n".join(lines + ["    " + line for line in body])
     exec(compile(source, f"<jitgrad.compile driver of {entry.name}>", "exec"), ns)
     return ns["run"], source
+
+
+class _StepEmitter:
+    """Driver lines for the steps of a plan (``runtime._Plan``): a call of
+    each generated segment, and of each extern op (``extern.ExternCall``).
+    ``names`` maps a Value (or, for an extern call's context, its Op) to the
+    Python variable holding it; segment bases are flat arrays."""
+
+    def __init__(self, ns, names, const, body):
+        self.ns = ns
+        self.names = names
+        self.const = const
+        self.body = body
+        self.flat = set()
+
+    def ref(self, v):
+        """The variable of a Value, or of an extern op's context."""
+        return self.names[v]
+
+    def shaped(self, v):
+        name = self.names[v]
+        return f"{name}.reshape({v.shape!r})" if v in self.flat else name
+
+    def step(self, step):
+        if step is None:
+            return
+        if isinstance(step, codegen.Segment):
+            self.segment(step)
+        elif step.kind == "extern":
+            self.extern(step)
+        else:
+            self.extern_vjp(step)
+
+    def segment(self, seg):
+        const, names = self.const, self.names
+        args = [names[v] for v in seg.inputs]
+        if seg.scratch:
+            call = f"E.call_with_scratch({const(seg, 'G')}, {', '.join(args)})"
+        else:
+            if seg.fresh:
+                args.append(f"*E.buffers({const(seg, 'G')})")
+            call = f"{const(seg.fn, 'S')}({', '.join(args)})"
+        results = [f"b{v.id}" for v in seg.bases] + [f"v{v.id}" for v in seg.values]
+        line = f"{', '.join(results)}, = {call}" if results else call
+        if "raise IndexError(k)" in seg.source:
+            # a class target out of range (cross_entropy, nll_loss): torch's words
+            self.ns["target_out_of_bounds"] = messages.target_out_of_bounds
+            self.body += ["try:", "    " + line, "except IndexError as e:",
+                          "    raise IndexError(target_out_of_bounds(e.args[0])) from None"]
+        else:
+            self.body.append(line)
+        for v in seg.bases:
+            names[v] = f"b{v.id}"
+            self.flat.add(v)
+        for v in seg.values:
+            names[v] = f"v{v.id}"
+            self.flat.discard(v)
+
+    def extern(self, op):
+        outs = op.attrs["outs"]
+        ctx = f"c{op.out.id}"
+        args = ", ".join(self.shaped(v) for v in op.inputs)
+        results = [f"x{v.id}" for v in outs]
+        self.body.append(f"{ctx}, {', '.join(results)}, = "
+                         f"{self.const(op.attrs['call'], 'X')}.forward({args})")
+        self.names[op] = ctx
+        for v, r in zip(outs, results):
+            self.names[v] = r
+            self.flat.discard(v)
+
+    def extern_vjp(self, op):
+        a = op.attrs
+        outs = a["outs"]
+        grads = ", ".join(self.shaped(v) for v in op.inputs)
+        results = [f"x{v.id}" for v in outs]
+        self.body.append(f"{', '.join(results)}, = {self.const(a['call'], 'X')}.backward("
+                         f"{self.names[a['forward']]}, {a['slots']!r}, {a['targets']!r}, "
+                         f"{grads})")
+        for v, r in zip(outs, results):
+            self.names[v] = r
+            self.flat.discard(v)
+
+
+def make_backward(entry):
+    """CompiledFunctionBackward's work: ``run(saved, grad)`` runs the backward
+    steps on the saved arrays and contexts (``entry.backward_inputs``, None in
+    the seed's place) and returns a gradient (or None) per edge."""
+    import numpy as np
+    ns = {"E": entry, "np": np}
+    names = {}
+
+    def const(obj, prefix):
+        name = f"{prefix}{len(ns)}"
+        ns[name] = obj
+        return name
+
+    seed = entry.seed
+    body = []
+    emit = _StepEmitter(ns, names, const, body)
+    params = []
+    for k, v in enumerate(entry.backward_inputs):
+        var = f"s{k}"
+        params.append(var)
+        names[v] = var
+        if v is not seed and isinstance(v, Value) and v.op is not None \
+                and v.op.kind not in ("extern", "extern_vjp"):
+            emit.flat.add(v)            # a forward segment's base
+    body.append(f"{', '.join(params)}, = saved")
+    body.append(f"{names[seed]} = np.ascontiguousarray(grad, dtype={const(seed.dtype, 'D')})")
+    for step in entry.backward_steps:
+        emit.step(step)
+    grads = ["None" if g is None else emit.shaped(g) for _, g in entry.grad_targets]
+    body.append(f"return ({', '.join(grads)}{',' if grads else ''})")
+    source = "\n".join(["def run(saved, grad):"] + ["    " + line for line in body])
+    exec(compile(source, f"<jitgrad.compile backward of {entry.name}>", "exec"), ns)
+    entry.backward_source = source
+    return ns["run"]

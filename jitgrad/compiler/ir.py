@@ -11,7 +11,10 @@ and code generation each have one rule per primitive:
 - ``matmul``: a 2-d matrix product (BLAS).
 - ``view``: a strided view of one input (reshape, transpose, expand,
   slicing with steps); no data moves.
-- ``gather``: ``out[i] = x[i, index[i]]`` along the last axis (losses).
+- ``stack``, ``onehot``: rows stacked on a new axis; one-hot rows of class targets.
+- ``extern`` / ``extern_vjp``: a call of an eager op without a lowering rule
+  (convolution, pooling, normalisation...) and of its eager backward
+  (``extern.py``); they may have several results (``attrs["outs"]``).
 
 Every value is a C-contiguous buffer of ``numel`` elements unless it is a
 view, which names its base buffer, strides and offset in elements.
@@ -57,7 +60,8 @@ class Op:
     def __repr__(self):
         args = ", ".join(map(repr, self.inputs))
         extra = self.attrs.get("expr") or self.attrs.get("name") or ""
-        detail = {k: v for k, v in self.attrs.items() if k not in ("expr", "name", "grad")}
+        detail = {k: v for k, v in self.attrs.items()
+                  if k not in ("expr", "name", "grad", "outs", "forward")}
         return f"{self.out!r} = {self.kind}({args}) {extra} {detail if detail else ''}".rstrip()
 
 

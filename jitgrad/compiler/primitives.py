@@ -119,6 +119,14 @@ def copy(graph, v, requires_grad=None, line=None):
               v.requires_grad if requires_grad is None else requires_grad, line)
 
 
+def plain(graph, v, line=None):
+    """``v`` as a C-contiguous array of its own (a copy of a view or a constant)."""
+    op = v.op
+    if v.view is not None or op is not None and op.kind == "ew" and not op.inputs:
+        return copy(graph, v, line=line)
+    return v
+
+
 def reshape(graph, v, shape, requires_grad=None, line=None):
     shape = tuple(shape)
     if shape == v.shape:
@@ -197,3 +205,32 @@ def is_transposed(v):
     buf, strides, offset = layout(v)
     m, n = v.shape
     return buf.size == v.size and strides == (1 if m > 1 else 0, m if n > 1 else 0)
+
+
+def extern(graph, call, inputs, results, line=None):
+    """A call of an eager op (``extern.ExternCall``) on ``inputs``; ``results``
+    gives (shape, dtype, requires_grad) of each result. Returns their Values
+    (the op's ``out`` is the first; ``attrs["outs"]`` holds them all)."""
+    return _multi(graph, "extern", inputs, {"call": call}, results, line)
+
+
+def extern_vjp(graph, forward, grads, slots, targets, line=None):
+    """The gradients of the ``targets`` inputs of extern op ``forward``, given
+    ``grads`` of its results at ``slots``: the eager op's backward."""
+    specs = [(forward.inputs[i].shape, forward.inputs[i].dtype, False) for i in targets]
+    return _multi(graph, "extern_vjp", grads, {"call": forward.attrs["call"], "forward": forward,
+                                               "slots": tuple(slots), "targets": tuple(targets)},
+                  specs, line)
+
+
+def _multi(graph, kind, inputs, attrs, results, line):
+    outs = []
+    for k, (shape, dtype, requires_grad) in enumerate(results):
+        if k == 0:
+            v = graph.emit(kind, inputs, attrs, shape, dtype, requires_grad, line)
+            op = v.op
+        else:
+            v = graph.new_value(shape, dtype, requires_grad, op)
+        outs.append(v)
+    op.attrs["outs"] = outs
+    return outs

@@ -43,11 +43,16 @@ def _operand(tr, v):
     return v if _is_number(v) else tr.value(v)
 
 
+# integer ops whose scalar form is exact on integers (Python's wraparound-free
+# int64 arithmetic is what Numba compiles for them too)
+_EXACT_ON_INTEGERS = frozenset(("add", "sub", "mul", "neg"))
+
+
 def elementwise(tr, name, result, inputs):
     """Op ``name`` over ``inputs`` (tensors or numbers) into a value like
     ``result``; autodiff finds its formulas by the name."""
     dtype = result._data.dtype
-    if dtype.kind != "f":
+    if dtype.kind != "f" and not (dtype.kind in "iu" and name in _EXACT_ON_INTEGERS):
         raise NotCaptured(f"{name} with a {dtype.name} result")
     return P.table_ew(tr.graph, name, [_operand(tr, v) for v in inputs], dtype,
                       tuple(result.shape), result._requires_grad, tr.line)

@@ -79,71 +79,44 @@ class _Entry:
             grad_targets = [(v, grads.get(v)) for v in leaves]
         forward_ops = graph.ops[:n_forward]
         backward_ops = graph.ops[n_forward:]
+        # chunks of the forward end where optimizer.step() runs
         bounds = [0, *sorted({i for i, *_ in tr.effects}), n_forward]
+        chunks = [forward_ops[bounds[k]:bounds[k + 1]] for k in range(len(bounds) - 1)]
         states = tr.effect_states + [(tr.grads, tr.writes)]
-        # python-side values each boundary needs (shaped arrays)
+        # python-side values each chunk's end needs (shaped arrays)
         wanted = []
-        for k in range(len(bounds) - 1):
-            grads_k, writes_k = states[k]
+        for k, (grads_k, writes_k) in enumerate(states):
             w = [g for _, g in grads_k.values() if g is not None] + [v for _, v in writes_k.values()]
-            if k == len(bounds) - 2:
+            if k == len(chunks) - 1:
                 w += result_values
             wanted.append(w)
-        # which segment produces each op's output
-        produced_in = {}
-        for k in range(len(bounds) - 1):
-            for op in forward_ops[bounds[k]:bounds[k + 1]]:
-                produced_in[op.out] = k
-        # bases each segment (or the backward) reads from an earlier one
-        crossing = [set() for _ in range(len(bounds))]
-        for k in range(len(bounds) - 1):
-            for op in forward_ops[bounds[k]:bounds[k + 1]]:
-                for v in op.inputs:
-                    base = codegen.layout(v)[0]
-                    j = produced_in.get(base)
-                    if j is not None and j != k:
-                        crossing[j].add(base)
-        saved = set()
-        for op in backward_ops:
-            for v in op.inputs:
-                base = codegen.layout(v)[0]
-                if base in produced_in:
-                    crossing[produced_in[base]].add(base)
-                    saved.add(base)
-        # each python-side value is returned by the segment that computes it
-        values_of = [dict() for _ in range(len(bounds) - 1)]
-        for k in range(len(bounds) - 1):
-            for v in wanted[k]:
-                base = codegen.layout(v)[0]
-                j = produced_in.get(base)
-                if j is not None:
-                    values_of[j][v] = None
-                elif not codegen.is_constant(base):
-                    # torch.compile returns such a view aliasing the argument
-                    raise GraphBreak("a result that is an argument or a view of one", None)
-        self.segments = []
-        for k in range(len(bounds) - 1):
-            ops = forward_ops[bounds[k]:bounds[k + 1]]
-            seg = _segment(f"forward_{k}", ops, _inputs_of(ops),
-                           sorted(crossing[k], key=lambda v: v.id), list(values_of[k]))
-            effect = tr.effects[k][1:] if k < len(tr.effects) else None
-            self.segments.append((seg, states[k], effect))
-        self.backward_segment = None
+        self.backward_steps = None
         if self.diff_output is not None:
             targets = [g for _, g in grad_targets if g is not None]
-            self.backward_segment = _segment(
-                "backward", backward_ops, _inputs_of(backward_ops), [], targets)
+            plan = _Plan("backward", [backward_ops], [targets], (), first=[seed])
+            self.backward_steps = [step for step, _ in plan.steps]
             self.seed = seed
             self.grad_targets = grad_targets
+        plan_f = _Plan("forward", chunks, wanted, backward_ops)
+        for v in plan_f.from_inputs:
+            if not codegen.is_constant(v):
+                # torch.compile returns such a view aliasing the argument
+                raise GraphBreak("a result that is an argument or a view of one", None)
+        self.steps = [(step, None if k is None else
+                       (states[k], tr.effects[k][1:] if k < len(tr.effects) else None))
+                      for step, k in plan_f.steps]
+        if self.backward_steps is not None:
+            # what the backward reads from the forward: arrays, and each extern
+            # call's context (its eager graph)
+            self.backward_inputs = plan.inputs + plan.contexts
         self._compile(tr)
         from .driver import make_driver
         self.run, self.driver_source = make_driver(self, tr, spec, outs)
 
     def _compile(self, tr):
-        segments = [s for s, *_ in self.segments]
-        if self.backward_segment is not None:
-            segments.append(self.backward_segment)
-        segments = [s for s in segments if s.fn is None]       # (tapes run as they are)
+        segments = [s for s, _ in self.steps] + (self.backward_steps or [])
+        segments = [s for s in segments if isinstance(s, codegen.Segment) and s.fn is None]
+        # (tapes run as they are)
         start = time.perf_counter()
         existed = True
         if segments:
@@ -178,15 +151,91 @@ class _Entry:
                 self.lock.release()
         return seg.fn(*args, *self.buffers(seg, False))
 
-    def run_backward(self, saved, grad):
-        """CompiledFunctionBackward's work: ``saved`` holds the backward
-        segment's inputs in order (None in the seed's place)."""
-        seg = self.backward_segment
-        args = [np.ascontiguousarray(grad, dtype=v.dtype) if v is self.seed else a
-                for v, a in zip(seg.inputs, saved)]
-        results = self.call_with_scratch(seg, *args)
-        produced = dict(zip(seg.values, results[len(seg.bases):]))
-        return tuple(None if g is None else produced[g] for v, g in self.grad_targets)
+
+_EXTERN = ("extern", "extern_vjp")
+
+
+class _Plan:
+    """The steps that run ``chunks`` of ops: a generated segment for each run
+    of fusable ops, and the extern calls (eager ops, ``extern.py``) between
+    them. Each chunk ends with a segment, which also materialises the
+    values Python reads at that point (``wanted[k]``).
+
+    - ``steps``: (Segment, extern Op or None, k), k the chunk's index at
+      the last step of a chunk, else None;
+    - ``inputs``: bases the steps read and don't produce (``first`` first);
+    - ``contexts``: extern ops of an earlier plan whose context the steps need;
+    - ``from_inputs``: wanted values no step produces (views of inputs)."""
+
+    def __init__(self, name, chunks, wanted, later_ops, first=()):
+        pieces, ends = [], []
+        for ops in chunks:
+            run = []
+            for op in ops:
+                if op.kind in _EXTERN:
+                    if run:
+                        pieces.append(run)
+                        run = []
+                    pieces.append(op)
+                else:
+                    run.append(op)
+            pieces.append(run)
+            ends.append(len(pieces) - 1)
+        produced_in = {}
+        for j, piece in enumerate(pieces):
+            for op in _ops_of(piece):
+                for v in op.attrs.get("outs", (op.out,)):
+                    produced_in[v] = j
+        crossing = [dict() for _ in pieces]
+        used = dict.fromkeys(first)
+        self.contexts = {}
+
+        def read(v, j):
+            base = codegen.layout(v)[0]
+            i = produced_in.get(base)
+            if i is not None and i != j:
+                crossing[i][base] = None
+            elif i is None and not codegen.is_constant(base):
+                used[base] = None
+        for j, piece in enumerate(pieces):
+            for op in _ops_of(piece):
+                for v in op.inputs:
+                    read(v, j)
+                if op.kind == "extern_vjp" and op.attrs["forward"].out not in produced_in:
+                    self.contexts[op.attrs["forward"]] = None
+        for op in later_ops:
+            for v in op.inputs:
+                read(v, None)
+        self.inputs = list(used)
+        self.contexts = list(self.contexts)
+        values_of = [dict() for _ in pieces]
+        self.from_inputs = []
+        for k, values in enumerate(wanted):
+            for v in values:
+                base = codegen.layout(v)[0]
+                j = produced_in.get(base)
+                if j is None:
+                    self.from_inputs.append(v)
+                elif not isinstance(pieces[j], list):
+                    if v is base:
+                        continue                # an extern call's result, as it is
+                    j = None
+                values_of[ends[k] if j is None else j][v] = None
+        self.steps = []
+        for j, piece in enumerate(pieces):
+            k = ends.index(j) if j in ends else None
+            if not isinstance(piece, list):
+                step = piece
+            elif piece or values_of[j]:
+                step = _segment(f"{name}_{j}", piece, _inputs_of(piece),
+                                sorted(crossing[j], key=lambda v: v.id), list(values_of[j]))
+            else:
+                step = None
+            self.steps.append((step, k))
+
+
+def _ops_of(piece):
+    return piece if isinstance(piece, list) else (piece,)
 
 
 def _check_no_escape(tr, outs):
@@ -247,6 +296,9 @@ def _arg_type(v, tr, entry):
     for value, src in tr.graph.inputs:
         if value is v and src[0] == "grad":
             return typeof(src[1]._grad._data)
+    if v.op is not None and v.op.kind in _EXTERN:
+        # an eager op's result: a C-contiguous array of its shape
+        return types.Array(numpy_support.from_dtype(v.dtype), len(v.shape), "C")
     if entry.diff_output is not None and v is entry.seed:
         return types.Array(numpy_support.from_dtype(v.dtype), len(v.shape), "C")
     return types.Array(numpy_support.from_dtype(v.dtype), 1, "C")

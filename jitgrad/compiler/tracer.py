@@ -3,16 +3,20 @@
 While a trace is active, every public tensor op (Tensor methods and
 properties, ``jitgrad.*`` and ``nn.functional.*`` functions) is wrapped:
 the outermost call runs the eager op as usual, then its lowering rule
-(``rules.RULES``) records it as primitives. Ops called inside another op
-are not recorded (the outer op's rule covers them). So the first call's
-results are the eager ones, and nothing on the eager path pays for tracing
-when no trace is active (the wrappers exist only during a trace).
+(``rules.RULES``) records it as primitives; an op without a rule is
+recorded as a call of the eager op itself (``extern.py``). Ops called
+inside another op are not recorded (the outer op covers them). So the
+first call's results are the eager ones, and nothing on the eager path
+pays for tracing when no trace is active (the wrappers exist only during a
+trace).
 
 What can't be captured is a graph break: a tensor's value reaching Python
-(``.item()``, ``bool()``, ``print``), an op without a rule, or a tensor made
-by code the tracer doesn't see. The trace then stops recording, the
-function runs to its end eagerly, and the caller runs it eagerly from then
-on (with one warning naming the line), or raises under ``fullgraph=True``.
+(``.item()``, ``bool()``, ``print``), an in-place op without a rule or on a
+tensor that shares memory with another, a result whose shape depends on
+tensor values, or a tensor made by code the tracer doesn't see. The trace
+then stops recording, the function runs to its end eagerly, and the caller
+runs it eagerly from then on (with one warning naming the line), or raises
+under ``fullgraph=True``.
 
 Effects the trace replays: ``backward()`` (its gradients are derived on the
 graph, in place, by ``autodiff.backward``), writes of ``.grad``
@@ -28,7 +32,7 @@ import types
 
 tensor_module = sys.modules["jitgrad.tensor"]   # (``jitgrad.tensor`` the name is the factory)
 from ..tensor import Tensor
-from . import autodiff, primitives as P
+from . import autodiff, extern, primitives as P
 from .ir import Graph
 from .rules import RULES, NotCaptured, _ValueTensor
 
@@ -104,6 +108,7 @@ class Trace:
         self.effect_states = []       # (grads, writes) to apply before each effect
         self.step_marks = []          # one per backward() the function ran
         self.input_tensor = {}        # input Value -> the tensor it reads
+        self.views = {}               # id(base) -> weakrefs to the views made of it
 
     # ------------------------------------------------------------ values
 
@@ -144,6 +149,12 @@ class Trace:
                 raise NotCaptured(f"rule gave {v!r} for a {result._data.dtype} "
                                   f"{tuple(result._data.shape)} result")
             self._bind(result, v)
+            if result._base is not None:
+                self.views.setdefault(id(result._base), []).append(weakref.ref(result))
+
+    def has_views(self, t):
+        """A view of ``t`` made during the trace is still alive."""
+        return any(r() is not None for r in self.views.get(id(t), ()))
 
     def assign(self, t, v):
         """In-place update of tensor ``t`` (or what it aliases) to value ``v``."""
@@ -167,12 +178,22 @@ class Trace:
             if self.fullgraph:
                 raise self.broken
 
-    def record(self, name, rule, result, args, kwargs):
+    def record(self, name, rule, result, args, kwargs, fn=None, versions=None):
+        """Record op ``name`` by its rule; without one (or when the rule does
+        not cover these arguments), as a call of the eager op ``fn``."""
         self.line = user_line()
+        if rule is not None:
+            try:
+                v = rule(self, result, *args, **kwargs)
+                if isinstance(result, Tensor):
+                    self.bind_result(result, v)
+                return
+            except NotCaptured as e:
+                if fn is None:
+                    self.break_(f"{name}: {e}")
+                    return
         try:
-            v = rule(self, result, *args, **kwargs)
-            if isinstance(result, Tensor):
-                self.bind_result(result, v)
+            extern.record(self, name, fn, args, kwargs, result, versions)
         except NotCaptured as e:
             self.break_(f"{name}: {e}")
 
@@ -287,20 +308,25 @@ def _run_inner(tr, fn, args, kwargs):
 
 
 def _op_wrapper(name, fn, rule, owner="Tensor"):
+    # an op without a rule is captured as a call of the eager op (extern.py),
+    # unless its result is a Python value or it updates a tensor in place
+    inplace = name.endswith("_") and not name.endswith("__") or name in _SETTERS
+    capturable = name not in _BREAKS_ON_VALUE and (rule is not None or not inplace)
     if name in _BREAKS_ON_VALUE:
         reason = f"a tensor's value reaches Python ({owner}.{name})"
     else:
-        reason = f"{owner}.{name} is not captured by jitgrad.compile yet"
+        reason = f"{owner}.{name} updates a tensor in place, which jitgrad.compile does not capture yet"
 
     def wrapper(*args, **kwargs):
         tr = active()
         if tr is None:
             return fn(*args, **kwargs)
-        if rule is None:
+        if not capturable:
             tr.break_(reason)
             return fn(*args, **kwargs)
+        versions = extern.versions(args, kwargs)
         result = _run_inner(tr, fn, args, kwargs)
-        tr.record(name, rule, result, args, kwargs)
+        tr.record(name, rule, result, args, kwargs, fn, versions)
         return result
     wrapper.__wrapped__ = fn
     return wrapper
@@ -366,6 +392,11 @@ def _inplace_wrapper(name, fn, op_name):
             tr.break_(f"Tensor.{name} is not captured by jitgrad.compile yet")
             return fn(self, *args, **kwargs)
         tr.line = user_line()
+        if (self._base is not None and id(self) not in tr.aliases) or tr.has_views(self):
+            # the replay updates one value: a view's base, or the views of a
+            # base, would not see it
+            tr.break_(f"Tensor.{name} on a tensor that shares memory with another")
+            return fn(self, *args, **kwargs)
         try:
             if op_name == "zero":
                 v = tr.value(self)
@@ -447,6 +478,9 @@ def _new_wrapper(fn):
 
 _INPLACE = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div", "__iadd__": "add",
             "__isub__": "sub", "__imul__": "mul", "__itruediv__": "div", "zero_": "zero"}
+_SETTERS = frozenset(("__setitem__", "__ipow__", "__ifloordiv__", "__imod__", "__iand__",
+                      "__ior__", "__ixor__", "__ilshift__", "__irshift__", "__imatmul__",
+                      "__delitem__"))
 _BREAKS_ON_VALUE = frozenset(("item", "tolist", "numpy", "__bool__", "__float__", "__int__",
                               "__index__", "__format__", "__repr__", "__str__", "__array__"))
 
@@ -515,7 +549,14 @@ def _patches():
     out.append((nn.Module, "__call__", _module_call_wrapper(nn.Module.__call__)))
     out.append((builtins, "print", _print_wrapper(builtins.print)))
     out.append((tensor_module, "_new", _new_wrapper(tensor_module._new)))
+    # BatchNorm's counter steps by a direct write, which the trace would miss
+    from ..nn.modules import batchnorm
+    out.append((batchnorm, "_increment", _increment_traced))
     return out
+
+
+def _increment_traced(t):
+    t.add_(1)
 
 
 def _subclasses(cls):
