@@ -16,7 +16,10 @@ import numpy as np
 from numba import njit
 
 from .elementwise import _atan2_recip, _cosh, _sinh
-from .vmath import like, sincos_ok, vcos, vexp, vexpm1, vlog, vlog1p, vsin, vtanh
+from .vmath import log1p_fast_ok as log1p_fast_ok_, log_fast_ok as log_fast_ok_
+from .vmath import sincos_ok as sincos_ok_
+from .vmath import (like, vcos, vexp, vexpm1, vlog,
+                    vlog1p, vlog1p_fast, vlog_fast, vsin, vtanh)
 
 # forceinline: LLVM inlines them into the generated loops (which then vectorise)
 scalar = njit(cache=True, error_model="numpy", forceinline=True)
@@ -45,6 +48,44 @@ def exp(x):
 @scalar
 def log(x):
     return vlog(x)
+
+
+# Fast forms, valid where their predicate holds (see kernels/vmath.py). A fused
+# loop runs them while or-ing the predicate's failures into a flag, and only
+# if the flag is set runs again with the exact forms above (codegen.FAST_FORMS).
+@scalar
+def log_fast(x):
+    return vlog_fast(x)
+
+
+@scalar
+def log_fast_ok(x):
+    return log_fast_ok_(x)
+
+
+@scalar
+def log1p_fast(x):
+    return vlog1p_fast(x)
+
+
+@scalar
+def log1p_fast_ok(x):
+    return log1p_fast_ok_(x)
+
+
+@scalar
+def sin_fast(x):
+    return vsin(x)
+
+
+@scalar
+def cos_fast(x):
+    return vcos(x)
+
+
+@scalar
+def sincos_ok(x):
+    return sincos_ok_(x)
 
 
 @scalar

@@ -316,6 +316,27 @@ def test_not_fused_ops_run_their_eager_kernels(name):
             np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fast_forms_meet_special_arguments(dtype):
+    # a fused loop runs log/log1p/sin/cos in their fast forms and redoes the loop
+    # exactly only when an argument is outside their range: both passes must
+    # give eager's bits, values and gradients
+    def fn(x):
+        return x.sin() + x.cos() * 2 + x.log() * 3 + x.log1p()
+    compiled = jitgrad.compile(fn)
+    specials = np.array([1e6, np.inf, -np.inf, np.nan, 0.0, -1.0, 1e-40, 3.0, 2e5], dtype)
+    ordinary = np.linspace(0.1, 3.0, 9).astype(dtype)
+    for a in (specials, ordinary, specials):
+        got_in = jitgrad.tensor(a, requires_grad=True)
+        want_in = jitgrad.tensor(a, requires_grad=True)
+        got, want = compiled(got_in), fn(want_in)
+        got.sum().backward()
+        want.sum().backward()
+        np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
+        np.testing.assert_array_equal(got_in.grad.numpy(), want_in.grad.numpy())
+    assert type(got.grad_fn).__name__ == "CompiledFunctionBackward"
+
+
 # ------------------------------------------------------------- hand-derived
 
 

@@ -13,6 +13,7 @@ The source is written to a file named by its content hash in the cache
 directory and imported from there, so Numba's ``cache=True`` keeps the
 machine code for the next process.
 """
+import ast
 import importlib.util
 
 import numpy as np
@@ -404,28 +405,75 @@ def _loop(step, arrays, step_of, passed):
         if full:
             pre.insert(0, _alloc(out, passed))
             post.append(f"{_var(out)}[0] = acc{out.id}")
-    lines = [line for line in pre if line]
-    if blocked:
-        # (indices from range(m_) are provably non-negative, so Numba's
-        # negative-index wraparound drops out and the loop vectorises)
-        n = loop_shape[0]
-        lines += [f"for blk_ in range(0, {n}, {BLOCK}):",
-                  f"    m_ = min({BLOCK}, {n} - blk_)"]
-        lines += ["    " + line for line in block_views]
-        lines += ["    for j_ in range(m_):"]
-        lines += ["        " + line for line in inner]
-        lines += ["    " + line for line in per_block]
-    else:
-        indent = ""
-        for i, n in zip(idx, loop_shape):
-            lines.append(f"{indent}for {i} in range({n}):")
-            indent += "    "
-        if not loop_shape:
-            lines.append("if True:")
-            indent = "    "
-        lines += [indent + line for line in inner]
-    lines += post
-    return lines
+    def emit(inner):
+        lines = [line for line in pre if line]
+        if blocked:
+            # (indices from range(m_) are provably non-negative, so Numba's
+            # negative-index wraparound drops out and the loop vectorises)
+            n = loop_shape[0]
+            lines += [f"for blk_ in range(0, {n}, {BLOCK}):",
+                      f"    m_ = min({BLOCK}, {n} - blk_)"]
+            lines += ["    " + line for line in block_views]
+            lines += ["    for j_ in range(m_):"]
+            lines += ["        " + line for line in inner]
+            lines += ["    " + line for line in per_block]
+        else:
+            indent = ""
+            for i, n in zip(idx, loop_shape):
+                lines.append(f"{indent}for {i} in range({n}):")
+                indent += "    "
+            if not loop_shape:
+                lines.append("if True:")
+                indent = "    "
+            lines += [indent + line for line in inner]
+        return lines + post
+
+    fast = _fast_variant(inner) if loop_shape else None
+    if fast is None:
+        return emit(inner)
+    # the fast forms for every element, and only if one of them met an argument
+    # outside its range, the whole loop again with the exact forms (it reads
+    # only arrays finished before it, so running it twice is safe)
+    return ["bad_ = False", *emit(fast), "if bad_:", *("    " + line for line in emit(inner))]
+
+
+# op -> (its fast form, the predicate where the fast form is exact); kernels/scalar.py
+FAST_FORMS = {"log": ("log_fast", "log_fast_ok"), "log1p": ("log1p_fast", "log1p_fast_ok"),
+              "sin": ("sin_fast", "sincos_ok"), "cos": ("cos_fast", "sincos_ok")}
+
+
+def _fast_variant(inner):
+    """``inner`` with each ``S.sin(...)`` (and the other FAST_FORMS) replaced
+    by its fast form, a check of its argument or-ed into ``bad_`` before the
+    line; None if there is none. (An exact form's special-case branch calls
+    libm, which keeps the loop from vectorising.)"""
+    out, found = [], False
+    for line in inner:
+        target, sep, expr = line.partition(" = ")
+        if not sep or not target.startswith("t"):
+            out.append(line)
+            continue
+        checks = []
+        tree = _FastForms(checks).visit(ast.parse(expr, mode="eval"))
+        out += [f"bad_ |= not S.{pred}({arg})" for pred, arg in checks]
+        out.append(f"{target} = {ast.unparse(tree)}" if checks else line)
+        found |= bool(checks)
+    return out if found else None
+
+
+class _FastForms(ast.NodeTransformer):
+    def __init__(self, checks):
+        self.checks = checks
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        f = node.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and \
+                f.value.id == "S" and f.attr in FAST_FORMS and len(node.args) == 1:
+            fast, pred = FAST_FORMS[f.attr]
+            self.checks.append((pred, ast.unparse(node.args[0])))
+            f.attr = fast
+        return node
 
 
 def _contiguous(shape):
