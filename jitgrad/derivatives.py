@@ -15,6 +15,7 @@ their node and formulas so the table stays the one list of every op.
 """
 from dataclasses import dataclass, field
 
+from .kernels import activations as A
 from .kernels import elementwise as K
 
 
@@ -71,6 +72,29 @@ class Composite:
     node: str
     formulas: dict = field(default_factory=dict)
     elementwise: bool = False
+
+
+@dataclass(frozen=True)
+class Pointwise:
+    """A pointwise op with parameters (nn.functional's activations), read by
+    the eager node (``ops/activations.py``) and the compiler alike: the
+    forward ``forward(x, *params, out)``, the gradient kernel
+    ``grad.kernel(grad, saved, *params, out)`` (``grad.args`` names the saved
+    value: the input, or the result for the in-place forms), the derivative
+    formula over ``grad``, ``self``/``result`` and the parameters, and the
+    float32 (forward, gradient kernel) pair where float32 computes otherwise."""
+    name: str
+    node: str
+    forward: object
+    grad: Grad
+    formula: str
+    params: tuple = ()
+    float32: tuple = None
+    elementwise: bool = True
+
+    @property
+    def formulas(self):
+        return {"self": self.formula}
 
 
 GRAD = Grad(None, "grad")
@@ -241,12 +265,16 @@ COMPOSITE = {op.name: op for op in [
                "target": "binary_cross_entropy_with_logits_target_backward(grad, self, target, weight, pos_weight, reduction)"}),
     # nn.functional (jitgrad/ops/activations.py, jitgrad/ops/losses.py). Where torch records
     # several nodes (linear, cross_entropy) jitgrad records one under torch's outermost name.
-    Composite("leaky_relu",  "LeakyReluBackward0", {"self": "leaky_relu_backward(grad, self, negative_slope, false)"}),
-    Composite("leaky_relu_", "LeakyReluBackward1", {"self": "leaky_relu_backward(grad, result, negative_slope, true)"}),
-    Composite("elu",         "EluBackward0",      {"self": "elu_backward(grad, alpha, 1, 1, false, self)"}),
-    Composite("elu_",        "EluBackward1",      {"self": "elu_backward(grad, alpha, 1, 1, true, result)"}),
-    Composite("gelu",        "GeluBackward0",     {"self": "gelu_backward(grad, self, approximate)"}),
-    Composite("silu",        "SiluBackward0",     {"self": "grad * sigmoid(self) * (1 + self * (1 - sigmoid(self)))"}),
+    #         name          node                 forward               gradient kernel and its inputs                   formula
+    Pointwise("leaky_relu",  "LeakyReluBackward0", A.leaky_relu_forward, Grad(A.leaky_relu_backward, "grad", "self"),     "leaky_relu_backward(grad, self, negative_slope)", ("negative_slope",)),
+    Pointwise("leaky_relu_", "LeakyReluBackward1", A.leaky_relu_forward, Grad(A.leaky_relu_backward, "grad", "result"),   "leaky_relu_backward(grad, result, negative_slope)", ("negative_slope",)),
+    Pointwise("elu",         "EluBackward0",      A.elu_forward,        Grad(A.elu_backward, "grad", "self"),            "elu_backward(grad, self, alpha)", ("alpha",)),
+    Pointwise("elu_",        "EluBackward1",      A.elu_forward,        Grad(A.elu_backward_result, "grad", "result"),   "elu_backward_result(grad, result, alpha)", ("alpha",)),
+    # float32 has its own erf (torch's vectorised one), hence its own kernels
+    Pointwise("gelu",        "GeluBackward0",     A.gelu_forward,       Grad(A.gelu_backward, "grad", "self"),           "gelu_backward(grad, self)",
+              float32=(A.gelu_forward_f32, A.gelu_backward_f32)),
+    Pointwise("gelu_tanh",   "GeluBackward0",     A.gelu_tanh_forward,  Grad(A.gelu_tanh_backward, "grad", "self"),      "gelu_tanh_backward(grad, self)"),
+    Pointwise("silu",        "SiluBackward0",     A.silu_forward,       Grad(A.silu_backward, "grad", "self"),           "grad * self.sigmoid() * (1 + self * (1 - self.sigmoid()))"),
     Composite("softmax",     "SoftmaxBackward0",  {"self": "result * (grad - (grad * result).sum(dim, true))"}),
     Composite("log_softmax", "LogSoftmaxBackward0", {"self": "grad - result.exp() * grad.sum(dim, true)"}),
     Composite("dropout",     "MulBackward0",      {"self": "grad * noise  (noise = bernoulli(1 - p) / (1 - p))"}),
@@ -296,4 +324,10 @@ COMPOSITE = {op.name: op for op in [
     Composite("batch_norm",  "NativeBatchNormBackward0",
               {"input": "training: invstd * weight * (grad - mean(grad) - xhat * mean(grad * xhat)); eval: grad * invstd * weight  (means per channel)",
                "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"}),
+]}
+
+# Ops the library records but no API offers on its own.
+INTERNAL = {op.name: op for op in [
+    # Phi(x), the building block of gelu's double backward (torch records erf there)
+    Pointwise("normal_cdf", "ErfBackward0", A.normal_cdf, Grad(A.normal_pdf_mul, "grad", "self"), "grad * normal_pdf(self)"),
 ]}

@@ -15,6 +15,7 @@ import math
 import numpy as np
 from numba import njit
 
+from .activations import erf_f32
 from .elementwise import _atan2_recip, _cosh, _sinh
 from .vmath import log1p_fast_ok as log1p_fast_ok_, log_fast_ok as log_fast_ok_
 from .vmath import sincos_ok as sincos_ok_
@@ -240,6 +241,92 @@ def atan2_recip(a, b):
 @scalar
 def where(condition, a, b):
     return a if condition else b
+
+
+# ---------------------------------------- activations with parameters
+# (derivatives.Pointwise; each as its kernel in kernels/activations.py computes
+# it, float64 constants included where that kernel has them)
+
+
+@scalar
+def leaky_relu(x, negative_slope):
+    return x if x > 0 else x * negative_slope
+
+
+@scalar
+def leaky_relu_backward(grad, x, negative_slope):
+    return grad if x > 0 else grad * negative_slope
+
+
+@scalar
+def elu(x, alpha):
+    return x if x > 0 else vexpm1(x) * alpha
+
+
+@scalar
+def elu_backward(grad, x, alpha):
+    return grad if x > 0 else grad * alpha * vexp(x)
+
+
+@scalar
+def elu_backward_result(grad, result, alpha):
+    return grad if result > 0 else grad * (result + alpha)
+
+
+@scalar
+def _is_f32(x):
+    # float32 rounds 1e300 to inf (a loop-invariant branch)
+    return like(x, 1e300) == math.inf
+
+
+@scalar
+def gelu(x):
+    if _is_f32(x):
+        half = like(x, 0.5)
+        return x * half * (like(x, 1.0) + erf_f32(x * like(x, 0.7071067811865476)))
+    return like(x, x * 0.5 * (1.0 + math.erf(x * 0.7071067811865476)))
+
+
+@scalar
+def gelu_backward(grad, x):
+    if _is_f32(x):
+        half = like(x, 0.5)
+        cdf = half * (like(x, 1.0) + erf_f32(x * like(x, 0.7071067811865476)))
+        pdf = vexp(-half * x * x) * like(x, 0.3989422804014327)
+        return grad * (cdf + x * pdf)
+    cdf = 0.5 * (1.0 + math.erf(x * 0.7071067811865476))
+    pdf = vexp(-0.5 * x * x) * 0.3989422804014327
+    return like(grad, grad * (cdf + x * pdf))
+
+
+@scalar
+def gelu_tanh(x):
+    inner = 0.7978845608028654 * (x + 0.044715 * x * x * x)
+    return like(x, 0.5 * x * (1.0 + vtanh(inner)))
+
+
+@scalar
+def gelu_tanh_backward(grad, x):
+    x2 = x * x
+    t = vtanh(0.7978845608028654 * (x + 0.044715 * x2 * x))
+    left = 0.5 * (1.0 + t)
+    right = 0.5 * x * (1.0 - t * t) * 0.7978845608028654 * (1.0 + 3.0 * 0.044715 * x2)
+    return like(grad, grad * (left + right))
+
+
+@scalar
+def silu(x):
+    return x / (like(x, 1.0) + vexp(-x))
+
+
+@scalar
+def normal_cdf(x):
+    return like(x, 0.5 * (1.0 + math.erf(x * 0.7071067811865476)))
+
+
+@scalar
+def normal_pdf(x):
+    return like(x, vexp(-0.5 * x * x) * 0.3989422804014327)
 
 
 # ---------------------------------------- composite elementwise (losses)

@@ -216,6 +216,30 @@ def test_unary(name, mode, dtype):
     check_compiled(unary_fn(name), three_calls(make), mode)
 
 
+# the table's activations with parameters (derivatives.Pointwise), as nn.functional
+# calls them; the in-place forms are not captured (an in-place op breaks the graph)
+POINTWISE = sorted(n for n, op in derivatives.COMPOSITE.items()
+                   if isinstance(op, derivatives.Pointwise))
+POINTWISE_CALLS = {"leaky_relu": lambda x: F.leaky_relu(x, 0.2),
+                   "elu": lambda x: F.elu(x, alpha=0.7), "gelu": lambda x: F.gelu(x),
+                   "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),
+                   "silu": lambda x: F.silu(x)}
+POINTWISE_IN_PLACE = {"leaky_relu_", "elu_"}
+
+
+def test_every_pointwise_entry_is_fused_or_in_place():
+    assert set(POINTWISE) == set(POINTWISE_CALLS) | POINTWISE_IN_PLACE
+    assert all(fusable(derivatives.COMPOSITE[n]) for n in POINTWISE_CALLS)
+
+
+@pytest.mark.parametrize("mode,dtype", PER_OP + CROSS, ids=config_ids(PER_OP + CROSS))
+@pytest.mark.parametrize("name", sorted(POINTWISE_CALLS))
+def test_pointwise(name, mode, dtype):
+    def make(rng, noncontig):
+        return [In((rng.standard_normal((3, 4)) * 3).astype(dtype), noncontig=noncontig)]
+    check_compiled(POINTWISE_CALLS[name], three_calls(make), mode)
+
+
 BINARY_CASES = [((3, 4), *c) for c in PER_OP] + [((4,), *CROSS[0]), ((3, 1), *CROSS[1])]
 
 

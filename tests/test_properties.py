@@ -678,6 +678,7 @@ SHAPED = {
     "leaky_relu": lambda lib, x, d: F(lib).leaky_relu(x, 0.1),
     "elu": lambda lib, x, d: F(lib).elu(x),
     "gelu": lambda lib, x, d: F(lib).gelu(x),
+    "gelu_tanh": lambda lib, x, d: F(lib).gelu(x, approximate="tanh"),
     "silu": lambda lib, x, d: F(lib).silu(x),
     "mse_loss": lambda lib, x, d: F(lib).mse_loss(x, _const(lib, x, 0.5)),
     "smooth_l1_loss": lambda lib, x, d: F(lib).smooth_l1_loss(x, _const(lib, x, 0.0),

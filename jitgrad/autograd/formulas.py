@@ -4,7 +4,7 @@ With ``create_graph=True`` the backward pass must itself be recorded, so
 elementwise nodes evaluate their table formula (``"grad * result"``) with
 jitgrad Tensor ops instead of running the gradient kernel. Each formula is
 compiled once; the names it may use are ``grad``, ``self``, ``other``,
-``result`` and the helpers in ``HELPERS`` (the "named helpers" of
+``result``, the op's parameters (``negative_slope``) and the helpers in ``HELPERS`` (the "named helpers" of
 derivatives.yaml).
 """
 
@@ -49,17 +49,65 @@ def zeros_like(t):
     return _wrap(np.zeros(t._data.shape, t._data.dtype))
 
 
+def _mask(t, fn):
+    """A constant (not recorded) of t's shape and dtype: fn(t's array) as numbers."""
+    from ..tensor import _wrap
+    a = t._data
+    return _wrap(fn(a).astype(a.dtype))
+
+
+def leaky_relu_backward(grad, x, negative_slope):
+    # piecewise constant in x (or the result, of the same sign): no second derivative
+    return grad * _mask(x, lambda a: a.dtype.type(1) * (a > 0) + negative_slope * (a <= 0))
+
+
+def elu_backward(grad, self, alpha):
+    positive = _mask(self, lambda a: a > 0)
+    return grad * (positive + (1 - positive) * alpha * self.exp())
+
+
+def elu_backward_result(grad, result, alpha):
+    # alpha exp(x) = result + alpha where x <= 0
+    positive = _mask(result, lambda a: a > 0)
+    return grad * (positive + (1 - positive) * (result + alpha))
+
+
+_SQRT_HALF_OVER_PI = 0.3989422804014327     # 1 / sqrt(2 pi)
+_TANH_BETA = 0.7978845608028654             # sqrt(2 / pi)
+_TANH_KAPPA = 0.044715
+
+
+def normal_pdf(x):
+    return (x * x * -0.5).exp() * _SQRT_HALF_OVER_PI
+
+
+def gelu_backward(grad, self):
+    # Phi(x) + x phi(x), recorded on x
+    from ..ops.activations import normal_cdf
+    return grad * (normal_cdf(self) + self * normal_pdf(self))
+
+
+def gelu_tanh_backward(grad, self):
+    x2 = self * self
+    t = ((self + x2 * self * _TANH_KAPPA) * _TANH_BETA).tanh()
+    return grad * ((t + 1) * 0.5 + self * 0.5 * (1 - t * t) * _TANH_BETA
+                   * (x2 * (3 * _TANH_KAPPA) + 1))
+
+
 HELPERS = {"threshold_backward": threshold_backward, "pow_backward_self": pow_backward_self,
            "pow_backward_exponent": pow_backward_exponent, "zeros_like": zeros_like,
-           "atan2_recip": atan2_recip}
+           "atan2_recip": atan2_recip, "leaky_relu_backward": leaky_relu_backward,
+           "elu_backward": elu_backward, "elu_backward_result": elu_backward_result,
+           "gelu_backward": gelu_backward, "gelu_tanh_backward": gelu_tanh_backward,
+           "normal_pdf": normal_pdf}
 
 
 def compile_formula(text):
     """A function of (grad, self, other, result) evaluating ``text``."""
     code = compile(text, f"<derivative: {text}>", "eval")
 
-    def formula(grad, self=None, other=None, result=None):
+    def formula(grad, self=None, other=None, result=None, **params):
         return eval(code, HELPERS, {"grad": grad, "self": self, "other": other,
-                                    "result": result})
+                                    "result": result, **params})
     formula.__qualname__ = f"formula[{text}]"
     return formula

@@ -15,7 +15,7 @@ import functools
 from ..kernels import scalar as S
 from .primitives import dtype_name, literal
 
-_NAMES = ("grad", "self", "other", "result", "beta", "threshold")
+_NAMES = ("grad", "self", "other", "result", "beta", "threshold", "negative_slope", "alpha")
 # tensor methods -> scalar functions of one argument
 _METHODS = {"cos", "sin", "sinh", "cosh", "sign", "rsqrt", "exp", "sqrt", "abs", "sigmoid", "tanh"}
 
@@ -35,12 +35,22 @@ COMPOSITE = {
 }
 
 
+def pointwise(name):
+    """The table's ``Pointwise`` entry ``name`` (an activation with parameters), or None."""
+    from .. import derivatives
+    op = derivatives.COMPOSITE.get(name) or derivatives.INTERNAL.get(name)
+    return op if isinstance(op, derivatives.Pointwise) else None
+
+
 def slots_of(name):
     from .. import derivatives
     if name in derivatives.UNARY:
         return ("self",)
     if name in derivatives.BINARY:
         return ("self", "other")
+    op = pointwise(name)
+    if op is not None:
+        return ("self", *op.params)
     return COMPOSITE[name][0]
 
 
@@ -51,6 +61,9 @@ def formulas_of(name):
         return {"self": derivatives.UNARY[name].formula}
     if name in derivatives.BINARY:
         return dict(zip(("self", "other"), derivatives.BINARY[name].formulas))
+    op = pointwise(name)
+    if op is not None:
+        return op.formulas
     return COMPOSITE[name][1]
 
 

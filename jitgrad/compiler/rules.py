@@ -81,6 +81,24 @@ def _binary_rule(name, reflected=False):
     return rule
 
 
+def _activation_rule(name, *params):
+    """nn.functional's ``name(input, *params, inplace=False)``: the table's
+    Pointwise entry (``params``: (parameter, default) pairs)."""
+    def rule(tr, result, x, *args, **kwargs):
+        values = list(args)
+        for p, default in params[len(args):]:
+            values.append(kwargs.pop(p, default))
+        inplace = values.pop() if len(values) > len(params) else kwargs.pop("inplace", False)
+        if inplace or kwargs or len(values) != len(params) or not all(map(_is_number, values)):
+            raise NotCaptured(f"{name} with these arguments")
+        return elementwise(tr, name, result, [x, *values])
+    return rule
+
+
+def gelu_rule(tr, result, x, approximate="none"):
+    return elementwise(tr, "gelu_tanh" if approximate == "tanh" else "gelu", result, [x])
+
+
 def _scaled(tr, t, alpha):
     # other * alpha (add/sub's alpha) as its own op, so autodiff sees a mul
     from ..functions import mul
@@ -361,6 +379,12 @@ def _register():
         "softplus": softplus_rule, "softmax": softmax_rule, "log_softmax": log_softmax_rule,
         "stack": stack_rule, "cross_entropy": cross_entropy_rule, "nll_loss": nll_rule,
     })
+    activations = {"leaky_relu": _activation_rule("leaky_relu", ("negative_slope", 0.01)),
+                   "elu": _activation_rule("elu", ("alpha", 1.0)),
+                   "silu": _activation_rule("silu"), "gelu": gelu_rule}
+    for name, rule in activations.items():
+        if fusable(derivatives.COMPOSITE[name]):
+            RULES[name] = rule
 
 
 _register()

@@ -1,9 +1,12 @@
 """nn.functional's activations (leaky_relu, elu, gelu, silu), softmax and
 log_softmax, dropout and linear: forward and backward side by side.
 
-Every op records one node named as torch names it. Pointwise activations
-save the flat input (or, for the in-place ``leaky_relu_``/``elu_``, the
-result) and a parameter already in the array's dtype. Softmax plans the
+Every op records one node named as torch names it. The pointwise
+activations are entries of the op table (``derivatives.Pointwise``): their
+kernels, saved value and derivative formula are read from there, so the
+compiler fuses them from the same entries; they save the flat input (or,
+for the in-place ``leaky_relu_``/``elu_``, the result) and their parameters
+already in the array's dtype. Softmax plans the
 (A, R, B) view of the input per (shape, dim); linear plans its rank case,
 node name and bias handling per shapes and dtypes, then runs one BLAS
 matmul and one bias pass forward, two matmuls and one reduction backward.
@@ -13,9 +16,10 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes, messages
+from .. import derivatives, dtypes, messages
 from ..autograd.graph import (Node, edge, node_class, output_version,
                               saved_version)
+from ..autograd.formulas import compile_formula
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import activations as K
 from ..kernels.elementwise import mul_forward
@@ -43,152 +47,114 @@ def _constant(array):
 
 
 class PointwiseNode(Node):
-    """Saved: (flat input or result, parameter, input Tensor or None, shape)."""
+    """The node of a ``derivatives.Pointwise`` entry (``op``). Saved: (flat
+    input or result, parameter values, input Tensor or None, shape)."""
     __slots__ = ()
-    kernel = None               # staticmethod(kernel(grad, saved, [param,] out))
-    has_param = True
+    op = None
+    kernel = None               # staticmethod(kernel(grad, saved, *params, out))
+    saves_result = False        # the gradient reads the result (else the input)
 
     def apply(self, grad):
-        a, param, _, shape = self._saved_or_raise()
+        a, params, _, shape = self._saved_or_raise()
         self._refuse()
         g = grad.reshape(-1)
         if g.dtype != a.dtype:
             g = g.astype(a.dtype)
         out = np.empty(a.size, a.dtype)
-        if self.has_param:
-            self.kernel(g, a, param, out)
-        else:
-            self.kernel(g, a, out)
+        self.kernel(g, a, *params, out)
         return (out.reshape(shape),)
 
     def _refuse(self):
         pass
 
-    def _factor(self, a, param, x, shape):
-        raise NotImplementedError
-
     def apply_graph(self, grad):
-        a, param, x, shape = self._saved_or_raise()
+        # the table's formula on Tensors (recorded, for create_graph)
+        a, params, x, shape = self._saved_or_raise()
         self._refuse()
-        return (grad * self._factor(a, param, x, shape),)
+        op = self.op
+        result = self.output(a.reshape(shape)) if self.saves_result else None
+        named = {k: float(v) for k, v in zip(op.params, params)}
+        return (_formula(op)(grad, self=x, result=result, **named),)
 
 
-class LeakyReluNode(PointwiseNode):
+class _NegativeParameterRefused(PointwiseNode):
+    """In-place leaky_relu_/elu_ saved their result, from which a negative
+    slope or alpha can't recover the gradient: torch refuses (not a formula,
+    so not in the table)."""
     __slots__ = ()
-    kernel = staticmethod(K.leaky_relu_backward)
-
-    def _factor(self, a, param, x, shape):
-        # piecewise constant: the second derivative is zero
-        return _constant(np.where(a > 0, a.dtype.type(1), param).reshape(shape))
-
-
-class LeakyReluResultNode(LeakyReluNode):
-    __slots__ = ()
+    message = None
 
     def _refuse(self):
-        if self._saved[1] < 0:
-            raise RuntimeError(messages.INPLACE_LEAKY_RELU_NEGATIVE_SLOPE)
+        if self._saved[1][0] < 0:
+            raise RuntimeError(self.message)
 
 
-class EluNode(PointwiseNode):
-    __slots__ = ()
-    kernel = staticmethod(K.elu_backward)
-
-    def _factor(self, a, param, x, shape):
-        pos = (a > 0).astype(a.dtype).reshape(shape)
-        return _constant(pos) + _constant(1 - pos) * float(param) * x.exp()
+_formulas = {}
 
 
-class EluResultNode(PointwiseNode):
-    __slots__ = ()
-    kernel = staticmethod(K.elu_backward_result)
-
-    def _refuse(self):
-        if self._saved[1] < 0:
-            raise RuntimeError(messages.INPLACE_ELU_NEGATIVE_ALPHA)
-
-    def _factor(self, a, param, x, shape):
-        pos = (a > 0).astype(a.dtype).reshape(shape)
-        return _constant(pos) + _constant(1 - pos) * (self.output(a.reshape(shape)) + float(param))
+def _formula(op):
+    f = _formulas.get(op.name)
+    if f is None:
+        f = _formulas[op.name] = compile_formula(op.formula)
+    return f
 
 
-_SQRT_HALF_OVER_PI = 0.3989422804014327     # 1 / sqrt(2 pi)
-_TANH_BETA = 0.7978845608028654             # sqrt(2 / pi)
-_TANH_KAPPA = 0.044715
+def _nodes(op, base=PointwiseNode, **attrs):
+    """((node class, forward kernel) for float64 and other dtypes, the same
+    for float32) of table op ``op`` (float32 may have kernels of its own)."""
+    attrs["saves_result"] = "result" in op.grad.args
+    node = node_class(op.node, base, op=op, kernel=staticmethod(op.grad.kernel), **attrs)
+    plan = (node, op.forward)
+    if op.float32 is None:
+        return plan, plan
+    return plan, (node_class(op.node, base, op=op, kernel=staticmethod(op.float32[1]), **attrs),
+                  op.float32[0])
 
 
-class GeluNode(PointwiseNode):
-    __slots__ = ()
-    kernel = staticmethod(K.gelu_backward)
-    has_param = False
-
-    def _factor(self, a, param, x, shape):
-        # Phi(x) + x phi(x), recorded on x
-        pdf = (x * x * -0.5).exp() * _SQRT_HALF_OVER_PI
-        return normal_cdf(x) + x * pdf
+_FLOAT32 = np.dtype(np.float32)
 
 
-class GeluTanhNode(PointwiseNode):
-    __slots__ = ()
-    kernel = staticmethod(K.gelu_tanh_backward)
-    has_param = False
-
-    def _factor(self, a, param, x, shape):
-        x2 = x * x
-        t = ((x + x2 * x * _TANH_KAPPA) * _TANH_BETA).tanh()
-        return (t + 1) * 0.5 + x * 0.5 * (1 - t * t) * _TANH_BETA * (x2 * (3 * _TANH_KAPPA) + 1)
-
-
-class SiluNode(PointwiseNode):
-    __slots__ = ()
-    kernel = staticmethod(K.silu_backward)
-    has_param = False
-
-    def _factor(self, a, param, x, shape):
-        s = x.sigmoid()
-        return s * (x * (1 - s) + 1)
+_TABLE = derivatives.COMPOSITE
+_LEAKY_RELU = _nodes(_TABLE["leaky_relu"])
+_LEAKY_RELU_ = _nodes(_TABLE["leaky_relu_"], _NegativeParameterRefused,
+                      message=messages.INPLACE_LEAKY_RELU_NEGATIVE_SLOPE)
+_ELU = _nodes(_TABLE["elu"])
+_ELU_ = _nodes(_TABLE["elu_"], _NegativeParameterRefused,
+               message=messages.INPLACE_ELU_NEGATIVE_ALPHA)
+_GELU = _nodes(_TABLE["gelu"])
+_GELU_TANH = _nodes(_TABLE["gelu_tanh"])
+_SILU = _nodes(_TABLE["silu"])
+_NORMAL_CDF = _nodes(derivatives.INTERNAL["normal_cdf"])
 
 
-class NormalCdfNode(PointwiseNode):
-    """Phi(x), the building block of gelu's double backward."""
-    __slots__ = ()
-    kernel = staticmethod(K.normal_pdf_mul)
-    has_param = False
-
-    def _factor(self, a, param, x, shape):
-        return (x * x * -0.5).exp() * _SQRT_HALF_OVER_PI
-
-
-_LEAKY_RELU = node_class("LeakyReluBackward0", LeakyReluNode)
-_LEAKY_RELU_ = node_class("LeakyReluBackward1", LeakyReluResultNode)
-_ELU = node_class("EluBackward0", EluNode)
-_ELU_ = node_class("EluBackward1", EluResultNode)
-_GELU = node_class("GeluBackward0", GeluNode)
-_GELU_F32 = node_class("GeluBackward0", GeluNode, kernel=staticmethod(K.gelu_backward_f32))
-_GELU_TANH = node_class("GeluBackward0", GeluTanhNode)
-_SILU = node_class("SiluBackward0", SiluNode)
-_NORMAL_CDF = node_class("ErfBackward0", NormalCdfNode)
-
-
-def _pointwise(x, forward, param, node_cls, save_result=False):
-    """``forward(flat, [param,] out)`` on x; records ``node_cls`` saving the
-    input (or the result)."""
+def _pointwise(x, plans, *params):
+    """The table op of ``plans`` (``_nodes``) on x with ``params``; records its
+    node, saving the input, or the result when the gradient reads it."""
     a = x._data
+    node_cls, forward = plans[a.dtype is _FLOAT32]       # (numpy's dtypes are singletons)
     flat = a.reshape(-1)
     out = np.empty(flat.size, a.dtype)
-    if param is None:
+    # (spelled out for none and one parameter: this is the eager hot path)
+    if not params:
         forward(flat, out)
+    elif len(params) == 1:
+        p = a.dtype.type(params[0])
+        params = (p,)
+        forward(flat, p, out)
     else:
-        param = a.dtype.type(param)
-        forward(flat, param, out)
+        params = tuple(map(a.dtype.type, params))
+        forward(flat, *params, out)
     res = out.reshape(a.shape)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(res)
-    node = node_cls((edge(x),), (out if save_result else flat, param,
-                                 None if save_result else x, a.shape))
-    result = _wrap_result(res, node)
-    node._checks = (output_version(result, node),) if save_result else (saved_version(x),)
-    return result
+    if node_cls.saves_result:
+        node = node_cls((edge(x),), (out, params, None, a.shape))
+        result = _wrap_result(res, node)
+        node._checks = (output_version(result, node),)
+        return result
+    node = node_cls((edge(x),), (flat, params, x, a.shape))
+    node._checks = (saved_version(x),)
+    return _wrap_result(res, node)
 
 
 def _in_place(x, fn):
@@ -196,7 +162,7 @@ def _in_place(x, fn):
     result then watches x itself (torch saves the modified tensor)."""
     _inplace.apply_(x, fn)
     node = x._grad_fn
-    if isinstance(node, (LeakyReluResultNode, EluResultNode)):
+    if isinstance(node, _NegativeParameterRefused):
         vc = x._vc
         node._checks = ((vc, vc[0], (type(node).__name__, x._data.shape, x._data.dtype)),)
     return x
@@ -205,17 +171,15 @@ def _in_place(x, fn):
 def leaky_relu(x, negative_slope=0.01, inplace=False):
     _float_only(x, "leaky_relu_cpu")
     if inplace:
-        return _in_place(x, lambda t: _pointwise(t, K.leaky_relu_forward, negative_slope,
-                                                 _LEAKY_RELU_, save_result=True))
-    return _pointwise(x, K.leaky_relu_forward, negative_slope, _LEAKY_RELU)
+        return _in_place(x, lambda t: _pointwise(t, _LEAKY_RELU_, negative_slope))
+    return _pointwise(x, _LEAKY_RELU, negative_slope)
 
 
 def elu(x, alpha=1.0, inplace=False):
     _float_only(x, "elu_cpu")
     if inplace:
-        return _in_place(x, lambda t: _pointwise(t, K.elu_forward, alpha, _ELU_,
-                                                 save_result=True))
-    return _pointwise(x, K.elu_forward, alpha, _ELU)
+        return _in_place(x, lambda t: _pointwise(t, _ELU_, alpha))
+    return _pointwise(x, _ELU, alpha)
 
 
 def gelu(x, approximate="none"):
@@ -225,23 +189,19 @@ def gelu(x, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError(messages.GELU_APPROXIMATE)
     _float_only(x, "GeluKernelImpl")
-    if approximate == "tanh":
-        return _pointwise(x, K.gelu_tanh_forward, None, _GELU_TANH)
-    if x._data.dtype == np.float32:
-        return _pointwise(x, K.gelu_forward_f32, None, _GELU_F32)
-    return _pointwise(x, K.gelu_forward, None, _GELU)
+    return _pointwise(x, _GELU_TANH if approximate == "tanh" else _GELU)
 
 
 def silu(x, inplace=False):
     _float_only(x, "silu_cpu")
     if inplace:
-        return _in_place(x, lambda t: _pointwise(t, K.silu_forward, None, _SILU))
-    return _pointwise(x, K.silu_forward, None, _SILU)
+        return _in_place(x, lambda t: _pointwise(t, _SILU))
+    return _pointwise(x, _SILU)
 
 
 def normal_cdf(x):
     """Phi(x) = (1 + erf(x / sqrt 2)) / 2 (differentiable; used by gelu's double backward)."""
-    return _pointwise(x, K.normal_cdf, None, _NORMAL_CDF)
+    return _pointwise(x, _NORMAL_CDF)
 
 
 # ------------------------------------------------------------------ softmax, log_softmax
