@@ -4,14 +4,19 @@ and backward, what is saved, and its derivative formula per input.
 Read it like torch's ``tools/autograd/derivatives.yaml``: one entry per op,
 one formula per differentiable input, written over ``grad`` (the incoming
 gradient), ``self``/``other`` (the inputs) and ``result`` (the output).
-The formulas are the specification (and the future code generator's input
-for fused kernels); the ``Grad`` next to each says which kernel computes
-it on the eager path and with which arguments. ``Grad(None, "grad")`` is
-the identity. Broadcast inputs then get ``sum_to_shape`` of that gradient.
+The formulas are the specification and the input of ``jitgrad.compile``'s
+fused kernels (``jitgrad/compiler/formulas.py`` turns them into scalar
+code); the ``Grad`` next to each says which kernel computes it on the eager
+path and with which arguments. ``Grad(None, "grad")`` is the identity.
+Broadcast inputs then get ``sum_to_shape`` of that gradient.
 
-Ops that are not elementwise (reductions, matmul, views, losses) keep their
-forward and backward together in ``jitgrad/ops/``; their entries here name
-their node and formulas so the table stays the one list of every op.
+The activations with parameters (``Pointwise``: leaky_relu, elu, gelu,
+silu, softplus) are as machine-readable as the elementwise ops: their eager
+node (``jitgrad/ops/parametric.py``) and the compiler both read their
+entries. Ops that are not elementwise (reductions, matmul, views, losses)
+keep their forward and backward together in ``jitgrad/ops/``; their entries
+here name their node and formulas, so the table stays the one list of every
+op.
 """
 from dataclasses import dataclass, field
 
@@ -256,7 +261,8 @@ COMPOSITE = {op.name: op for op in [
     Composite("clamp_max",        "ClampMaxBackward0", {"self": "where(self <= max, grad, 0)"}),
     Composite("clamp_max_tensor", "ClampMaxBackward1", {"self": "where(self <= max, grad, 0)", "max": "where(self > max, grad, 0)"}),
     Composite("where",            "WhereBackward0",    {"self": "where(condition, grad, 0)", "other": "where(condition, 0, grad)"}),
-    Composite("softplus",         "SoftplusBackward0", {"self": "where(self * beta > threshold, grad, grad * z / (z + 1)), z = exp(self * beta)"}),
+    Pointwise("softplus",         "SoftplusBackward0", K.softplus_forward, Grad(K.softplus_backward, "grad", "self"),
+              "softplus_backward(grad, self, beta, threshold)", ("beta", "threshold")),
     Composite("round_decimals",   "RoundBackward1",    {"self": "zeros_like(grad)"}),
     # floor_divide (``//``): div_floor's forward; torch has no derivative for it (jitgrad/ops/division.py)
     Composite("floor_divide",     "NotImplemented",    {"self": "not_implemented(\"floor_divide\")", "other": "not_implemented(\"floor_divide\")"}),

@@ -359,7 +359,7 @@ def block_sum(block, n):
 def softplus(x, beta, threshold):
     # x where x beta > threshold, else log1p(exp(x beta)) / beta (as softplus_forward)
     xb = x * beta
-    sp = max(xb, like(x, 0.0)) + vlog1p(vexp(-abs(xb)))
+    sp = max(xb, like(x, 0.0)) + vlog1p_fast(vexp(-abs(xb)))   # (always in its range)
     return x if xb > threshold else sp / beta
 
 

@@ -223,7 +223,8 @@ POINTWISE = sorted(n for n, op in derivatives.COMPOSITE.items()
 POINTWISE_CALLS = {"leaky_relu": lambda x: F.leaky_relu(x, 0.2),
                    "elu": lambda x: F.elu(x, alpha=0.7), "gelu": lambda x: F.gelu(x),
                    "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),
-                   "silu": lambda x: F.silu(x)}
+                   "silu": lambda x: F.silu(x),
+                   "softplus": lambda x: F.softplus(x, beta=2, threshold=1)}
 POINTWISE_IN_PLACE = {"leaky_relu_", "elu_"}
 
 

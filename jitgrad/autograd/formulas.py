@@ -94,12 +94,20 @@ def gelu_tanh_backward(grad, self):
                    * (x2 * (3 * _TANH_KAPPA) + 1))
 
 
+def softplus_backward(grad, self, beta, threshold):
+    # z = exp(x beta): grad * z / (z + 1), and grad itself where x beta > threshold
+    from ..ops.pointwise import where
+    xb = self * beta
+    z = xb.exp()
+    return where(xb > threshold, grad, grad * z / (z + 1))
+
+
 HELPERS = {"threshold_backward": threshold_backward, "pow_backward_self": pow_backward_self,
            "pow_backward_exponent": pow_backward_exponent, "zeros_like": zeros_like,
            "atan2_recip": atan2_recip, "leaky_relu_backward": leaky_relu_backward,
            "elu_backward": elu_backward, "elu_backward_result": elu_backward_result,
            "gelu_backward": gelu_backward, "gelu_tanh_backward": gelu_tanh_backward,
-           "normal_pdf": normal_pdf}
+           "normal_pdf": normal_pdf, "softplus_backward": softplus_backward}
 
 
 def compile_formula(text):

@@ -30,8 +30,6 @@ COMPOSITE = {
     # torch's stable form: (1 - y) x + max(-x, 0) + log1p(exp(-|x|))
     "bce_with_logits": (("self", "other"), {"self": "grad * (self.sigmoid() - other)",
                                             "other": "-grad * self"}),
-    "softplus": (("self", "beta", "threshold"),
-                 {"self": "softplus_backward(grad, self, beta, threshold)"}),
 }
 
 

@@ -29,6 +29,8 @@ def templates(dtype):
     out = []
     names = [op.name for table in (derivatives.UNARY, derivatives.BINARY)
              for op in table.values() if fusable(op)] + list(COMPOSITE)
+    names += [op.name for op in derivatives.COMPOSITE.values()
+              if isinstance(op, derivatives.Pointwise) and fusable(op)]
     for name in names:
         slots = slots_of(name)
         out.append(f"S.{name}({', '.join('{' + s + '}' for s in slots)})")

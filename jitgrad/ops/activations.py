@@ -19,13 +19,14 @@ import numpy as np
 from .. import derivatives, dtypes, messages
 from ..autograd.graph import (Node, edge, node_class, output_version,
                               saved_version)
-from ..autograd.formulas import compile_formula
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import activations as K
 from ..kernels.elementwise import mul_forward
 from ..kernels.reductions import sum_middle_axis
 from ..tensor import _wrap, _wrap_result
 from . import inplace as _inplace
+from .parametric import NegativeParameterRefused, in_place as _in_place, nodes as _nodes
+from .parametric import pointwise as _pointwise
 from . import linalg as _linalg
 from .elementwise import cast, sum_to_size
 from .shapes import broadcast_shape, int_dim, normalize_dim, sum_to_shape
@@ -46,126 +47,17 @@ def _constant(array):
 # ------------------------------------------------------------------ pointwise activations
 
 
-class PointwiseNode(Node):
-    """The node of a ``derivatives.Pointwise`` entry (``op``). Saved: (flat
-    input or result, parameter values, input Tensor or None, shape)."""
-    __slots__ = ()
-    op = None
-    kernel = None               # staticmethod(kernel(grad, saved, *params, out))
-    saves_result = False        # the gradient reads the result (else the input)
-
-    def apply(self, grad):
-        a, params, _, shape = self._saved_or_raise()
-        self._refuse()
-        g = grad.reshape(-1)
-        if g.dtype != a.dtype:
-            g = g.astype(a.dtype)
-        out = np.empty(a.size, a.dtype)
-        self.kernel(g, a, *params, out)
-        return (out.reshape(shape),)
-
-    def _refuse(self):
-        pass
-
-    def apply_graph(self, grad):
-        # the table's formula on Tensors (recorded, for create_graph)
-        a, params, x, shape = self._saved_or_raise()
-        self._refuse()
-        op = self.op
-        result = self.output(a.reshape(shape)) if self.saves_result else None
-        named = {k: float(v) for k, v in zip(op.params, params)}
-        return (_formula(op)(grad, self=x, result=result, **named),)
-
-
-class _NegativeParameterRefused(PointwiseNode):
-    """In-place leaky_relu_/elu_ saved their result, from which a negative
-    slope or alpha can't recover the gradient: torch refuses (not a formula,
-    so not in the table)."""
-    __slots__ = ()
-    message = None
-
-    def _refuse(self):
-        if self._saved[1][0] < 0:
-            raise RuntimeError(self.message)
-
-
-_formulas = {}
-
-
-def _formula(op):
-    f = _formulas.get(op.name)
-    if f is None:
-        f = _formulas[op.name] = compile_formula(op.formula)
-    return f
-
-
-def _nodes(op, base=PointwiseNode, **attrs):
-    """((node class, forward kernel) for float64 and other dtypes, the same
-    for float32) of table op ``op`` (float32 may have kernels of its own)."""
-    attrs["saves_result"] = "result" in op.grad.args
-    node = node_class(op.node, base, op=op, kernel=staticmethod(op.grad.kernel), **attrs)
-    plan = (node, op.forward)
-    if op.float32 is None:
-        return plan, plan
-    return plan, (node_class(op.node, base, op=op, kernel=staticmethod(op.float32[1]), **attrs),
-                  op.float32[0])
-
-
-_FLOAT32 = np.dtype(np.float32)
-
-
 _TABLE = derivatives.COMPOSITE
 _LEAKY_RELU = _nodes(_TABLE["leaky_relu"])
-_LEAKY_RELU_ = _nodes(_TABLE["leaky_relu_"], _NegativeParameterRefused,
+_LEAKY_RELU_ = _nodes(_TABLE["leaky_relu_"], NegativeParameterRefused,
                       message=messages.INPLACE_LEAKY_RELU_NEGATIVE_SLOPE)
 _ELU = _nodes(_TABLE["elu"])
-_ELU_ = _nodes(_TABLE["elu_"], _NegativeParameterRefused,
+_ELU_ = _nodes(_TABLE["elu_"], NegativeParameterRefused,
                message=messages.INPLACE_ELU_NEGATIVE_ALPHA)
 _GELU = _nodes(_TABLE["gelu"])
 _GELU_TANH = _nodes(_TABLE["gelu_tanh"])
 _SILU = _nodes(_TABLE["silu"])
 _NORMAL_CDF = _nodes(derivatives.INTERNAL["normal_cdf"])
-
-
-def _pointwise(x, plans, *params):
-    """The table op of ``plans`` (``_nodes``) on x with ``params``; records its
-    node, saving the input, or the result when the gradient reads it."""
-    a = x._data
-    node_cls, forward = plans[a.dtype is _FLOAT32]       # (numpy's dtypes are singletons)
-    flat = a.reshape(-1)
-    out = np.empty(flat.size, a.dtype)
-    # (spelled out for none and one parameter: this is the eager hot path)
-    if not params:
-        forward(flat, out)
-    elif len(params) == 1:
-        p = a.dtype.type(params[0])
-        params = (p,)
-        forward(flat, p, out)
-    else:
-        params = tuple(map(a.dtype.type, params))
-        forward(flat, *params, out)
-    res = out.reshape(a.shape)
-    if not (x._requires_grad and grad_state.enabled):
-        return _wrap(res)
-    if node_cls.saves_result:
-        node = node_cls((edge(x),), (out, params, None, a.shape))
-        result = _wrap_result(res, node)
-        node._checks = (output_version(result, node),)
-        return result
-    node = node_cls((edge(x),), (flat, params, x, a.shape))
-    node._checks = (saved_version(x),)
-    return _wrap_result(res, node)
-
-
-def _in_place(x, fn):
-    """x replaced by fn(x) with in-place semantics; a node that saved the
-    result then watches x itself (torch saves the modified tensor)."""
-    _inplace.apply_(x, fn)
-    node = x._grad_fn
-    if isinstance(node, _NegativeParameterRefused):
-        vc = x._vc
-        node._checks = ((vc, vc[0], (type(node).__name__, x._data.shape, x._data.dtype)),)
-    return x
 
 
 def leaky_relu(x, negative_slope=0.01, inplace=False):

@@ -13,13 +13,14 @@ import math
 
 import numpy as np
 
-from .. import dtypes, messages
+from .. import derivatives, dtypes, messages
 from ..quiet import quiet
 from ..autograd.graph import MetadataNode, Node, edge, node_class, saved_version
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import elementwise as K
 from ..tensor import Tensor, _wrap, _wrap_result
 from .elementwise import _SCALAR_TYPES, _SCALARS, _operand_key, cast, sum_to_size
+from .parametric import nodes, pointwise
 from .shapes import broadcast_shape, sum_to_shape
 
 # how an operand reaches the kernel
@@ -534,27 +535,7 @@ def where(condition, input=_MISSING, other=_MISSING):
 # ------------------------------------------------------------------ softplus
 
 
-class SoftplusNode(Node):
-    """``_saved``: (x flat, beta, threshold in x's dtype, x's shape, x)."""
-    __slots__ = ()
-
-    def apply(self, grad):
-        x, beta, threshold, shape, _ = self._saved_or_raise()
-        g = grad.reshape(-1)
-        if g.dtype != x.dtype:
-            g = g.astype(x.dtype)
-        out = np.empty(x.size, x.dtype)
-        K.softplus_backward(g, x, beta, threshold, out)
-        return (out.reshape(shape),)
-
-    def apply_graph(self, grad):
-        _, beta, threshold, _, x = self._saved_or_raise()
-        xb = x * float(beta)
-        z = xb.exp()
-        return (where(xb > float(threshold), grad, grad * z / (z + 1)),)
-
-
-_SOFTPLUS_NODE = node_class("SoftplusBackward0", SoftplusNode)
+_SOFTPLUS = nodes(derivatives.COMPOSITE["softplus"])
 
 
 def _number_arg(fname, name, v):
@@ -572,20 +553,10 @@ def softplus(input, beta=1, threshold=20):
         raise TypeError(messages.must_be("softplus", "input", "Tensor", input, 1))
     beta = _number_arg("softplus", "beta", beta)
     threshold = _number_arg("softplus", "threshold", threshold)
-    a = input._data
-    if a.dtype.kind != "f":
+    if input._data.dtype.kind != "f":
         raise NotImplementedError(messages.not_implemented_kernel(
             "softplus_cpu", input.dtype._torch_name))
-    x = a.reshape(-1)
-    b = a.dtype.type(beta)
-    t = a.dtype.type(threshold)
-    out = np.empty(x.size, a.dtype)
-    K.softplus_forward(x, b, t, out)
-    out = out.reshape(a.shape)
-    if not (input._requires_grad and grad_state.enabled):
-        return _wrap(out)
-    node = _SOFTPLUS_NODE((edge(input),), (x, b, t, a.shape, input), (saved_version(input),))
-    return _wrap_result(out, node)
+    return pointwise(input, _SOFTPLUS, beta, threshold)
 
 
 # ------------------------------------------------------------------ round(decimals)
