@@ -27,10 +27,13 @@ from .dtypes import (dtype, float32, float64, get_default_dtype, int32, int64,  
 from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,  # noqa: E402,F401
                         full_like, initial_seed, linspace, manual_seed, ones, ones_like, rand,
                         randint, randn, seed, tensor, zeros, zeros_like, Generator)
-from .random import (bernoulli, default_generator, get_rng_state, rand_like,  # noqa: E402,F401
-                     randn_like, randperm, set_rng_state)
+from .random import (bernoulli, default_generator, get_rng_state, multinomial,  # noqa: E402,F401
+                     rand_like, randn_like, randperm, set_rng_state)
 from .functions import *  # noqa: E402,F401,F403
 from .functions import abs, pow, sum  # noqa: E402,F401  (names star-import skips)
+from .ops.rnn import gru, lstm, rnn_relu, rnn_tanh  # noqa: E402,F401  (torch's _VF layers)
+from .legacy_tensors import (BoolTensor, DoubleTensor, FloatTensor, IntTensor,  # noqa: E402,F401
+                             LongTensor)
 from . import autograd, nn, optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from . import compiler  # noqa: E402,F401
@@ -61,3 +64,8 @@ import types as _types  # noqa: E402
 # ``jitgrad.random`` that would shadow the standard library's names
 __all__ = [_n for _n, _v in list(globals().items())
            if not _n.startswith("_") and not isinstance(_v, _types.ModuleType)]
+
+
+# a name torch has and jitgrad lacks says so (jitgrad/api_coverage.py)
+from .api_coverage import module_getattr as _module_getattr  # noqa: E402
+__getattr__ = _module_getattr("jitgrad", "torch")

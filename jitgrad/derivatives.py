@@ -240,6 +240,16 @@ COMPOSITE = {op.name: op for op in [
     Composite("select_backward", "SelectBackwardBackward0", {"grad_output": "grad[key]"}),
     Composite("slice_backward", "SliceBackwardBackward0", {"grad_output": "grad[key]"}),
     Composite("index_put_accumulate", "IndexPutImplBackward0", {"values": "grad[indices]"}),
+    # sorting and selection (jitgrad/ops/selection.py, kernels/sorting.py; msort records sort's
+    # node) and tril/triu (their in-place forms too), flip, roll (jitgrad/ops/structure.py)
+    Composite("sort",         "SortBackward0",     {"self": "value_selecting_reduction_backward(grad, dim, indices, self.sizes(), true)"}),
+    Composite("sort_stable",  "SortBackward1",     {"self": "value_selecting_reduction_backward(grad, dim, indices, self.sizes(), true)"}),
+    Composite("topk",         "TopkBackward0",     {"self": "value_selecting_reduction_backward(grad, dim, indices, self.sizes(), true)"}),
+    Composite("scatter_zeros", "ScatterBackward0", {"src": "grad.gather(dim, index)"}),    # sort/topk's recorded backward (internal)
+    Composite("tril",         "TrilBackward0",     {"self": "grad.tril(diagonal)"}),
+    Composite("triu",         "TriuBackward0",     {"self": "grad.triu(diagonal)"}),
+    Composite("flip",         "FlipBackward0",     {"self": "grad.flip(dims)"}),
+    Composite("roll",         "RollBackward0",     {"self": "grad.roll(-shifts, dims)"}),
     # linear algebra (jitgrad/ops/linalg.py, jitgrad/ops/einsum.py)
     Composite("bmm",          "BmmBackward0",      {"self": "grad.bmm(mat2.transpose(1, 2))", "mat2": "self.transpose(1, 2).bmm(grad)"}),
     Composite("outer",        "MulBackward0",      {"self": "(grad * vec2).sum(1)", "vec2": "(grad * self.unsqueeze(1)).sum(0)"}),
@@ -330,6 +340,20 @@ COMPOSITE = {op.name: op for op in [
     Composite("batch_norm",  "NativeBatchNormBackward0",
               {"input": "training: invstd * weight * (grad - mean(grad) - xhat * mean(grad * xhat)); eval: grad * invstd * weight  (means per channel)",
                "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"}),
+    # recurrent layers, one layer and direction per op (jitgrad/ops/rnn.py, kernels/rnn.py):
+    # dG, the gates' pre-activation gradients of every step, comes from one backward
+    # kernel; the rest is one product each. torch's float32 LSTM is oneDNN's layer
+    # (MkldnnRnnLayerBackward0); in float64, and for RNN and GRU, the steps are stacked.
+    Composite("lstm_layer",  "MkldnnRnnLayerBackward0",
+              {"input": "dG.mm(w_ih)", "hx": "dG[first].mm(w_hh)  (and the cell state's carry)",
+               "w_ih": "dG.t().mm(input)", "w_hh": "dG.t().mm(h shifted one step)",
+               "b_ih": "dG.sum(0)", "b_hh": "dG.sum(0)"}),
+    Composite("gru_layer",   "StackBackward0",
+              {"input": "dGx.mm(w_ih)", "hx": "dGh[first].mm(w_hh) + z * dh", "w_ih": "dGx.t().mm(input)",
+               "w_hh": "dGh.t().mm(h shifted one step)", "b_ih": "dGx.sum(0)", "b_hh": "dGh.sum(0)"}),
+    Composite("rnn_layer",   "StackBackward0",
+              {"input": "dG.mm(w_ih)", "hx": "dG[first].mm(w_hh)", "w_ih": "dG.t().mm(input)",
+               "w_hh": "dG.t().mm(h shifted one step)", "b_ih": "dG.sum(0)", "b_hh": "dG.sum(0)"}),
 ]}
 
 # Ops the library records but no API offers on its own.

@@ -18,6 +18,8 @@ from .ops import reductions_extra as _red2
 from .ops import views as _views
 from .ops import einsum as _einsum
 from .ops import shape_ops as _shape
+from .ops import selection as _select
+from .ops import structure as _struct
 from .tensor import _OMITTED, Tensor
 
 
@@ -592,6 +594,66 @@ def index_select(input, dim, index):
 
 def masked_fill(input, mask, value):
     return _shape.masked_fill(_tensor(input, "masked_fill"), mask, value)
+
+
+# ----------------------------------------------------------- sorting and selection (ops/selection.py)
+# sort/argsort have torch's two overloads: (dim=-1, descending=False) and
+# (*, stable, dim=-1, descending=False); the second records SortBackward1.
+
+def sort(input, *args, **kwargs):
+    input = _tensor(input, "sort")
+    dim, descending, stable, node = _select.parse_sort_args("sort", False, args, kwargs)
+    return _select.sort(input, dim, descending, stable, node)
+
+
+def argsort(input, *args, **kwargs):
+    input = _tensor(input, "argsort")
+    dim, descending, stable, _ = _select.parse_sort_args("argsort", False, args, kwargs)
+    return _select.argsort(input, dim, descending, stable)
+
+
+def msort(input):
+    return _select.msort(_tensor(input, "msort"))
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002  (torch's names)
+    return _select.topk_checked(_tensor(input, "topk"), k, dim, largest, sorted, position=2)
+
+
+# ----------------------------------------------------------- tril/triu, flip, roll (ops/structure.py)
+
+def tril(input, diagonal=0):
+    return _struct.tril(_tensor(input, "tril"), diagonal)
+
+
+def triu(input, diagonal=0):
+    return _struct.tril(_tensor(input, "triu"), diagonal, upper=True)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None,
+                 pin_memory=False, requires_grad=False):
+    return _struct.tril_indices(row, col, offset, dtype, device, requires_grad)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None,
+                 pin_memory=False, requires_grad=False):
+    return _struct.tril_indices(row, col, offset, dtype, device, requires_grad, upper=True)
+
+
+def flip(input, dims):
+    return _struct.flip(_tensor(input, "flip"), dims)
+
+
+def fliplr(input):
+    return _struct.fliplr(_tensor(input, "fliplr"))
+
+
+def flipud(input):
+    return _struct.flipud(_tensor(input, "flipud"))
+
+
+def roll(input, shifts, dims=None):
+    return _struct.roll(_tensor(input, "roll"), shifts, dims)
 
 
 # ----------------------------------------------------------- views

@@ -911,6 +911,55 @@ def missing_dim(name):
     return f'{name}() missing 1 required positional arguments: "dim"'
 
 
+# ---- sorting and selection: sort/argsort/msort/topk (ops/selection.py), tril/triu, flip,
+# roll (ops/structure.py)
+
+TOPK_K_RANGE = "selected index k out of range"
+TOPK_BOOL = "topk does not support bool dtypes on CPU"
+FLIPLR_DIMS = "Input must be >= 2-d."
+FLIPUD_DIMS = "Input must be >= 1-d."
+ROLL_SHIFTS_REQUIRED = "`shifts` required"
+
+
+def missing_argument(fname, arg):
+    return f'{fname}() missing 1 required positional arguments: "{arg}"'
+
+
+def tril_dims(name):
+    return f"{name}: input tensor must have at least 2 dimensions"
+
+
+def roll_align(n_shifts, n_dims):
+    return f"shifts and dimensions must align. shifts: {n_shifts}, dims:{n_dims}"
+
+
+def tri_indices_negative(arg, value):
+    return f"{arg} must be non-negative, got{value}"
+
+
+def positional_count(fname, low, high, got):
+    # torch's parser, when only one overload could take the arguments (its bounds read oddly)
+    return f"{fname}() takes from {low} to {high} positional arguments but {got} were given"
+
+
+def unexpected_keyword(fname, name):
+    return f"{fname}() got an unexpected keyword argument '{name}'"
+
+
+def sort_arguments(fname, method, got, mismatch=None):
+    """sort()/argsort() with arguments neither overload takes (``method``: Tensor.sort)."""
+    if method:
+        options = ["(*, bool stable, int dim = -1, bool descending = False)",
+                   "(int dim = -1, bool descending = False)"]
+    else:
+        out = "tuple of Tensors out" if fname == "sort" else "Tensor out"
+        options = [f"(Tensor input, *, bool stable, int dim = -1, bool descending = False, "
+                   f"{out} = None)",
+                   "(Tensor input, int dim = -1, bool descending = False"
+                   + (", *, tuple of Tensors out = None)" if fname == "sort" else ")")]
+    return invalid_combination(fname, got, [(options[0], None), (options[1], mismatch)])
+
+
 MAXIMUM_MISSING = ("max(input, other) is the elementwise maximum, and jitgrad has no "
                    "`maximum` op yet")
 MINIMUM_MISSING = ("min(input, other) is the elementwise minimum, and jitgrad has no "
@@ -1087,6 +1136,49 @@ BERNOULLI_P_IN = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (
                   "error message be improved?  If so, please report an enhancement request "
                   "to PyTorch.)")
 BERNOULLI_NO_DERIVATIVE = "derivative for aten::bernoulli is not implemented"
+
+
+def exponential_lambda(lambd):
+    return f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}"
+
+
+def exponential_dtype(torch_name):
+    return ("Exponential distribution is a continuous probability distribution. dtype must be "
+            f"a floating point but you specified {torch_name}")
+
+
+def parser_positional_count(fname, low, high, got):
+    """torch's parser: more positional arguments than the signature takes."""
+    return f"{fname}() takes from {low} to {high} positional arguments but {got} were given"
+
+
+def parser_missing(fname, arg):
+    return f'{fname}() missing 1 required positional arguments: "{arg}"'
+
+
+def parser_unexpected_keyword(fname, name):
+    return f"{fname}() got an unexpected keyword argument '{name}'"
+
+
+MULTINOMIAL_DIMS = "prob_dist must be 1 or 2 dim"
+
+
+def multinomial_dtype(torch_name):
+    return f"multinomial only supports floating-point dtypes for input, got: {torch_name}"
+
+
+MULTINOMIAL_N_SAMPLE = "cannot sample n_sample <= 0 samples"
+MULTINOMIAL_TOO_MANY = ("cannot sample n_sample > prob_dist.size(-1) samples without "
+                        "replacement")
+MULTINOMIAL_CATEGORIES = "number of categories cannot exceed 2^24"
+MULTINOMIAL_INVALID = "probability tensor contains either `inf`, `nan` or element < 0"
+MULTINOMIAL_SUM = "invalid multinomial distribution (sum of probabilities <= 0)"
+MULTINOMIAL_NEGATIVE = "invalid multinomial distribution (encountering probability entry < 0)"
+MULTINOMIAL_NONFINITE = ("invalid multinomial distribution (encountering probability entry = "
+                         "infinity or NaN)")
+# multinomial's validity check runs aminmax over the whole input
+AMINMAX_EMPTY = ("aminmax(): cannot compute aminmax over an empty dimension as the operation "
+                 "has no identity.")
 
 
 def state_dict_shape(key, checkpoint_shape, own_shape):
@@ -1778,3 +1870,60 @@ def compiled_shape_changed(op, traced, now):
     return (f"jitgrad.compile: {op} returned shape {tuple(now)} where the trace saw "
             f"{tuple(traced)}; its result's shape depends on tensor values, so the "
             "function must run eagerly (jitgrad.compile(fn, disable=True))")
+
+
+# recurrent layers (torch.nn.modules.rnn)
+def rnn_input_size(expected, got):
+    return f"input.size(-1) must be equal to input_size. Expected {expected}, got {got}"
+
+
+def rnn_hidden_size(expected, got, which=None):
+    name = "hidden size" if which is None else f"hidden[{which}] size"
+    return f"Expected {name} {tuple(expected)}, got {list(got)}"
+
+
+def rnn_input_dims(mode, ndim):
+    # (torch's RNN class says "tensor"; its LSTM and GRU don't)
+    return f"{mode}: Expected input to be 2D or 3D, got {ndim}D{' tensor' if mode == 'RNN' else ''} instead"
+
+
+def rnn_state_dims(batched, dims):
+    kind, want = ("batched 3-D", 3) if batched else ("unbatched 2-D", 2)
+    if len(dims) == 2:
+        return (f"For {kind} input, hx and cx should also be {want}-D but got "
+                f"({dims[0]}-D, {dims[1]}-D) tensors")
+    return f"For {kind} input, hx should also be {want}-D but got {dims[0]}-D tensor"
+
+
+def rnn_cell_input_size(got, expected):
+    return f"input has inconsistent input_size: got {got} expected {expected}"
+
+
+def rnn_cell_batch(batch, label, hidden_batch):
+    return f"Input batch size {batch} doesn't match hidden{label} batch size {hidden_batch}"
+
+
+def rnn_cell_hidden_size(label, got, expected):
+    return f"hidden{label} has inconsistent hidden_size: got {got}, expected {expected}"
+
+
+def rnn_dtype(input_dtype, weight_dtype):
+    return (f"RNN input dtype ({input_dtype}) does not match weight dtype ({weight_dtype}). "
+            f"Convert input: input.to({weight_dtype}), or convert model: model.to({input_dtype})")
+
+
+def rnn_nonlinearity(value):
+    return f"Unknown nonlinearity '{value}'. Select from 'tanh' or 'relu'."
+
+
+RNN_DROPOUT_RANGE = ("dropout should be a number in range [0, 1] representing the probability "
+                     "of an element being zeroed")
+RNN_NUM_LAYERS = "num_layers must be greater than zero"
+RNN_HIDDEN_SIZE = "hidden_size must be greater than zero"
+RNN_EMPTY_SEQUENCE = "Expected sequence length to be larger than 0 in RNN"
+
+
+def rnn_dropout_one_layer(dropout, num_layers):
+    return ("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+            f"expects num_layers greater than 1, but got dropout={dropout} and "
+            f"num_layers={num_layers}")

@@ -3,7 +3,8 @@
 A ``Generator`` holds ATen's mt19937 state (624 words and a cursor, in numpy
 arrays) and the cached second sample of the scalar Box-Muller path, so that
 ``jitgrad.manual_seed(s)`` followed by any sequence of ``rand``, ``randn``,
-``randint``, ``randperm``, ``uniform_``, ``normal_`` and ``bernoulli`` draws
+``randint``, ``randperm``, ``uniform_``, ``normal_``, ``bernoulli``,
+``exponential_`` and ``multinomial`` draws
 gives exactly torch's values, and leaves the generator where torch leaves
 it. The algorithms (which words each distribution consumes and how they
 become numbers) are described in ``kernels/random.py``; here are the
@@ -780,6 +781,145 @@ def random_(x, *args, generator=None, **kwargs):
         bits = span - 2 ** 64 if span >= 2 ** 63 else span
         _fill(a, lambda flat: _k.random_from_to(g._mt, g._pos, flat, bits, base))
     return _finish_inplace(x, node_cls)
+
+
+# ------------------------------------------------------------ exponential_, multinomial
+
+_EXPONENTIAL_NODE = node_class("ExponentialBackward0", _ZeroGradNode)
+
+
+def _parse(fname, args, kwargs, names, required, first_position, low):
+    """torch's argument parser for ``fname(names..., *, generator=None)``:
+    {name: (value, position or None)} of the arguments given, ``position``
+    when given positionally (numbered from ``first_position``)."""
+    if len(args) > len(names):
+        raise TypeError(messages.parser_positional_count(fname, low, len(names), len(args)))
+    got = {name: (v, first_position + i) for i, (name, v) in enumerate(zip(names, args))}
+    for k, v in kwargs.items():
+        if k not in names and k != "generator":
+            raise TypeError(messages.parser_unexpected_keyword(fname, k))
+        got[k] = (v, None)
+    for name in names[:required]:
+        if name not in got:
+            raise TypeError(messages.parser_missing(fname, name))
+    return got
+
+
+def exponential_(x, *args, **kwargs):
+    """Tensor.exponential_(lambd=1, *, generator=None): ATen's serial kernel
+    (``kernels.random.exponential``: a float64 uniform per element from a
+    random64, (-1 / lambd) * log1p(-u)), elements in memory order."""
+    got = _parse("exponential_", args, kwargs, ("lambd",), 0, 1, 0)
+    lambd, position = got.get("lambd", (1, None))
+    lambd = _float_arg(lambd, "exponential_", "lambd", position)
+    g = _method_generator(got.get("generator", (None, None))[0], "exponential_")
+    a = x._data
+    if a.flags.writeable or lambd > 0:
+        # (ATen checks lambda before TensorIterator refuses an expanded tensor)
+        check_inplace(x)
+    if not lambd > 0:
+        raise RuntimeError(messages.exponential_lambda(lambd))
+    if a.size:
+        if a.dtype.kind != "f":
+            raise RuntimeError(messages.exponential_dtype(dtypes.from_numpy(a.dtype)._torch_name))
+        _fill(a, lambda flat: _k.exponential(g._mt, g._pos, flat, lambd))
+    return _finish_inplace(x, _EXPONENTIAL_NODE)
+
+
+def multinomial(*args, **kwargs):
+    """torch.multinomial(input, num_samples, replacement=False, *, generator=None)."""
+    got = _parse("multinomial", args, kwargs, ("input", "num_samples", "replacement"), 2, 1, 2)
+    x, position = got["input"]
+    if not isinstance(x, Tensor):
+        raise TypeError(messages.argument_type("multinomial", "input", "Tensor",
+                                               type(x).__name__, position))
+    return _multinomial_args("multinomial", x, got)
+
+
+def multinomial_method(x, *args, **kwargs):
+    """Tensor.multinomial(num_samples, replacement=False, *, generator=None)."""
+    got = _parse("multinomial", args, kwargs, ("num_samples", "replacement"), 1, 1, 1)
+    return _multinomial_args("multinomial", x, got)
+
+
+def _multinomial_args(fname, x, got):
+    n, position = got["num_samples"]
+    if not _is_int(n):
+        raise TypeError(messages.argument_type(fname, "num_samples", "int", type(n).__name__,
+                                               position))
+    n = int(n._data.reshape(-1)[0]) if isinstance(n, Tensor) else int(n)
+    if not -2 ** 63 <= n < 2 ** 63:
+        raise ValueError(messages.INT64_OVERFLOW)
+    replacement, position = got.get("replacement", (False, None))
+    if type(replacement) is not bool:
+        raise TypeError(messages.argument_type(fname, "replacement", "bool",
+                                               type(replacement).__name__, position))
+    g = _method_generator(got.get("generator", (None, None))[0], fname)
+    return _multinomial(x, n, replacement, g)
+
+
+def _multinomial(x, n, replacement, g):
+    """ATen's multinomial on the CPU. Without replacement, or for one sample:
+    q = exponential_(1) in the input's layout, then the argmax (one sample)
+    or the top n of input / q per row; otherwise the cumulative-sum and
+    binary-search kernel with one float64 uniform per sample."""
+    a = x._data
+    if a.ndim not in (1, 2):
+        raise RuntimeError(messages.MULTINOMIAL_DIMS)
+    if a.dtype.kind != "f":
+        raise RuntimeError(messages.multinomial_dtype(dtypes.from_numpy(a.dtype)._torch_name))
+    if n <= 0:
+        raise RuntimeError(messages.MULTINOMIAL_N_SAMPLE)
+    n_cat = a.shape[-1]
+    if not replacement and n > n_cat:
+        raise RuntimeError(messages.MULTINOMIAL_TOO_MANY)
+    if n_cat > 1 << 24:
+        raise RuntimeError(messages.MULTINOMIAL_CATEGORIES)
+    rows = a.shape[0] if a.ndim == 2 else 1
+    out = np.empty((n,) if a.ndim == 1 else (rows, n), np.int64)
+    if not out.size:
+        return _wrap(out)
+    if not replacement or n == 1:
+        if not a.size:
+            raise RuntimeError(messages.AMINMAX_EMPTY)
+        if not (a.max() < np.inf and a.min() >= 0):          # NaN fails both
+            raise RuntimeError(messages.MULTINOMIAL_INVALID)
+        if not a.any(axis=-1).all():                         # a row of zeros sums to 0
+            raise RuntimeError(messages.MULTINOMIAL_SUM)
+        q = _empty_like(a, a.dtype)                          # torch's empty_like: a's strides
+        _fill(q, lambda flat: _k.exponential(g._mt, g._pos, flat, 1.0))
+        q = np.divide(a, q).reshape(rows, n_cat)
+        if n == 1:
+            out.reshape(rows, 1)[:, 0] = np.argmax(q, axis=-1)   # the first maximum, NaN first
+        else:
+            out.reshape(rows, n)[...] = _topk_indices(q, n)
+        return _wrap(out)
+    probs = np.ascontiguousarray(a.reshape(rows, n_cat))
+    status = _k.multinomial_with_replacement(g._mt, g._pos, probs, n, out.reshape(rows, n),
+                                             np.empty(n_cat, a.dtype))
+    if status:
+        raise RuntimeError((messages.MULTINOMIAL_NEGATIVE, messages.MULTINOMIAL_NONFINITE,
+                            messages.MULTINOMIAL_SUM)[status - 1])
+    return _wrap(out)
+
+
+def _topk_indices(q, k):
+    """The indices of the k largest of each row of q (rows, m), in the order
+    torch's CPU topk gives them: libstdc++'s partial_sort, or nth_element
+    then sort, whose order of equal values (zero probabilities, float32
+    coincidences) is the algorithm's own; ``kernels.sorting`` reproduces
+    it. Without that module: a stable descending sort (NaN first), which
+    differs from torch only in the order of ties."""
+    rows, m = q.shape
+    try:
+        from .kernels.sorting import topk_middle_axis
+    except ImportError:
+        key = np.where(np.isnan(q), -np.inf, -q)
+        return np.argsort(key, axis=-1, kind="stable")[:, :k]
+    idx = np.empty(rows * k, np.int64)
+    topk_middle_axis(np.ascontiguousarray(q).reshape(-1), rows, m, 1, k, True, True,
+                     np.empty(rows * k, q.dtype), idx)
+    return idx.reshape(rows, k)
 
 
 # names jitgrad.factories re-exports (its random section moved here)

@@ -1,5 +1,6 @@
 """The named tuples some ops return, as ``torch.return_types``: ``x.max(dim)``
-gives ``(values, indices)`` that also answers ``.values`` and ``.indices``."""
+(and ``sort``, ``topk``) gives ``(values, indices)`` that also answers
+``.values`` and ``.indices``."""
 
 
 class _ValuesIndices(tuple):
@@ -38,4 +39,12 @@ class max(_ValuesIndices):  # noqa: A001  (torch's name)
 
 
 class min(_ValuesIndices):  # noqa: A001
+    __slots__ = ()
+
+
+class sort(_ValuesIndices):
+    __slots__ = ()
+
+
+class topk(_ValuesIndices):
     __slots__ = ()

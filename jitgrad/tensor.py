@@ -54,6 +54,8 @@ class Size(tuple):
         return n
 
 
+from .api_coverage import missing as _missing  # noqa: E402
+
 class Tensor:
     # _vc: the version counter, a one-element list shared with views, bumped by
     # every in-place op; _base: the tensor this one is a view of (or None)
@@ -62,6 +64,11 @@ class Tensor:
 
     # numpy defers to us in ``ndarray + Tensor`` instead of broadcasting elementwise
     __array_priority__ = 1000
+
+    def __getattr__(self, name):
+        # reached only when the normal lookup failed: a torch method jitgrad lacks says so
+        raise AttributeError(_missing("torch.Tensor", name,
+                                      f"'Tensor' object has no attribute '{name}'"))
 
     def __init__(self, *args):
         # torch.Tensor(data) / torch.Tensor(2, 3): the legacy float constructor
@@ -541,6 +548,12 @@ class Tensor:
     def random_(self, *args, generator=None, **kwargs):
         return _random.random_(self, *args, generator=generator, **kwargs)
 
+    def exponential_(self, *args, **kwargs):
+        return _random.exponential_(self, *args, **kwargs)
+
+    def multinomial(self, *args, **kwargs):
+        return _random.multinomial_method(self, *args, **kwargs)
+
     # ------------------------------------------------------------ ops
     def __add__(self, other):
         return _operator(_F._ADD, self, other)
@@ -875,6 +888,21 @@ class Tensor:
     def cumsum(self, *args, **kwargs):          # (dim, *, dtype=None); dim is required
         return _F.cumsum(self, *args, **kwargs)
 
+    # sorting and selection (ops/selection.py): sort/argsort take torch's two overloads
+    def sort(self, *args, **kwargs):
+        dim, descending, stable, node = _selection.parse_sort_args("sort", True, args, kwargs)
+        return _selection.sort(self, dim, descending, stable, node)
+
+    def argsort(self, *args, **kwargs):
+        dim, descending, stable, _ = _selection.parse_sort_args("argsort", True, args, kwargs)
+        return _selection.argsort(self, dim, descending, stable)
+
+    def msort(self):
+        return _selection.msort(self)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+        return _selection.topk_checked(self, k, dim, largest, sorted, position=1)
+
     def matmul(self, other):
         return _F.matmul(self, other)
 
@@ -959,6 +987,34 @@ class Tensor:
     def masked_fill(self, mask, value):
         return _shape.masked_fill(self, mask, value)
 
+    # tril/triu, flip, roll (ops/structure.py)
+    def tril(self, diagonal=0):
+        return _structure.tril(self, diagonal, position=1)
+
+    def triu(self, diagonal=0):
+        return _structure.tril(self, diagonal, upper=True, position=1)
+
+    def tril_(self, diagonal=0):
+        return _structure.tril_(self, diagonal)
+
+    def triu_(self, diagonal=0):
+        return _structure.tril_(self, diagonal, upper=True)
+
+    def flip(self, *dims):
+        if not dims:
+            raise TypeError(messages.missing_argument("flip", "dims"))
+        one = len(dims) == 1 and not _structure.is_int(dims[0])     # x.flip([0, 1])
+        return _structure.flip(self, dims[0] if one else dims, position=1)
+
+    def fliplr(self):
+        return _structure.fliplr(self)
+
+    def flipud(self):
+        return _structure.flipud(self)
+
+    def roll(self, shifts, dims=None):
+        return _structure.roll(self, shifts, dims, position=1)
+
     def dot(self, tensor):
         return _F.dot(self, tensor)
 
@@ -985,7 +1041,10 @@ class Tensor:
         if dtype is None:
             return "jitgrad." + {"Float": "FloatTensor", "Double": "DoubleTensor", "Long": "LongTensor",
                                  "Int": "IntTensor", "Bool": "BoolTensor"}[self.dtype._torch_name]
-        return self.to(dtype)
+        if isinstance(dtype, str) and dtype.split(".")[0] in ("torch", "jitgrad"):
+            import jitgrad                  # 'torch.LongTensor': the legacy constructor's name
+            dtype = getattr(jitgrad, dtype.split(".", 1)[1])
+        return self.to(getattr(dtype, "dtype", dtype))
 
     def type_as(self, tensor):
         return self.to(tensor.dtype)
@@ -1148,3 +1207,5 @@ from .ops import pointwise as _pointwise  # noqa: E402
 from .ops import indexing as _indexing  # noqa: E402
 from . import random as _random  # noqa: E402
 from .ops import shape_ops as _shape  # noqa: E402
+from .ops import selection as _selection  # noqa: E402
+from .ops import structure as _structure  # noqa: E402

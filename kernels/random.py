@@ -26,6 +26,10 @@ ATen's kernels consume them one by one:
   range once range >= 2**28; randperm swaps with random() % (n - i).
 - bernoulli: a uniform (float64 from random64, or float32 from random()
   for a float32 probability tensor) compared ``u < p``.
+- exponential: a float64 uniform from a random64 per element,
+  (-1 / lambda) * log1p(-u) (torch 2.13 has its MKL path compiled out).
+- multinomial with replacement: cumulative sums in the input's dtype, one
+  float64 uniform per sample, binary search.
 """
 import math
 
@@ -439,3 +443,70 @@ def bernoulli_f32(mt, pos, out, p):
         mt_fill(mt, pos, w[:k])
         for i in range(k):
             out[s + i] = 1 if _u24(w[i]) < p[s + i] else 0
+
+
+# ---------------------------------------------------------------- exponential, multinomial
+
+@kernel
+def exponential(mt, pos, out, lambd):
+    """exponential_distribution<double>, element by element (``out`` float32
+    or float64, in iteration order): u from a random64 as uniform float64,
+    (-1 / lambd) * log1p(-u) in float64 (libm's log1p), rounded to out's
+    dtype. Two words per element whatever the dtype; ATen's MKL path for
+    this op is compiled out in torch 2.13 (pytorch issue 132395)."""
+    n = out.size
+    half = CHUNK // 2
+    w = np.empty(2 * min(n, half), np.uint32)
+    scale = -1.0 / lambd
+    for s in range(0, n, half):
+        k = min(half, n - s)
+        mt_fill(mt, pos, w[:2 * k])
+        for i in range(k):
+            out[s + i] = scale * math.log1p(-_u53(w[2 * i], w[2 * i + 1]))
+
+
+@kernel
+def multinomial_with_replacement(mt, pos, probs, n_sample, out, cum):
+    """ATen's multinomial_with_replacement_apply for ``probs`` (rows, n_cat)
+    float32/float64 and ``out`` (rows, n_sample) int64; ``cum`` a scratch of
+    n_cat in probs' dtype. Row by row: the running sum in probs' dtype
+    (checking each entry as it goes), the cumulative sums divided by the
+    total, the last bucket set to 1; then per sample one uniform float64
+    from a random64 and a binary search for the first bucket >= it.
+    Returns 0, or 1 (an entry < 0 or NaN), 2 (an infinity), 3 (sum <= 0)
+    after the rows before the bad one have drawn, as in ATen."""
+    rows = probs.shape[0]
+    n_cat = probs.shape[1]
+    half = CHUNK // 2
+    w = np.empty(2 * min(n_sample, half), np.uint32)
+    zero = np.zeros(1, probs.dtype)[0]
+    for r in range(rows):
+        total = zero
+        for j in range(n_cat):
+            v = probs[r, j]
+            if not v >= 0:
+                return 1
+            if v == np.inf:
+                return 2
+            total += v
+            cum[j] = total
+        if not total > 0:
+            return 3
+        for j in range(n_cat):
+            cum[j] = cum[j] / total
+        cum[n_cat - 1] = 1
+        for s in range(0, n_sample, half):
+            k = min(half, n_sample - s)
+            mt_fill(mt, pos, w[:2 * k])
+            for i in range(k):
+                u = _u53(w[2 * i], w[2 * i + 1])
+                lo = 0
+                hi = n_cat
+                while hi - lo > 0:
+                    mid = lo + (hi - lo) // 2
+                    if cum[mid] < u:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                out[r, s + i] = lo
+    return 0

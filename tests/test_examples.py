@@ -12,7 +12,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = ["polynomial_fit.py", "legendre_function.py", "newton.py", "softmax_regression.py",
             "two_layer_custom_relu.py", "train_mlp.py", "train_cnn.py",
-            "compiled_training_step.py", "autograd_tutorial.py"]
+            "compiled_training_step.py", "char_lstm.py", "autograd_tutorial.py"]
 # the tutorial draws random w and b, so only its structure can be compared
 SAME_NUMBERS = EXAMPLES[:-1]
 

@@ -685,11 +685,20 @@ SHAPED = {
                                                              reduction="sum"),
     "binary_cross_entropy_with_logits": lambda lib, x, d: F(
         lib).binary_cross_entropy_with_logits(x, _const(lib, x, 0.25), reduction="none"),
+    # sorting and selection, tril/triu (d as the diagonal), flip, roll
+    "sort": lambda lib, x, d: x.sort(d).values,
+    "sort_stable": lambda lib, x, d: x.sort(dim=d, descending=True, stable=True).values,
+    "topk": lambda lib, x, d: x.topk(x.shape[d] // 2 if x.ndim else 1, d, sorted=False).values,
+    "tril": lambda lib, x, d: x.tril(d),
+    "triu": lambda lib, x, d: x.triu(d),
+    "flip": lambda lib, x, d: x.flip(d),
+    "roll": lambda lib, x, d: x.roll(2, d),
 }
 # entries taking integer (and bool) tensors too
 SHAPED_INTS = {"sum", "sum_dim", "max", "min", "max_dim", "min_dim", "amax", "amin", "prod",
                "prod_dim", "cumsum", "clone", "transpose", "unsqueeze", "view", "cat", "stack",
-               "clamp", "clamp_min", "clamp_max", "where", "masked_fill"}
+               "clamp", "clamp_min", "clamp_max", "where", "masked_fill", "sort", "sort_stable",
+               "topk", "tril", "triu", "flip", "roll"}
 # entries whose values sum many inputs (exact only up to the order of the sum)
 SHAPED_SUMMING = {"sum", "sum_dim", "mean", "mean_dim", "norm", "var", "std", "logsumexp",
                   "cumsum", "softmax", "log_softmax", "mse_loss", "smooth_l1_loss"}

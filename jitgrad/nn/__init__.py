@@ -2,3 +2,8 @@
 from . import functional, init, utils  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .parameter import Buffer, Parameter  # noqa: F401
+
+
+# a name torch has and jitgrad lacks says so (jitgrad/api_coverage.py)
+from ..api_coverage import module_getattr as _module_getattr  # noqa: E402
+__getattr__ = _module_getattr("jitgrad.nn", "torch.nn")

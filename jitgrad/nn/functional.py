@@ -188,3 +188,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     return _pool.avg_pool2d(_tensor("avg_pool2d", input), kernel_size, stride, padding,
                             ceil_mode, count_include_pad, divisor_override)
+
+
+# a name torch has and jitgrad lacks says so (jitgrad/api_coverage.py)
+from ..api_coverage import module_getattr as _module_getattr  # noqa: E402
+__getattr__ = _module_getattr("jitgrad.nn.functional", "torch.nn.functional")

@@ -36,7 +36,8 @@ class PermuteNode(MetadataNode):
 _VIEW_NODE = node_class("ViewBackward0", ReshapeNode)
 _UNSAFE_VIEW_NODE = node_class("UnsafeViewBackward0", ReshapeNode)
 _PERMUTE_NODES = {name: node_class(name, PermuteNode)
-                  for name in ("TransposeBackward0", "TBackward0", "PermuteBackward0")}
+                  for name in ("TransposeBackward0", "TransposeBackward1", "TBackward0",
+                               "PermuteBackward0")}
 
 
 def _record(x, out, node_cls, saved, is_view=True):
@@ -117,14 +118,16 @@ def view(x, *shape):
     return _record(x, out, _VIEW_NODE, (a.shape,))
 
 
-def transpose(x, dim0, dim1):
+def transpose(x, dim0, dim1, node="TransposeBackward0"):
+    """``x.transpose(dim0, dim1)``; ``node`` names the node (torch's in-place
+    ``transpose_`` records TransposeBackward1)."""
     a = x._data
     d0 = normalize_dim(dim0, a.ndim)
     d1 = normalize_dim(dim1, a.ndim)
     perm = list(range(a.ndim))
     if a.ndim:                          # (a 0-d tensor takes dims 0 and -1: itself)
         perm[d0], perm[d1] = perm[d1], perm[d0]
-    return _record(x, a.transpose(perm), _PERMUTE_NODES["TransposeBackward0"], (perm,))
+    return _record(x, a.transpose(perm), _PERMUTE_NODES[node], (perm,))
 
 
 def t(x):

@@ -6,3 +6,8 @@ from .adam import Adam, AdamW  # noqa: F401
 from .optimizer import Optimizer  # noqa: F401
 from .rmsprop import RMSprop  # noqa: F401
 from .sgd import SGD  # noqa: F401
+
+
+# a name torch has and jitgrad lacks says so (jitgrad/api_coverage.py)
+from ..api_coverage import module_getattr as _module_getattr  # noqa: E402
+__getattr__ = _module_getattr("jitgrad.optim", "torch.optim")

@@ -9,3 +9,4 @@ from .normalization import LayerNorm  # noqa: F401
 from .sparse import Embedding  # noqa: F401
 from .conv import Conv2d, Fold, Unfold  # noqa: F401
 from .pooling import AvgPool2d, MaxPool2d  # noqa: F401
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401

@@ -1,0 +1,45 @@
+"""A torch name jitgrad lacks says so; the coverage page is current."""
+import os
+
+import pytest
+
+import jitgrad
+import jitgrad.nn.functional as F
+from jitgrad import api_coverage, nn, optim, write_api_coverage
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.mark.parametrize("get,text", [
+    (lambda: jitgrad.linalg, "module 'jitgrad' has no attribute 'linalg': jitgrad does not "
+                             "implement torch.linalg yet"),
+    (lambda: nn.MultiheadAttention, "module 'jitgrad.nn' has no attribute "
+                                    "'MultiheadAttention': jitgrad does not implement "
+                                    "torch.nn.MultiheadAttention yet"),
+    (lambda: F.pad, "module 'jitgrad.nn.functional' has no attribute 'pad': jitgrad does not "
+                    "implement torch.nn.functional.pad yet"),
+    (lambda: optim.LBFGS, "module 'jitgrad.optim' has no attribute 'LBFGS': jitgrad does not "
+                          "implement torch.optim.LBFGS yet"),
+    (lambda: jitgrad.zeros(2).unique, "'Tensor' object has no attribute 'unique': jitgrad "
+                                      "does not implement torch.Tensor.unique yet"),
+    # names torch lacks too: Python's words only
+    (lambda: jitgrad.no_such_name, "module 'jitgrad' has no attribute 'no_such_name'"),
+    (lambda: jitgrad.zeros(2).no_such_method, "'Tensor' object has no attribute "
+                                              "'no_such_method'"),
+])
+def test_missing_names(get, text):
+    with pytest.raises(AttributeError) as err:
+        get()
+    assert str(err.value) == text
+
+
+def test_present_names_are_not_in_the_missing_list():
+    assert not hasattr(jitgrad, "linalg")
+    assert hasattr(jitgrad, "tril") and hasattr(jitgrad.Tensor, "topk")
+    assert "tril" in api_coverage.torch_names()["torch"]
+
+
+def test_coverage_page_is_current():
+    with open(os.path.join(ROOT, "docs", "api-coverage.md")) as f:
+        assert f.read() == write_api_coverage.coverage_markdown(), \
+            "regenerate it: python -m jitgrad.write_api_coverage"
