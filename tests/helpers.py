@@ -134,6 +134,19 @@ def table_tests(cases, node_of=None):
     return test_gradcheck, test_torch, test_node_name_is_the_tables
 
 
+def apply_and_apply_graph(fn, inputs, dtype, seed=1, record=False):
+    """The output's node run both ways on one random gradient: (node, the
+    kernels' arrays from ``apply``, the recorded tensors from ``apply_graph``;
+    with ``record`` the gradient requires grad, so its ops are recorded)."""
+    out = fn(jitgrad, *[jitgrad.tensor(a.astype(dtype), requires_grad=True) for a in inputs])
+    node = out.grad_fn
+    g = np.random.default_rng(seed).standard_normal(out.shape).astype(dtype)
+    fast = node.apply(g.copy())
+    with jitgrad.enable_grad():
+        graph = node.apply_graph(jitgrad.tensor(g, requires_grad=record))
+    return node, fast, graph
+
+
 def error_tests(errors):
     """For a table of cases with ``id``, ``run(lib)``, ``exc`` and ``message``:
     jitgrad raises exactly that, and (with torch installed) so does torch, its

@@ -14,7 +14,7 @@ import pytest
 
 import jitgrad
 from jitgrad.ops import selection as _selection
-from helpers import error_tests, table_tests
+from helpers import apply_and_apply_graph, error_tests, table_tests
 
 rng = np.random.default_rng(0)
 
@@ -75,12 +75,7 @@ test_gradcheck, test_torch, test_node_name_is_the_tables = table_tests(CASES)
 @pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
 def test_apply_graph_matches_apply(entry, name, fn, inputs, dtype):
     """The create_graph path (a recorded scatter) gives the kernels' gradient."""
-    out = fn(jitgrad, *[jitgrad.tensor(a.astype(dtype), requires_grad=True) for a in inputs])
-    node = out.grad_fn
-    g = np.random.default_rng(1).standard_normal(out.shape).astype(dtype)
-    fast = node.apply(g.copy())
-    with jitgrad.enable_grad():
-        graph = node.apply_graph(jitgrad.tensor(g))
+    node, fast, graph = apply_and_apply_graph(fn, inputs, dtype)
     assert len(fast) == len(graph) == len(node.next_functions)
     for a, b in zip(fast, graph):
         assert (a is None) == (b is None)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import jitgrad
-from helpers import error_tests, table_tests
+from helpers import apply_and_apply_graph, error_tests, table_tests
 
 rng = np.random.default_rng(0)
 
@@ -60,12 +60,7 @@ test_gradcheck, test_torch, test_node_name_is_the_tables = table_tests(CASES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("entry,name,fn,inputs", CASES, ids=IDS)
 def test_apply_graph_matches_apply(entry, name, fn, inputs, dtype):
-    out = fn(jitgrad, *[jitgrad.tensor(a.astype(dtype), requires_grad=True) for a in inputs])
-    node = out.grad_fn
-    g = np.random.default_rng(1).standard_normal(out.shape).astype(dtype)
-    fast = node.apply(g.copy())
-    with jitgrad.enable_grad():
-        graph = node.apply_graph(jitgrad.tensor(g, requires_grad=True))
+    node, fast, graph = apply_and_apply_graph(fn, inputs, dtype, record=True)
     assert len(fast) == len(graph) == 1
     assert fast[0].shape == tuple(graph[0].shape) and fast[0].dtype == dtype
     np.testing.assert_array_equal(fast[0], graph[0].numpy(force=True))
