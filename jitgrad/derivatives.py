@@ -13,8 +13,10 @@ Broadcast inputs then get ``sum_to_shape`` of that gradient.
 The activations with parameters (``Pointwise``: leaky_relu, elu, gelu,
 silu, softplus) are as machine-readable as the elementwise ops: their eager
 node (``jitgrad/ops/parametric.py``) and the compiler both read their
-entries. Ops that are not elementwise (reductions, matmul, views, losses)
-keep their forward and backward together in ``jitgrad/ops/``; their entries
+entries; so are the pointwise ops of several tensors (``Nary``: lerp,
+addcmul, addcdiv; eager glue in ``jitgrad/ops/pointwise_extra.py``). Ops
+that are not elementwise (reductions, matmul, views, losses) keep their
+forward and backward together in ``jitgrad/ops/``; their entries
 here name their node and formulas, so the table stays the one list of every
 op.
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 
 from .kernels import activations as A
 from .kernels import elementwise as K
+from .kernels import pointwise as KP
 
 
 _ARG_SLOTS = {"grad": 0, "self": 1, "other": 2, "result": 3}
@@ -40,7 +43,8 @@ class Grad:
     def __init__(self, kernel, *args):
         object.__setattr__(self, "kernel", kernel)
         object.__setattr__(self, "args", args)
-        object.__setattr__(self, "slots", tuple(_ARG_SLOTS[a] for a in args))
+        # (Nary gradients name their inputs and parameters instead: no slot)
+        object.__setattr__(self, "slots", tuple(_ARG_SLOTS.get(a) for a in args))
         object.__setattr__(self, "binary", len(args) == 2 and args[0] == "grad")
 
 
@@ -102,6 +106,29 @@ class Pointwise:
         return {"self": self.formula}
 
 
+@dataclass(frozen=True)
+class Nary:
+    """A pointwise op of several tensors and number parameters (lerp, addcmul,
+    addcdiv), read by its eager node (``jitgrad/ops/pointwise_extra.py``) and
+    the compiler alike: the forward ``forward(*inputs, *params, out)`` (the
+    tensors broadcast, in the result dtype), per input its gradient kernel
+    (``Grad(kernel, "grad", names of inputs and parameters...)``, the kernel's
+    arguments in that order) and its formula over ``grad``, the inputs and
+    the parameters."""
+    name: str
+    node: str
+    forward: object
+    inputs: tuple                     # the tensor operands' names, in forward's order
+    grads: tuple                      # a Grad per input
+    formulas: dict                    # {input: formula}
+    params: tuple = ()
+    elementwise: bool = True
+
+    @property
+    def slots(self):
+        return (*self.inputs, *self.params)
+
+
 GRAD = Grad(None, "grad")
 
 UNARY = {op.name: op for op in [
@@ -135,6 +162,13 @@ UNARY = {op.name: op for op in [
     Unary("atan",    "AtanBackward0",    K.atan_forward,    Grad(K.atan_backward, "grad", "self"),      "grad / (self * self + 1)"),
     Unary("asin",    "AsinBackward0",    K.asin_forward,    Grad(K.asin_backward, "grad", "self"),      "grad * (-self * self + 1).rsqrt()"),
     Unary("acos",    "AcosBackward0",    K.acos_forward,    Grad(K.acos_backward, "grad", "self"),      "grad * -((-self * self + 1).rsqrt())"),
+    # kernels/pointwise.py; the constants are 2 / sqrt(pi) and sqrt(pi) / 2. trunc keeps
+    # integers (a copy), frac refuses them (messages.FLOAT_ONLY_KERNEL)
+    Unary("erf",     "ErfBackward0",     KP.erf_forward,    Grad(KP.erf_backward, "grad", "self"),      "1.1283791670955126 * (-(self * self)).exp() * grad"),
+    Unary("erfc",    "ErfcBackward0",    KP.erfc_forward,   Grad(KP.erfc_backward, "grad", "self"),     "-1.1283791670955126 * (-(self * self)).exp() * grad"),
+    Unary("erfinv",  "ErfinvBackward0",  KP.erfinv_forward, Grad(KP.erfinv_backward, "grad", "result"), "0.8862269254527579 * (result * result).exp() * grad"),
+    Unary("trunc",   "TruncBackward0",   KP.trunc_forward,  Grad(K.zero_backward, "grad"),              "zeros_like(grad)", float_only=False),
+    Unary("frac",    "FracBackward0",    KP.frac_forward,   Grad(KP.identity_backward, "grad"),         "grad", float_only=False),
 ]}
 
 BINARY = {op.name: op for op in [
@@ -161,6 +195,16 @@ BINARY = {op.name: op for op in [
     Binary("div_trunc", "DivBackward2", K.div_trunc_forward, (Grad(K.zero_backward, "grad"), Grad(K.zero_backward, "grad")),
            ("zeros_like(grad)", "zeros_like(grad)"), int_forward=K.int_div_trunc_forward),    Binary("atan2", "Atan2Backward0", K.atan2_forward, (Grad(K.atan2_backward_self, "grad", "self", "other"), Grad(K.atan2_backward_other, "grad", "self", "other")),
            ("grad * other * atan2_recip(self, other)", "grad * -self * atan2_recip(self, other)"), float_only=True, both=K.atan2_backward),
+    # kernels/pointwise.py. hypot, logaddexp(2): tensors only, float results only
+    # (messages.FLOAT_ONLY_KERNEL); xlogy: integers compute in the default float dtype
+    Binary("hypot", "HypotBackward0", KP.hypot_forward, (Grad(KP.hypot_backward, "grad", "self", "result"), Grad(KP.hypot_backward, "grad", "other", "result")),
+           ("grad * self / result", "grad * other / result")),
+    Binary("logaddexp", "LogaddexpBackward0", KP.logaddexp_forward, (Grad(KP.logaddexp_backward, "grad", "self", "other"), Grad(KP.logaddexp_backward, "grad", "other", "self")),
+           ("grad / (1 + (other - self).exp())", "grad / (1 + (self - other).exp())")),
+    Binary("logaddexp2", "Logaddexp2Backward0", KP.logaddexp2_forward, (Grad(KP.logaddexp2_backward, "grad", "self", "other"), Grad(KP.logaddexp2_backward, "grad", "other", "self")),
+           ("grad / (1 + exp2(other - self))", "grad / (1 + exp2(self - other))")),
+    Binary("xlogy", "XlogyBackward0", KP.xlogy_forward, (Grad(KP.xlogy_backward_self, "grad", "self", "other"), Grad(KP.xlogy_backward_other, "grad", "self", "other")),
+           ("xlogy_backward_self(grad, self, other)", "grad * self / other"), float_only=True),
 ]}
 
 # Comparisons return bool tensors and are not differentiable.
@@ -179,7 +223,8 @@ PREDICATE = {"isnan": (K.isnan_forward, False), "isinf": (K.isinf_forward, False
 SCALAR_NODE = {"pow": ("PowBackward0", "PowBackward2"), "sub": ("SubBackward0", "RsubBackward1"),
                "div": ("DivBackward0", "MulBackward0"),
                # torch has no derivative for remainder(Number, Tensor); fmod(Number, Tensor) is refused
-               "remainder": ("RemainderBackward0", "NotImplemented"), "fmod": ("FmodBackward0", "NotImplemented")}
+               "remainder": ("RemainderBackward0", "NotImplemented"), "fmod": ("FmodBackward0", "NotImplemented"),
+               "xlogy": ("XlogyBackward2", "XlogyBackward1")}
 
 COMPOSITE = {op.name: op for op in [
     Composite("sum",       "SumBackward0",      {"self": "grad.expand(self.sizes())"}),
@@ -276,6 +321,26 @@ COMPOSITE = {op.name: op for op in [
     Composite("round_decimals",   "RoundBackward1",    {"self": "zeros_like(grad)"}),
     # floor_divide (``//``): div_floor's forward; torch has no derivative for it (jitgrad/ops/division.py)
     Composite("floor_divide",     "NotImplemented",    {"self": "not_implemented(\"floor_divide\")", "other": "not_implemented(\"floor_divide\")"}),
+    # torch's pointwise ops with parameters or of three tensors (jitgrad/ops/pointwise_extra.py,
+    # kernels/pointwise.py); lerp with a number weight is LerpBackward0, with a tensor one
+    # LerpBackward1. heaviside: no derivative in torch
+    Pointwise("nan_to_num",       "NanToNumBackward0", KP.nan_to_num_forward, Grad(KP.nan_to_num_backward, "grad", "self"),
+              "grad * isfinite(self)", ("nan", "posinf", "neginf")),
+    Nary("lerp",        "LerpBackward0",    KP.lerp_forward,        ("self", "end"),
+         (Grad(KP.lerp_backward_self, "grad", "weight"), Grad(KP.lerp_backward_end, "grad", "weight")),
+         {"self": "grad * (1 - weight)", "end": "grad * weight"}, ("weight",)),
+    Nary("lerp_tensor", "LerpBackward1",    KP.lerp_tensor_forward, ("self", "end", "weight"),
+         (Grad(KP.lerp_tensor_backward_self, "grad", "weight"), Grad(K.mul_forward, "grad", "weight"),
+          Grad(KP.lerp_tensor_backward_weight, "grad", "self", "end")),
+         {"self": "grad * (1 - weight)", "end": "grad * weight", "weight": "grad * (end - self)"}),
+    Nary("addcmul",     "AddcmulBackward0", KP.addcmul_forward,     ("self", "tensor1", "tensor2"),
+         (GRAD, Grad(KP.addcmul_backward, "grad", "tensor2", "value"), Grad(KP.addcmul_backward, "grad", "tensor1", "value")),
+         {"self": "grad", "tensor1": "grad * (tensor2 * value)", "tensor2": "grad * (tensor1 * value)"}, ("value",)),
+    Nary("addcdiv",     "AddcdivBackward0", KP.addcdiv_forward,     ("self", "tensor1", "tensor2"),
+         (GRAD, Grad(KP.addcdiv_backward_tensor1, "grad", "tensor2", "value"),
+          Grad(KP.addcdiv_backward_tensor2, "grad", "tensor1", "tensor2", "value")),
+         {"self": "grad", "tensor1": "grad * (value / tensor2)", "tensor2": "-grad * (value * tensor1 / (tensor2 * tensor2))"}, ("value",)),
+    Composite("heaviside",        "NotImplemented",    {"self": "not_implemented(\"heaviside\")", "values": "not_implemented(\"heaviside\")"}),
     Composite("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
               {"self": "binary_cross_entropy_with_logits_backward(grad, self, target, weight, pos_weight, reduction)",
                "target": "binary_cross_entropy_with_logits_target_backward(grad, self, target, weight, pos_weight, reduction)"}),

@@ -12,6 +12,7 @@ from .ops import activations as _act
 from .ops import elementwise as _ew
 from .ops import division as _division
 from .ops import pointwise as _pw
+from .ops import pointwise_extra as _pwx
 from .ops import linalg as _linalg
 from .ops import reductions as _red
 from .ops import reductions_extra as _red2
@@ -291,6 +292,120 @@ def clamp_max(input, max):  # noqa: A002
 
 
 where = _pw.where
+
+
+# ---- torch's pointwise ops: the erf family, trunc (fix), frac, hypot, logaddexp(2), xlogy
+# (op table entries run by ops/elementwise.py); lerp, addcmul, addcdiv, nan_to_num,
+# heaviside (ops/pointwise_extra.py)
+
+_HYPOT, _LOGADDEXP, _LOGADDEXP2, _XLOGY = (derivatives.BINARY[n] for n in
+                                           ("hypot", "logaddexp", "logaddexp2", "xlogy"))
+_XLOGY_SIGNATURES = ["(Tensor input, Tensor other, *, Tensor out = None)",
+                     "(Number self, Tensor other, *, Tensor out = None)",
+                     "(Tensor input, Number other, *, Tensor out = None)"]
+
+
+def erf(input):
+    return _ew.unary("erf", _tensor(input, "erf"))
+
+
+def erfc(input):
+    return _ew.unary("erfc", _tensor(input, "erfc"))
+
+
+def erfinv(input):
+    return _ew.unary("erfinv", _tensor(input, "erfinv"))
+
+
+def trunc(input):
+    return _ew.unary("trunc", _tensor(input, "trunc"))
+
+
+def fix(input):
+    return _ew.unary("trunc", _tensor(input, "fix"))
+
+
+def frac(input):
+    return _ew.unary("frac", _tensor(input, "frac"))
+
+
+def hypot(input, other):
+    return _ew.binary(_HYPOT, _tensor(input, "hypot"), _tensor(other, "hypot", "other", 2))
+
+
+def logaddexp(input, other):
+    return _ew.binary(_LOGADDEXP, _tensor(input, "logaddexp"),
+                      _tensor(other, "logaddexp", "other", 2))
+
+
+def logaddexp2(input, other):
+    return _ew.binary(_LOGADDEXP2, _tensor(input, "logaddexp2"),
+                      _tensor(other, "logaddexp2", "other", 2))
+
+
+def xlogy(input, other):
+    operands = (Tensor, *_ew._SCALARS)
+    if (isinstance(input, Tensor) or isinstance(other, Tensor)) and \
+            isinstance(input, operands) and isinstance(other, operands):
+        return _binary(_XLOGY, input, other)
+    raise _pw._invalid("xlogy", _XLOGY_SIGNATURES, [input, other])
+
+
+def lerp(input, end=_OMITTED, weight=_OMITTED):
+    return _pwx.lerp(input, end, weight)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return _pwx.addcmul(input, tensor1, tensor2, value)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return _pwx.addcdiv(input, tensor1, tensor2, value)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    return _pwx.nan_to_num(input, nan, posinf, neginf)
+
+
+def heaviside(input, values):
+    return _pwx.heaviside(input, values)
+
+
+# the in-place forms torch also has as functions
+def erf_(input):
+    return _tensor(input, "erf_").erf_()
+
+
+def erfc_(input):
+    return _tensor(input, "erfc_").erfc_()
+
+
+def trunc_(input):
+    return _tensor(input, "trunc_").trunc_()
+
+
+def fix_(input):
+    return _tensor(input, "fix_").fix_()
+
+
+def frac_(input):
+    return _tensor(input, "frac_").frac_()
+
+
+def xlogy_(input, other):
+    return _tensor(input, "xlogy_").xlogy_(other)
+
+
+def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
+    return _tensor(input, "nan_to_num_").nan_to_num_(nan, posinf, neginf)
+
+
+def clamp_min_(input, min):  # noqa: A002
+    return _tensor(input, "clamp_min_").clamp_min_(min)
+
+
+def clamp_max_(input, max):  # noqa: A002
+    return _tensor(input, "clamp_max_").clamp_max_(max)
 
 
 # softmax / log_softmax (jitgrad/ops/activations.py; nn.functional has the rest of the family)

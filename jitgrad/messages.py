@@ -534,7 +534,29 @@ BOOL_UNSUPPORTED = {
     "floor": (NotImplementedError, "\"floor_vml_cpu\" not implemented for 'Bool'"),
     "ceil": (NotImplementedError, "\"ceil_vml_cpu\" not implemented for 'Bool'"),
     "round": (NotImplementedError, "\"round_vml_cpu\" not implemented for 'Bool'"),
+    "trunc": (NotImplementedError, "\"trunc_vml_cpu\" not implemented for 'Bool'"),
 }
+
+# elementwise ops torch computes for floating results only: op name -> the kernel its
+# NotImplementedError names (with the integer or bool dtype: not_implemented_for)
+FLOAT_ONLY_KERNEL = {"frac": "frac_cpu", "hypot": "hypot_cpu", "logaddexp": "logaddexp_cpu",
+                     "logaddexp2": "logaddexp2_cpu"}
+
+
+# ---- lerp, addcmul, addcdiv, nan_to_num, heaviside (ops/pointwise_extra.py)
+
+ADDCDIV_INTEGER = ("Integer division with addcdiv is no longer supported, and in a future  "
+                   "release addcdiv will perform a true division of tensor1 and tensor2. The "
+                   "historic addcdiv behavior can be implemented as (input + value * "
+                   "jitgrad.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+                   "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv "
+                   "behavior is just the latter implementation: (input + value * tensor1 / "
+                   "tensor2), for all dtypes.")
+HEAVISIDE_DTYPES = "heaviside is not yet implemented for tensors with different dtypes."
+
+
+def lerp_dtype(arg, expected_c_name, got_c_name):
+    return f"expected dtype {expected_c_name} for `{arg}` but got dtype {got_c_name}"
 
 
 # ---- pointwise ops: clamp, where, softplus, round(decimals) (ops/pointwise.py)
@@ -1927,3 +1949,143 @@ def rnn_dropout_one_layer(dropout, num_layers):
     return ("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
             f"expects num_layers greater than 1, but got dropout={dropout} and "
             f"num_layers={num_layers}")
+
+
+# ---- attention and transformers (jitgrad/ops/attention.py, nn/modules/transformer.py)
+
+def sdpa_dtypes(q, k, v):
+    return ("Expected query, key, and value to have the same dtype, but got query.dtype: "
+            f"{q._c_name} key.dtype: {k._c_name} and value.dtype: {v._c_name} instead.")
+
+
+def sdpa_dims(q, k, v):
+    return ("Expected query, key, and value to all be  at least 2 dimensional, but got "
+            f"query.dim: {q} key.dim: {k} and value.dim: {v} instead.")
+
+
+def sdpa_mask_dtype(mask, q):
+    return ("Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+            f"attn_mask.dtype: {mask._c_name} and  query.dtype: {q._c_name} instead.")
+
+
+SDPA_CAUSAL_WITH_MASK = ("_scaled_dot_product_attention: Explicit attn_mask should not be set "
+                         "when is_causal=True")
+SDPA_FLASH_DROPOUT = ("scaled_dot_product_attention_flash_attention: Currently do not support "
+                      "dropout > 0")
+SDPA_GQA_HEADS = "Number of heads in key and value must divide the number of heads in "
+
+
+def dropout_probability_cpp(p):
+    """ATen's at::dropout check: the probability as C++ streams a double."""
+    return f"dropout probability has to be between 0 and 1, but got {p:g}"
+
+
+def scalar_type_expected(expected, found):
+    return f"expected scalar type {expected} but found {found}"
+
+
+def mha_sizes(embed_dim, num_heads):
+    return (f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and "
+            f"num_heads={num_heads} instead")
+
+
+MHA_DIVISIBLE = "embed_dim must be divisible by num_heads"
+
+
+def mha_input_dims(batched, what, dims):
+    """_mha_shape_check: key/value, key_padding_mask or attn_mask of the wrong rank."""
+    kind = "batched (3-D)" if batched else "unbatched (2-D)"
+    if what == "kv":
+        want = "3-D" if batched else "2-D"
+        return (f"For {kind} `query`, expected `key` and `value` to be {want} but found "
+                f"{dims[0]}-D and {dims[1]}-D tensors respectively")
+    if what == "key_padding_mask":
+        want = "2-D" if batched else "1-D"
+        return (f"For {kind} `query`, expected `key_padding_mask` to be `None` or {want} but "
+                f"found {dims}-D tensor instead")
+    return (f"For {kind} `query`, expected `attn_mask` to be `None`, 2-D or 3-D but found "
+            f"{dims}-D tensor instead")
+
+
+def mha_unbatched_mask_shape(expected, got):
+    return f"Expected `attn_mask` shape to be {expected} but got {got}"
+
+
+def mha_query_dims(ndim):
+    return (f"query should be unbatched 2D or batched 3D tensor but received {ndim}-D query "
+            "tensor")
+
+
+def mask_types(mask_name):
+    return f"only bool and floating types of {mask_name} are supported"
+
+
+def mask_types_differ(mask_name, other_name):
+    return (f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type "
+            "for both instead.")
+
+
+MHA_CAUSAL_NEEDS_MASK = ("Need attn_mask if specifying the is_causal hint. You may use the "
+                         "Transformer module method `generate_square_subsequent_mask` to create "
+                         "this mask.")
+MHA_CAUSAL_NEED_WEIGHTS = "FIXME: is_causal not implemented for need_weights"
+
+
+def mha_embed_dim(expected, got):
+    return f"was expecting embedding dimension of {expected}, but got {got}"
+
+
+def mha_heads_divide(embed_dim, num_heads):
+    return f"embed_dim {embed_dim} not divisible by num_heads {num_heads}"
+
+
+def mha_kv_seq_batch(key_dims, value_dims):
+    return f"key's sequence and batch dims {key_dims} do not match value's {value_dims}"
+
+
+def mha_kv_shape(key_shape, value_shape):
+    return f"key shape {key_shape} does not match value shape {value_shape}"
+
+
+def mha_proj_weight_missing(flag, name):
+    return f"use_separate_proj_weight is {flag} but {name} is None"
+
+
+def mha_proj_shape(which, expected, got):
+    return f"expecting {which} shape of {expected}, but got {got}"
+
+
+def mha_mask_shape(ndim, shape, correct):
+    return f"The shape of the {ndim}D attn_mask is {shape}, but should be {correct}."
+
+
+def mha_mask_dim(ndim):
+    return f"attn_mask's dimension {ndim} is not supported"
+
+
+def mha_bias_kv(present, missing):
+    return f"{present} is set but {missing} is None"
+
+
+def mha_bias_static(which):
+    return f"bias cannot be added to static {which}."
+
+
+def mha_static(name, dim, expected, got):
+    return f"expecting {name}.size({dim}) of {expected}, but got {got}"
+
+
+def mha_key_padding_mask(dim, expected, got):
+    return f"Expected key_padded_mask.shape[{dim}] to be {expected}, but got {got}"
+
+
+def transformer_activation(activation):
+    return f"activation should be relu/gelu, not {activation}"
+
+
+def nested_tensor_unused(why):
+    return f"enable_nested_tensor is True, but self.use_nested_tensor is False because {why}"
+
+
+TRANSFORMER_BATCH = "the batch number of src and tgt must be equal"
+TRANSFORMER_FEATURES = "the feature number of src and tgt must be equal to d_model"

@@ -532,6 +532,50 @@ class Tensor:
     def clamp_max_(self, max):  # noqa: A002
         return _pointwise.clamp_(self, None, max, "clamp_max", "clamp_max_")
 
+    # torch's pointwise ops (jitgrad/functions.py, ops/pointwise_extra.py)
+    def erf_(self):
+        return _inplace.apply_(self, _F.erf)
+
+    def erfc_(self):
+        return _inplace.apply_(self, _F.erfc)
+
+    def erfinv_(self):
+        return _inplace.apply_(self, _F.erfinv)
+
+    def trunc_(self):
+        return _inplace.apply_(self, _F.trunc)
+
+    def fix_(self):
+        return _inplace.apply_(self, _F.trunc)
+
+    def frac_(self):
+        return _inplace.apply_(self, _F.frac)
+
+    def hypot_(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(messages.must_be("hypot_", "other", "Tensor", other, 1))
+        return _inplace.binary_(_F._HYPOT, self, other)
+
+    def xlogy_(self, other):
+        if not isinstance(other, (Tensor, *_SCALAR_ARGS)):
+            raise _pointwise._invalid("xlogy_", _XLOGY_METHOD_SIGNATURES, [other])
+        return _inplace.binary_(_F._XLOGY, self, other)
+
+    def lerp_(self, end=_OMITTED, weight=_OMITTED):
+        return _pointwise_extra.lerp_(self, end, weight)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return _pointwise_extra.addcmul_(self, tensor1, tensor2, value)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return _pointwise_extra.addcdiv_(self, tensor1, tensor2, value)
+
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        return _pointwise_extra.nan_to_num_(self, nan, posinf, neginf)
+
+    def heaviside_(self, values):
+        return _pointwise_extra.heaviside_(self, values)
+
     # random draws (jitgrad/random.py)
     def uniform_(self, from_=0, to=1, *, generator=None):
         return _random.uniform_(self, from_, to, generator=generator)
@@ -803,6 +847,59 @@ class Tensor:
 
     def clamp_max(self, max):  # noqa: A002
         return _pointwise.clamp_max(self, max, method=True)
+
+    def erf(self):
+        return _F.erf(self)
+
+    def erfc(self):
+        return _F.erfc(self)
+
+    def erfinv(self):
+        return _F.erfinv(self)
+
+    def trunc(self):
+        return _F.trunc(self)
+
+    def fix(self):
+        return _F.trunc(self)
+
+    def frac(self):
+        return _F.frac(self)
+
+    def hypot(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(messages.must_be("hypot", "other", "Tensor", other, 1))
+        return _F.hypot(self, other)
+
+    def logaddexp(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(messages.must_be("logaddexp", "other", "Tensor", other, 1))
+        return _F.logaddexp(self, other)
+
+    def logaddexp2(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(messages.must_be("logaddexp2", "other", "Tensor", other, 1))
+        return _F.logaddexp2(self, other)
+
+    def xlogy(self, other):
+        if not isinstance(other, (Tensor, *_SCALAR_ARGS)):
+            raise _pointwise._invalid("xlogy", _XLOGY_METHOD_SIGNATURES, [other])
+        return _F.xlogy(self, other)
+
+    def lerp(self, end=_OMITTED, weight=_OMITTED):
+        return _pointwise_extra.lerp(self, end, weight, method=True)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return _pointwise_extra.addcmul(self, tensor1, tensor2, value, method=True)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return _pointwise_extra.addcdiv(self, tensor1, tensor2, value, method=True)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return _pointwise_extra.nan_to_num(self, nan, posinf, neginf)
+
+    def heaviside(self, values):
+        return _pointwise_extra.heaviside(self, values, method=True)
 
     def where(self, condition, y):
         return _pointwise.where_method(self, condition, y)
@@ -1204,8 +1301,12 @@ from .ops import views as _views  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
 from .ops import division as _division  # noqa: E402
 from .ops import pointwise as _pointwise  # noqa: E402
+from .ops import pointwise_extra as _pointwise_extra  # noqa: E402
 from .ops import indexing as _indexing  # noqa: E402
 from . import random as _random  # noqa: E402
 from .ops import shape_ops as _shape  # noqa: E402
 from .ops import selection as _selection  # noqa: E402
 from .ops import structure as _structure  # noqa: E402
+
+_SCALAR_ARGS = _ew._SCALARS                 # what torch's parser takes as a Number
+_XLOGY_METHOD_SIGNATURES = ["(Tensor other)", "(Number other)"]

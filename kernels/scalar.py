@@ -368,3 +368,94 @@ def softplus_backward(grad, x, beta, threshold):
     xb = x * beta
     z = vexp(xb)
     return grad if xb > threshold else grad * z / (z + like(z, 1.0))
+
+
+# ---------------------------------------- torch's pointwise ops (kernels/pointwise.py)
+# (each calls the helper its array kernel calls)
+
+from . import pointwise as _pw  # noqa: E402
+
+
+@scalar
+def erf(x):
+    return like(x, _pw.erf64(x))
+
+
+@scalar
+def erfc(x):
+    return like(x, _pw.erfc64(x))
+
+
+@scalar
+def erfinv(x):
+    return like(x, _pw.erfinv64(x))
+
+
+@scalar
+def trunc(x):
+    return np.trunc(x)
+
+
+@scalar
+def frac(x):
+    return x - np.trunc(x)
+
+
+@scalar
+def hypot(a, b):
+    return like(a, math.hypot(np.float64(a), np.float64(b)))
+
+
+@scalar
+def logaddexp(a, b):
+    return _pw.logaddexp_(a, b)
+
+
+@scalar
+def logaddexp2(a, b):
+    return _pw.logaddexp2_(a, b)
+
+
+@scalar
+def exp2(x):
+    return _pw.exp2(x)
+
+
+@scalar
+def xlogy(a, b):
+    return _pw.xlogy_(a, b)
+
+
+@scalar
+def xlogy_backward_self(grad, a, b):
+    return _pw.xlogy_backward_self_(grad, a, b)
+
+
+@scalar
+def lerp(s, e, weight):
+    return _pw.lerp_(s, e, weight)
+
+
+@scalar
+def lerp_tensor(s, e, weight):
+    return _pw.lerp_(s, e, weight)
+
+
+@scalar
+def addcmul(s, t1, t2, value):
+    return _pw.mul_add(value * t1, t2, s)
+
+
+@scalar
+def addcdiv(s, t1, t2, value):
+    return s + value * t1 / t2
+
+
+@scalar
+def nan_to_num(x, nan, posinf, neginf):
+    return _pw.nan_to_num_(x, nan, posinf, neginf)
+
+
+@scalar
+def isfinite(x):
+    return _pw.finite_mask(x)

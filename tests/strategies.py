@@ -310,7 +310,15 @@ UNARY_REF = {
     "square": lambda x: x * x, "log2": _f64(np.log2), "log10": _f64(np.log10), "tan": _f64(np.tan),
     "sinh": _f64(np.sinh), "cosh": _f64(np.cosh), "atan": _f64(np.arctan),
     "asin": _f64(np.arcsin), "acos": _f64(np.arccos),
+    "erf": _f64(lambda x: _special().erf(x)), "erfc": _f64(lambda x: _special().erfc(x)),
+    "erfinv": _f64(lambda x: _special().erfinv(x)), "trunc": _keep_ints(np.trunc),
+    "frac": lambda x: x - np.trunc(x),
 }
+
+
+def _special():
+    import scipy.special
+    return scipy.special
 
 
 def unary_result_dtype(name, dtype):
@@ -376,6 +384,10 @@ BINARY_REF = {
     "maximum": np.maximum, "minimum": np.minimum,
     "remainder": _remainder, "fmod": _fmod, "div_floor": _div_floor, "div_trunc": _div_trunc,
     "atan2": lambda a, b: np.arctan2(a.astype(np.float64), b.astype(np.float64)).astype(a.dtype),
+    "hypot": lambda a, b: np.hypot(a.astype(np.float64), b.astype(np.float64)).astype(a.dtype),
+    "logaddexp": lambda a, b: np.logaddexp(a.astype(np.float64), b.astype(np.float64)).astype(a.dtype),
+    "logaddexp2": lambda a, b: np.logaddexp2(a.astype(np.float64), b.astype(np.float64)).astype(a.dtype),
+    "xlogy": lambda a, b: _special().xlogy(a.astype(np.float64), b.astype(np.float64)).astype(a.dtype),
 }
 # integer ops that raise torch's ZeroDivisionError on a zero divisor
 INT_ZERO_DIVISION = {"remainder", "fmod", "div_floor", "div_trunc"}

@@ -224,7 +224,9 @@ POINTWISE_CALLS = {"leaky_relu": lambda x: F.leaky_relu(x, 0.2),
                    "elu": lambda x: F.elu(x, alpha=0.7), "gelu": lambda x: F.gelu(x),
                    "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),
                    "silu": lambda x: F.silu(x),
-                   "softplus": lambda x: F.softplus(x, beta=2, threshold=1)}
+                   "softplus": lambda x: F.softplus(x, beta=2, threshold=1),
+                   # log gives nan (x < 0) and -inf (x == 0) for nan_to_num to replace
+                   "nan_to_num": lambda x: jitgrad.nan_to_num(x.log(), nan=0.5, neginf=-3.0)}
 POINTWISE_IN_PLACE = {"leaky_relu_", "elu_"}
 
 
@@ -239,6 +241,33 @@ def test_pointwise(name, mode, dtype):
     def make(rng, noncontig):
         return [In((rng.standard_normal((3, 4)) * 3).astype(dtype), noncontig=noncontig)]
     check_compiled(POINTWISE_CALLS[name], three_calls(make), mode)
+
+
+# the table's pointwise ops of several tensors (derivatives.Nary), as the API calls them;
+# the third input broadcasts ((4,) or (3, 1)) and is the divisor of addcdiv
+NARY = sorted(n for n, op in derivatives.COMPOSITE.items() if isinstance(op, derivatives.Nary))
+NARY_CALLS = {"lerp": lambda a, b, c: jitgrad.lerp(a, b, 0.3) * c,
+              "lerp_tensor": lambda a, b, c: a.lerp(b, c),
+              "addcmul": lambda a, b, c: jitgrad.addcmul(a, b, c, value=0.5),
+              "addcdiv": lambda a, b, c: a.addcdiv(b, c, value=2)}
+
+
+def test_every_nary_entry_is_fused():
+    assert set(NARY) == set(NARY_CALLS)
+    assert all(fusable(derivatives.COMPOSITE[n]) for n in NARY)
+
+
+@pytest.mark.parametrize("mode,dtype,cshape", [(*c, (4,)) for c in PER_OP] +
+                         [(*c, (3, 1)) for c in CROSS],
+                         ids=[f"{i}-c{''.join(map(str, s))}" for i, s in
+                              zip(config_ids(PER_OP + CROSS), [(4,), (4,), (3, 1), (3, 1)])])
+@pytest.mark.parametrize("name", NARY)
+def test_nary(name, mode, dtype, cshape):
+    def make(rng, noncontig):
+        return [In(normal((3, 4), rng).astype(dtype), noncontig=noncontig),
+                In(normal((3, 4), rng).astype(dtype)),
+                In(away_from_zero(cshape, rng).astype(dtype))]
+    check_compiled(NARY_CALLS[name], three_calls(make), mode)
 
 
 BINARY_CASES = [((3, 4), *c) for c in PER_OP] + [((4,), *CROSS[0]), ((3, 1), *CROSS[1])]

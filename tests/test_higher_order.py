@@ -11,7 +11,7 @@ from test_ops_elementwise import BINARY_DOMAIN, OPERATOR, UNARY_DOMAIN
 rng = np.random.default_rng(0)
 # relu, abs, sign-like ops are piecewise linear: their second derivative is
 # zero and their first derivative does not depend on x (nothing to check)
-PIECEWISE = {"relu", "abs", "neg", "sign", "floor", "ceil", "round"}
+PIECEWISE = {"relu", "abs", "neg", "sign", "floor", "ceil", "round", "trunc", "frac"}
 UNARY = sorted(n for n in derivatives.UNARY if n not in PIECEWISE)
 BINARY = sorted(derivatives.BINARY)
 

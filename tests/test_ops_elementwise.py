@@ -24,6 +24,12 @@ def away_from_zero(shape, rng):
     return np.asarray(rng.choice([-1.0, 1.0], shape) * rng.uniform(0.5, 2.0, shape))
 
 
+def _lib(t):
+    """The library (jitgrad or torch) tensor ``t`` belongs to."""
+    import sys
+    return sys.modules[type(t).__module__.split(".")[0]]
+
+
 def off_integers(shape, rng):
     """Away from the jumps of floor/ceil (integers) and round (halves)."""
     return np.asarray(rng.integers(-3, 3, shape) + rng.choice([0.2, 0.3, 0.7, 0.8], shape))
@@ -42,14 +48,17 @@ UNARY_DOMAIN = {"neg": normal, "exp": normal, "log": positive, "sqrt": positive,
                 "floor": off_integers, "ceil": off_integers, "round": off_integers,
                 "square": normal, "log2": positive, "log10": positive, "tan": inside_unit,
                 "sinh": normal, "cosh": normal, "atan": normal, "asin": inside_unit,
-                "acos": inside_unit}
+                "acos": inside_unit, "erf": normal, "erfc": normal, "erfinv": inside_unit,
+                "trunc": off_integers, "frac": off_integers}
 BINARY_DOMAIN = {"add": (normal, normal), "sub": (normal, normal), "mul": (normal, normal),
                  "div": (normal, away_from_zero), "pow": (positive, normal),
                  "maximum": (normal, normal), "minimum": (normal, normal),
                  # random operands stay clear of the jumps (where self / other is an integer)
                  "remainder": (normal, away_from_zero), "fmod": (normal, away_from_zero),
                  "div_floor": (normal, away_from_zero), "div_trunc": (normal, away_from_zero),
-                 "atan2": (away_from_zero, away_from_zero)}
+                 "atan2": (away_from_zero, away_from_zero), "hypot": (normal, normal),
+                 "logaddexp": (normal, normal), "logaddexp2": (normal, normal),
+                 "xlogy": (normal, positive)}
 OPERATOR = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
             "div": operator.truediv, "pow": operator.pow,
             "maximum": lambda a, b: a.maximum(b), "minimum": lambda a, b: a.minimum(b),
@@ -58,9 +67,12 @@ OPERATOR = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
             else b.new_tensor(a).div(b, rounding_mode="floor"),
             "div_trunc": lambda a, b: a.div(b, rounding_mode="trunc") if hasattr(a, "div")
             else b.new_tensor(a).div(b, rounding_mode="trunc"),
-            "atan2": lambda a, b: a.atan2(b)}
+            "atan2": lambda a, b: a.atan2(b), "hypot": lambda a, b: a.hypot(b),
+            "logaddexp": lambda a, b: a.logaddexp(b), "logaddexp2": lambda a, b: a.logaddexp2(b),
+            # (a number first: the library's function, XlogyBackward1)
+            "xlogy": lambda a, b: a.xlogy(b) if hasattr(a, "xlogy") else _lib(b).xlogy(a, b)}
 # binary ops whose operands must both be tensors (torch refuses a number)
-TENSOR_ONLY = {"maximum", "minimum", "atan2"}
+TENSOR_ONLY = {"maximum", "minimum", "atan2", "hypot", "logaddexp", "logaddexp2"}
 # binary ops with no gradient for a Python-scalar first operand (torch: ``2 % x`` records
 # NotImplemented; fmod(2, x) is refused)
 NO_SCALAR_SELF = {"remainder", "fmod"}

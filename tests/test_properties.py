@@ -182,7 +182,8 @@ UNARY_DOMAIN = {"neg": N, "exp": N, "log": POS, "sqrt": POS, "abs": AWAY, "sigmo
                 "cos": N, "reciprocal": AWAY, "rsqrt": POS, "sign": AWAY,
                 "floor": OFF_INTEGERS, "ceil": OFF_INTEGERS, "round": OFF_INTEGERS, "square": N,
                 "log2": POS, "log10": POS, "tan": S.finite(-1.2, 1.2), "sinh": N, "cosh": N,
-                "atan": N, "asin": UNIT, "acos": UNIT}
+                "atan": N, "asin": UNIT, "acos": UNIT, "erf": N, "erfc": N, "erfinv": UNIT,
+                "trunc": OFF_INTEGERS, "frac": OFF_INTEGERS}
 
 # torch's float sinh/cosh overflow where exp(|x|) does (88.7 / 709.8), before the
 # true value does (89.4 / 710.5); jitgrad returns the finite value there (as numpy)
@@ -203,6 +204,9 @@ def unary_expected(name, x):
     if x.dtype == np.bool_ and name in messages.BOOL_UNSUPPORTED:
         exc, text = messages.BOOL_UNSUPPORTED[name]
         return ("err", exc.__name__, text)
+    if x.dtype.kind != "f" and name in messages.FLOAT_ONLY_KERNEL:
+        return ("err", "NotImplementedError", messages.not_implemented_for(
+            messages.FLOAT_ONLY_KERNEL[name], jitgrad.tensor(x).dtype._torch_name))
     res = S.unary_result_dtype(name, x.dtype)
     with np.errstate(all="ignore"):
         value = S.UNARY_REF[name](x.astype(res))
@@ -277,7 +281,8 @@ GRID_B = st.integers(-12, 12).map(lambda k: k / 4 + 0.17)
 BINARY_DOMAIN = {"add": (N, N), "sub": (N, N), "mul": (N, N), "div": (N, AWAY),
                  "pow": (S.finite(0.2, 3), N), "maximum": (GRID_A, GRID_B),
                  "minimum": (GRID_A, GRID_B), "remainder": (N, AWAY), "fmod": (N, AWAY),
-                 "div_floor": (N, AWAY), "div_trunc": (N, AWAY), "atan2": (AWAY, AWAY)}
+                 "div_floor": (N, AWAY), "div_trunc": (N, AWAY), "atan2": (AWAY, AWAY),
+                 "hypot": (AWAY, N), "logaddexp": (N, N), "logaddexp2": (N, N), "xlogy": (N, POS)}
 # ops with jumps where self / other is an integer: operands are nudged off them
 JUMPS = {"remainder", "fmod", "div_floor", "div_trunc"}
 # torch's vectorised remainder/fmod compute a - b * trunc(a / b): nan where a / b
@@ -285,7 +290,7 @@ JUMPS = {"remainder", "fmod", "div_floor", "div_trunc"}
 # exact remainder (numpy's fmod)
 QUOTIENT_OVERFLOWS_IN_TORCH = {"remainder", "fmod"}
 # binary ops taking a Python number as the first operand (``2.5 - t``)
-SCALAR_LEFT = {"add", "sub", "mul", "div", "pow", "remainder"}
+SCALAR_LEFT = {"add", "sub", "mul", "div", "pow", "remainder", "xlogy"}
 
 
 def python_scalars():
@@ -308,6 +313,9 @@ def binary_expected_error(name, a, b, res):
         return messages.SUB_TWO_BOOLS if both else messages.SUB_BOOL
     if res == np.bool_ and name in messages.BOOL_UNSUPPORTED and isinstance(b, np.ndarray):
         return messages.BOOL_UNSUPPORTED[name][1]
+    if res.kind != "f" and name in messages.FLOAT_ONLY_KERNEL:
+        return messages.not_implemented_for(messages.FLOAT_ONLY_KERNEL[name],
+                                            jitgrad.tensor(np.zeros(0, res)).dtype._torch_name)
     if res == np.bool_ and name in messages.BOOL_DIVISION_KERNEL:
         return messages.not_implemented_for(messages.BOOL_DIVISION_KERNEL[name], "Bool")
     if res.kind in "iu" and name in S.INT_ZERO_DIVISION and _divides_by_zero(a, b):

@@ -102,12 +102,35 @@ def softplus_backward(grad, self, beta, threshold):
     return where(xb > threshold, grad, grad * z / (z + 1))
 
 
+def exp2(t):
+    # logaddexp2's 2**(other - self), recorded (PowBackward2)
+    return 2.0 ** t
+
+
+def xlogy_backward_self(grad, self, other):
+    # torch: xlogy(grad, other), zero where self == 0 and other <= 0 (for a number
+    # other: where self == 0 unless other > 0)
+    import numpy as np
+    from ..functions import xlogy
+    from ..tensor import _wrap
+    g = xlogy(grad, other)
+    if hasattr(other, "_data"):
+        return g.masked_fill(_wrap(np.logical_and(self._data == 0, other._data <= 0)), 0)
+    return g if other > 0 else g.masked_fill(_wrap(self._data == 0), 0)
+
+
+def isfinite(t):
+    # nan_to_num's gradient: grad * isfinite(self) (a bool tensor: inf * 0 is nan, as torch)
+    return t.isfinite()
+
+
 HELPERS = {"threshold_backward": threshold_backward, "pow_backward_self": pow_backward_self,
            "pow_backward_exponent": pow_backward_exponent, "zeros_like": zeros_like,
            "atan2_recip": atan2_recip, "leaky_relu_backward": leaky_relu_backward,
            "elu_backward": elu_backward, "elu_backward_result": elu_backward_result,
            "gelu_backward": gelu_backward, "gelu_tanh_backward": gelu_tanh_backward,
-           "normal_pdf": normal_pdf, "softplus_backward": softplus_backward}
+           "normal_pdf": normal_pdf, "softplus_backward": softplus_backward,
+           "exp2": exp2, "xlogy_backward_self": xlogy_backward_self, "isfinite": isfinite}
 
 
 def compile_formula(text):

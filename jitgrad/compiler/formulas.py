@@ -15,7 +15,8 @@ import functools
 from ..kernels import scalar as S
 from .primitives import dtype_name, literal
 
-_NAMES = ("grad", "self", "other", "result", "beta", "threshold", "negative_slope", "alpha")
+_NAMES = ("grad", "self", "other", "result", "beta", "threshold", "negative_slope", "alpha",
+          "end", "weight", "tensor1", "tensor2", "value", "nan", "posinf", "neginf")
 # tensor methods -> scalar functions of one argument
 _METHODS = {"cos", "sin", "sinh", "cosh", "sign", "rsqrt", "exp", "sqrt", "abs", "sigmoid", "tanh"}
 
@@ -34,10 +35,11 @@ COMPOSITE = {
 
 
 def pointwise(name):
-    """The table's ``Pointwise`` entry ``name`` (an activation with parameters), or None."""
+    """The table's ``Pointwise`` entry ``name`` (an activation with parameters) or
+    ``Nary`` entry (lerp, addcmul...), or None."""
     from .. import derivatives
     op = derivatives.COMPOSITE.get(name) or derivatives.INTERNAL.get(name)
-    return op if isinstance(op, derivatives.Pointwise) else None
+    return op if isinstance(op, (derivatives.Pointwise, derivatives.Nary)) else None
 
 
 def slots_of(name):
@@ -48,7 +50,7 @@ def slots_of(name):
         return ("self", "other")
     op = pointwise(name)
     if op is not None:
-        return ("self", *op.params)
+        return op.slots if isinstance(op, derivatives.Nary) else ("self", *op.params)
     return COMPOSITE[name][0]
 
 

@@ -99,6 +99,33 @@ def gelu_rule(tr, result, x, approximate="none"):
     return elementwise(tr, "gelu_tanh" if approximate == "tanh" else "gelu", result, [x])
 
 
+def nan_to_num_rule(tr, result, input, nan=0.0, posinf=None, neginf=None):
+    dtype = result._data.dtype
+    if dtype.kind != "f":
+        raise NotCaptured("nan_to_num of a non-float tensor")
+    info = np.finfo(dtype)
+    values = [nan, info.max if posinf is None else posinf, info.min if neginf is None else neginf]
+    if not all(map(_is_number, values)):
+        raise NotCaptured("nan_to_num with these arguments")
+    with np.errstate(over="ignore"):         # as eager: 1e300 is inf in float32
+        values = [float(dtype.type(v)) for v in values]
+    return elementwise(tr, "nan_to_num", result, [input, *values])
+
+
+def lerp_rule(tr, result, input, end, weight):
+    # a number weight: LerpBackward0's entry, a tensor: LerpBackward1's
+    return elementwise(tr, "lerp" if _is_number(weight) else "lerp_tensor", result,
+                       [input, end, weight])
+
+
+def _addc_rule(name):
+    def rule(tr, result, input, tensor1, tensor2, *, value=1):
+        if not _is_number(value):
+            raise NotCaptured(f"{name} with a tensor value")
+        return elementwise(tr, name, result, [input, tensor1, tensor2, value])
+    return rule
+
+
 def _scaled(tr, t, alpha):
     # other * alpha (add/sub's alpha) as its own op, so autodiff sees a mul
     from ..functions import mul
@@ -352,6 +379,8 @@ def _register():
         if fusable(op):
             RULES[op.name] = _unary_rule(op.name)
     RULES["__neg__"] = RULES["neg"]
+    if "trunc" in RULES:
+        RULES["fix"] = RULES["trunc"]
     RULES["__abs__"] = RULES["abs"]
     binary_aliases = {"add": ("__add__", "__radd__"), "sub": ("__sub__", "__rsub__"),
                       "mul": ("__mul__", "__rmul__"), "div": ("__truediv__", "__rtruediv__"),
@@ -384,6 +413,14 @@ def _register():
                    "silu": _activation_rule("silu"), "gelu": gelu_rule}
     for name, rule in activations.items():
         if fusable(derivatives.COMPOSITE[name]):
+            RULES[name] = rule
+    # torch's pointwise ops with parameters or of three tensors (API name -> entries)
+    pointwise = {"nan_to_num": (nan_to_num_rule, ("nan_to_num",)),
+                 "lerp": (lerp_rule, ("lerp", "lerp_tensor")),
+                 "addcmul": (_addc_rule("addcmul"), ("addcmul",)),
+                 "addcdiv": (_addc_rule("addcdiv"), ("addcdiv",))}
+    for name, (rule, entries) in pointwise.items():
+        if all(fusable(derivatives.COMPOSITE[e]) for e in entries):
             RULES[name] = rule
 
 

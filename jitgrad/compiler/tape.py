@@ -30,7 +30,7 @@ def templates(dtype):
     names = [op.name for table in (derivatives.UNARY, derivatives.BINARY)
              for op in table.values() if fusable(op)] + list(COMPOSITE)
     names += [op.name for op in derivatives.COMPOSITE.values()
-              if isinstance(op, derivatives.Pointwise) and fusable(op)]
+              if isinstance(op, (derivatives.Pointwise, derivatives.Nary)) and fusable(op)]
     for name in names:
         slots = slots_of(name)
         out.append(f"S.{name}({', '.join('{' + s + '}' for s in slots)})")

@@ -190,6 +190,15 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                             ceil_mode, count_include_pad, divisor_override)
 
 
+# ---- attention (ops/attention.py)
+
+from ..ops.attention import (multi_head_attention_forward,  # noqa: E402,F401
+                             scaled_dot_product_attention)
+from ..ops.attention import canonical_mask as _canonical_mask  # noqa: E402,F401
+from ..ops.attention import mha_shape_check as _mha_shape_check  # noqa: E402,F401
+from ..ops.attention import none_or_dtype as _none_or_dtype  # noqa: E402,F401
+
+
 # a name torch has and jitgrad lacks says so (jitgrad/api_coverage.py)
 from ..api_coverage import module_getattr as _module_getattr  # noqa: E402
 __getattr__ = _module_getattr("jitgrad.nn.functional", "torch.nn.functional")

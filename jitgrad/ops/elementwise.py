@@ -131,7 +131,7 @@ def _node_classes(table, base):
 
 
 _UNARY_NODES = _node_classes(derivatives.UNARY, UnaryNode)
-_INTEGER_IDENTITY = frozenset(("floor", "ceil", "round"))
+_INTEGER_IDENTITY = frozenset(("floor", "ceil", "round", "trunc"))
 
 
 def unary(name, x):
@@ -141,6 +141,9 @@ def unary(name, x):
         if a.dtype.kind == "b" and name in messages.BOOL_UNSUPPORTED:
             exc, text = messages.BOOL_UNSUPPORTED[name]
             raise exc(text)
+        if name in messages.FLOAT_ONLY_KERNEL:
+            raise NotImplementedError(messages.not_implemented_for(
+                messages.FLOAT_ONLY_KERNEL[name], x.dtype._torch_name))
         if op.float_only:
             a = a.astype(dtypes.get_default_dtype().numpy)
         elif name in _INTEGER_IDENTITY:
@@ -487,6 +490,9 @@ def _check_bool(op, a_key, b_key, result):
     if result is dtypes.bool_ and op.name in messages.BOOL_UNSUPPORTED and b_group != 2:
         exc, text = messages.BOOL_UNSUPPORTED[op.name]
         raise exc(text)
+    if not result.is_floating_point and op.name in messages.FLOAT_ONLY_KERNEL:
+        raise NotImplementedError(messages.not_implemented_for(
+            messages.FLOAT_ONLY_KERNEL[op.name], result._torch_name))
     if result is dtypes.bool_ and op.name in messages.BOOL_DIVISION_KERNEL:
         raise NotImplementedError(messages.not_implemented_for(
             messages.BOOL_DIVISION_KERNEL[op.name], "Bool"))

@@ -10,3 +10,6 @@ from .sparse import Embedding  # noqa: F401
 from .conv import Conv2d, Fold, Unfold  # noqa: F401
 from .pooling import AvgPool2d, MaxPool2d  # noqa: F401
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: F401
+from .activation_attention import MultiheadAttention  # noqa: F401
+from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,  # noqa: F401
+                          TransformerEncoder, TransformerEncoderLayer)
