@@ -147,6 +147,18 @@ def apply_and_apply_graph(fn, inputs, dtype, seed=1, record=False):
     return node, fast, graph
 
 
+def assert_same_module(mine, theirs):
+    """A jitgrad module and torch's built from the same seed: the same repr,
+    state_dict keys, parameter names, order and dtypes, and values bit for bit."""
+    assert str(mine) == str(theirs)
+    assert list(mine.state_dict()) == list(theirs.state_dict())
+    pairs = list(zip(mine.named_parameters(), theirs.named_parameters(), strict=True))
+    for (n, p), (tn, tp) in pairs:
+        assert n == tn
+        assert str(p.dtype).split(".")[-1] == str(tp.dtype).split(".")[-1]
+        np.testing.assert_array_equal(p.detach().numpy(), tp.detach().numpy(), err_msg=n)
+
+
 def error_tests(errors):
     """For a table of cases with ``id``, ``run(lib)``, ``exc`` and ``message``:
     jitgrad raises exactly that, and (with torch installed) so does torch, its

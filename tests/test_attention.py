@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import jitgrad
-from helpers import error_tests, gradcheck
+from helpers import assert_same_module, error_tests, gradcheck
 
 DTYPES = ["float32", "float64"]
 TOL = {"float32": dict(rtol=2e-4, atol=2e-5), "float64": dict(rtol=1e-9, atol=1e-10)}
@@ -850,13 +850,7 @@ def test_parameters_equal_torchs(name):
             warnings.simplefilter("ignore")              # enable_nested_tensor's note
             made[lib.__name__] = MODULES[name](lib)
     mine, theirs = made["jitgrad"], made["torch"]
-    assert repr(mine) == repr(theirs)
-    assert list(mine.state_dict()) == list(theirs.state_dict())
-    pairs = list(zip(mine.named_parameters(), theirs.named_parameters(), strict=True))
-    for (n, p), (tn, tp) in pairs:
-        assert n == tn
-        assert str(p.dtype).split(".")[-1] == str(tp.dtype).split(".")[-1]
-        np.testing.assert_array_equal(p.detach().numpy(), tp.detach().numpy(), err_msg=n)
+    assert_same_module(mine, theirs)
     for m, t in zip(mine.modules(), theirs.modules(), strict=True):
         assert type(m).__name__ == type(t).__name__
         for attr in ("embed_dim", "kdim", "vdim", "_qkv_same_embed_dim", "num_heads", "dropout",

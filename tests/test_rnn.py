@@ -16,7 +16,7 @@ import pytest
 
 import jitgrad
 import jitgrad.compiler
-from helpers import error_tests, gradcheck
+from helpers import assert_same_module, error_tests, gradcheck
 from jitgrad.autograd.graph import AccumulateGrad
 from jitgrad.ops.rnn import RnnLayerNode
 
@@ -363,13 +363,7 @@ def test_parameters_equal_torchs(name):
         lib.manual_seed(3)
         modules[lib.__name__] = MODULES[name](lib)
     mine, theirs = modules["jitgrad"], modules["torch"]
-    assert str(mine) == str(theirs)
-    assert list(mine.state_dict()) == list(theirs.state_dict())
-    pairs = list(zip(mine.named_parameters(), theirs.named_parameters(), strict=True))
-    for (n, p), (tn, tp) in pairs:
-        assert n == tn
-        assert str(p.dtype).split(".")[-1] == str(tp.dtype).split(".")[-1]
-        np.testing.assert_array_equal(p.detach().numpy(), tp.detach().numpy(), err_msg=n)
+    assert_same_module(mine, theirs)
     if hasattr(theirs, "all_weights"):
         assert [[tuple(w.shape) for w in ws] for ws in mine.all_weights] == \
             [[tuple(w.shape) for w in ws] for ws in theirs.all_weights]
