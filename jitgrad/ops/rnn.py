@@ -20,7 +20,6 @@ from ..tensor import _wrap, _wrap_result
 from ..threads import matmul as blas_matmul
 
 LSTM, GRU, RNN_TANH, RNN_RELU = "LSTM", "GRU", "RNN_TANH", "RNN_RELU"
-_GATES = {LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1}
 
 
 class RnnLayerNode(Node):
