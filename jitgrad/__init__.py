@@ -29,14 +29,36 @@ from .factories import (arange, as_tensor, empty, empty_like, eye, from_numpy, f
                         randint, randn, seed, tensor, zeros, zeros_like, Generator)
 from .random import (bernoulli, default_generator, get_rng_state, multinomial,  # noqa: E402,F401
                      rand_like, randn_like, randperm, set_rng_state)
+from .random_extra import (_sample_dirichlet, _standard_gamma,  # noqa: E402,F401
+                           _standard_gamma_grad, binomial, normal, poisson)
 from .functions import *  # noqa: E402,F401,F403
 from .functions import abs, pow, sum  # noqa: E402,F401  (names star-import skips)
+from .functions_indexing import *  # noqa: E402,F401,F403  (scatter/index_*/take/scans)
+from .functions_logical import *  # noqa: E402,F401,F403  (bitwise/logical, asinh..., finfo)
+from .functions_selection import *  # noqa: E402,F401,F403  (kthvalue/median/unique, rot90/diag, bincount...)
+from .functions_small import *  # noqa: E402,F401,F403  (aliases, top-level in-place forms, small math)
+from .functions_small import install as _install_small  # noqa: E402
+_install_small(Tensor)  # Tensor.exp2/diff/unfold/eq_/... (only names Tensor lacks)
 from .ops.rnn import gru, lstm, rnn_relu, rnn_tanh  # noqa: E402,F401  (torch's _VF layers)
 from .legacy_tensors import (BoolTensor, DoubleTensor, FloatTensor, IntTensor,  # noqa: E402,F401
                              LongTensor)
 from . import autograd, nn, optim, utils  # noqa: E402,F401
+from . import distributions  # noqa: E402,F401
+from . import linalg  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+from .nn.functional import (celu, celu_, cosine_similarity, hardshrink,  # noqa: E402,F401
+                            pairwise_distance, prelu, rms_norm, selu, selu_, threshold,
+                            threshold_)
+from .nn.functional import bilinear  # noqa: E402,F401
+from .nn._functional_rest import TORCH_NAMES as _NN_REST  # noqa: E402
+globals().update(_NN_REST)      # torch.rrelu, torch.grid_sampler, torch.feature_dropout, ...
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    return nn.functional.group_norm(input, num_groups, weight, bias, eps)
 from . import compiler  # noqa: E402,F401
+from . import func  # noqa: E402,F401  (torch.func's transforms)
+from .func import vmap  # noqa: E402,F401  (torch.vmap is torch.func.vmap)
 from .compiler import compile  # noqa: E402,F401
 
 bool = _dtypes.bool_

@@ -22,9 +22,12 @@ op.
 """
 from dataclasses import dataclass, field
 
+import numpy as _np
+
 from .kernels import activations as A
 from .kernels import elementwise as K
 from .kernels import pointwise as KP
+from .kernels import special as KS
 
 
 _ARG_SLOTS = {"grad": 0, "self": 1, "other": 2, "result": 3}
@@ -162,6 +165,9 @@ UNARY = {op.name: op for op in [
     Unary("atan",    "AtanBackward0",    K.atan_forward,    Grad(K.atan_backward, "grad", "self"),      "grad / (self * self + 1)"),
     Unary("asin",    "AsinBackward0",    K.asin_forward,    Grad(K.asin_backward, "grad", "self"),      "grad * (-self * self + 1).rsqrt()"),
     Unary("acos",    "AcosBackward0",    K.acos_forward,    Grad(K.acos_backward, "grad", "self"),      "grad * -((-self * self + 1).rsqrt())"),
+    Unary("asinh",   "AsinhBackward0",   K.asinh_forward,   Grad(K.asinh_backward, "grad", "self"),     "grad * (self * self + 1).rsqrt()"),
+    Unary("acosh",   "AcoshBackward0",   K.acosh_forward,   Grad(K.acosh_backward, "grad", "self"),     "grad * (self * self - 1).rsqrt()"),
+    Unary("atanh",   "AtanhBackward0",   K.atanh_forward,   Grad(K.atanh_backward, "grad", "self"),     "grad / (1 - self * self)"),
     # kernels/pointwise.py; the constants are 2 / sqrt(pi) and sqrt(pi) / 2. trunc keeps
     # integers (a copy), frac refuses them (messages.FLOAT_ONLY_KERNEL)
     Unary("erf",     "ErfBackward0",     KP.erf_forward,    Grad(KP.erf_backward, "grad", "self"),      "1.1283791670955126 * (-(self * self)).exp() * grad"),
@@ -216,6 +222,29 @@ COMPARISON = {"lt": K.lt_forward, "le": K.le_forward, "gt": K.gt_forward,
 PREDICATE = {"isnan": (K.isnan_forward, False), "isinf": (K.isinf_forward, False),
              "isfinite": (K.isfinite_forward, True)}
 # any / all (bool reductions, not differentiable either) live in jitgrad/ops/reductions.py.
+
+# Bitwise and logical ops (jitgrad/ops/logical.py): not differentiable, one numpy ufunc
+# each, which computes torch's values (a shift past the width: 0 for <<, the sign for >>).
+@dataclass(frozen=True)
+class Bitwise:
+    name: str
+    ufunc: object
+    kernel: str          # torch's kernel name in its NotImplementedError for a refused dtype
+    symbol: str          # the Python operator
+    bool_ok: bool        # bool operands give a bool result (the shifts refuse it)
+
+
+BITWISE = {op.name: op for op in [
+    Bitwise("bitwise_and",         _np.bitwise_and, "bitwise_and_cpu", "&", True),
+    Bitwise("bitwise_or",          _np.bitwise_or,  "bitwise_or_cpu",  "|", True),
+    Bitwise("bitwise_xor",         _np.bitwise_xor, "bitwise_xor_cpu", "^", True),
+    Bitwise("bitwise_left_shift",  _np.left_shift,  "lshift_cpu",      "<<", False),
+    Bitwise("bitwise_right_shift", _np.right_shift, "rshift_cpu",      ">>", False),
+]}
+# bitwise_not (``~``): numpy's invert, "bitwise_not_cpu" for floats (ops/logical.py).
+# Logical ops take any dtypes (non-zero is true, nan too) and give bools.
+LOGICAL = {"logical_and": _np.logical_and, "logical_or": _np.logical_or,
+           "logical_xor": _np.logical_xor, "logical_not": _np.logical_not}
 
 # Node names torch gives the binary ops above when one side is a Python
 # scalar: (tensor op scalar, scalar op tensor). Torch computes ``2 / x`` as
@@ -283,6 +312,8 @@ COMPOSITE = {op.name: op for op in [
     Composite("scatter_add_zeros", "ScatterAddBackward0", {"src": "grad.gather(dim, index)"}),
     Composite("index_add_zeros", "IndexAddBackward0", {"source": "grad.index_select(dim, index)"}),
     Composite("select_backward", "SelectBackwardBackward0", {"grad_output": "grad[key]"}),
+    # x.select(dim, index) / torch.select: x[:, ..., index], a view (functions_logical.py)
+    Composite("select",       "SelectBackward0",   {"self": "select_backward(grad, self.sizes(), dim, index)"}),
     Composite("slice_backward", "SliceBackwardBackward0", {"grad_output": "grad[key]"}),
     Composite("index_put_accumulate", "IndexPutImplBackward0", {"values": "grad[indices]"}),
     # sorting and selection (jitgrad/ops/selection.py, kernels/sorting.py; msort records sort's
@@ -295,6 +326,75 @@ COMPOSITE = {op.name: op for op in [
     Composite("triu",         "TriuBackward0",     {"self": "grad.triu(diagonal)"}),
     Composite("flip",         "FlipBackward0",     {"self": "grad.flip(dims)"}),
     Composite("roll",         "RollBackward0",     {"self": "grad.roll(-shifts, dims)"}),
+    # torch.linalg (jitgrad/ops/linalg_decomp.py): numpy.linalg forwards, FunctionsManual's formulas (real case)
+    Composite("linalg_inv",      "LinalgInvExBackward0",  {"A": "-result.mT @ grad @ result.mT"}),
+    Composite("linalg_det",      "LinalgDetBackward0",    {"A": "(grad * result) * A^{-T} (solve); singular: U diag(grad * det(U Vh) * prod_{j!=i} S_j) Vh"}),
+    Composite("linalg_slogdet",  "LinalgSlogdetBackward0", {"A": "grads[1] * A^{-T} (solve); the sign's gradient is ignored"}),
+    Composite("linalg_solve",    "LinalgSolveExBackward0", {"A": "-gB @ X.mT (left) / -X.mT @ gB (right), sum_to", "B": "gB = solve(A.mT, grad) (left) / solve(A, grad.mT).mT (right), sum_to"}),
+    Composite("linalg_cholesky", "LinalgCholeskyExBackward0", {"A": "sym(L^{-T} phi(L^T gL) L^{-1}), phi = tril with halved diagonal (gL = grad.mT if upper)"}),
+    Composite("cholesky",        "CholeskyBackward0",     {"self": "sym(L^{-T} phi(L^T gL) L^{-1}), phi = tril with halved diagonal (gL = grad.mT if upper)"}),
+    Composite("linalg_qr",       "LinalgQrBackward0",     {"A": "(gQ + Q copyltu(R gR^T - gQ^T Q)) R^{-T}; m < n: on A[:, :m] with gQ + Y gV^T, and Q gV for Y"}),
+    Composite("linalg_eigh",     "LinalgEighBackward0",   {"A": "V (diag(gL) + skew(V^T gV) / (L_j - L_i)) V^T"}),
+    Composite("linalg_svd",      "LinalgSvdBackward0",    {"A": "svd_backward(gU, gS, gVh, U, S, Vh) (skew(U^T gU) S + S skew(Vh gVh^T)) / (S_j^2 - S_i^2), plus the m != n terms"}),
+    Composite("linalg_pinv",     "LinalgPinvBackward0",   {"A": "-X^T g X^T + (I - A X) g^T X X^T + X^T X g^T (I - X A)"}),
+    Composite("linalg_lstsq",    "LinalgLstsqBackward0",  {"A": "pinv_backward(gX @ B^T, pinv(A), A) + 2 (A X - B) diag(gres) X^T", "B": "pinv(A)^T gX - 2 (A X - B) diag(gres)"}),
+    Composite("linalg_cross",    "LinalgCrossBackward0",  {"input": "sum_to(other.cross(grad, dim), input)", "other": "sum_to(grad.cross(input, dim), other)"}),
+    Composite("vector_norm_negative", "LinalgVectorNormBackward0", {"self": "norm_backward(grad, self, ord, result, dim, keepdim) (ord < 0; -inf: evenly over the minima)"}),
+    Composite("matrix_power_zero", "CopyBackwards",       {"A": "zeros_like(A)"}),
+    # scatter/index_*/masked_*/take (jitgrad/ops/scatter.py), scans and in-place view ops
+    # (jitgrad/ops/scans.py); masked_fill_ records masked_fill's node, take_along_dim gather's
+    Composite("scatter",        "ScatterBackward0",   {"self": "grad.scatter(dim, index, 0)", "src": "grad.gather(dim, index)"}),
+    Composite("scatter_value",  "ScatterBackward1",   {"self": "grad.scatter(dim, index, 0)"}),
+    Composite("scatter_add",    "ScatterAddBackward0", {"self": "grad", "src": "grad.gather(dim, index)"}),
+    Composite("scatter_reduce", "ScatterReduceBackward0",
+              {"self": "scatter_reduce_backward(grad, self, dim, index, src, reduce, include_self, result)[0]",
+               "src": "scatter_reduce_backward(grad, self, dim, index, src, reduce, include_self, result)[1]"}),
+    Composite("index_add",      "IndexAddBackward0",  {"self": "grad", "source": "maybe_multiply(grad.index_select(dim, index).expand_as(source), alpha)"}),
+    Composite("index_copy",     "IndexCopyBackward0", {"self": "grad.index_fill(dim, index, 0)", "source": "grad.index_select(dim, index).expand_as(source)"}),
+    Composite("index_fill",     "IndexFillBackward0", {"self": "grad.index_fill(dim, index, 0)"}),
+    Composite("index_fill_tensor", "IndexFillBackward1", {"self": "grad.index_fill(dim, index, 0)", "value": "grad.index_select(dim, index).sum()"}),
+    Composite("index_put",      "IndexPutBackward0",  {"self": "accumulate ? grad : grad.index_put(indices, zeros_like(values), false)", "values": "sum_to(grad[indices], values)"}),
+    Composite("masked_select",  "MaskedSelectBackward0", {"self": "sum_to(zeros(broadcast shape).masked_scatter(mask, grad), self)"}),
+    Composite("masked_scatter", "MaskedScatterBackward0", {"self": "sum_to(grad.masked_fill(mask, 0), self)", "source": "masked_scatter_backward(grad, mask, source.sizes())"}),
+    Composite("take",           "TakeBackward0",      {"self": "zeros_like(self).put_(index, grad, true)"}),
+    Composite("take_along_dim", "GatherBackward0",    {"self": "sum_to(zeros(broadcast shape).scatter_add(dim, indices, grad), self)"}),
+    Composite("cumprod",        "CumprodBackward0",   {"self": "cumprod_backward(grad, self, dim, result)"}),
+    Composite("cummax",         "CummaxBackward0",    {"self": "cummaxmin_backward(grad, self, indices, dim)"}),
+    Composite("cummin",         "CumminBackward0",    {"self": "cummaxmin_backward(grad, self, indices, dim)"}),
+    Composite("logcumsumexp",   "LogcumsumexpBackward0", {"self": "logcumsumexp_backward(grad, self, result, dim)"}),
+    Composite("squeeze_",       "SqueezeBackward3",   {"self": "unsqueeze_to(grad, self.sizes())"}),
+    # kthvalue/median/mode/quantile (jitgrad/ops/selection_more.py), rot90/diag/diagonal/trace/
+    # block_diag/kron/cdist (jitgrad/ops/structure_more.py), torch's composites meshgrid/
+    # repeat_interleave/tensor_split/movedim/atleast_* (jitgrad/ops/combining.py: their last op's node)
+    Composite("kthvalue",       "KthvalueBackward0",  {"self": "value_selecting_reduction_backward(grad, dim, indices, self.sizes(), keepdim)"}),
+    Composite("median",         "MedianBackward0",    {"self": "evenly_distribute_backward(grad, self, result)"}),
+    Composite("median_dim",     "MedianBackward1",    {"self": "value_selecting_reduction_backward(grad, dim, indices, self.sizes(), keepdim)"}),
+    Composite("nanmedian",      "NanmedianBackward0", {"self": "evenly_distribute_backward(grad, self, result)"}),
+    Composite("nanmedian_dim",  "NanmedianBackward1", {"self": "value_selecting_reduction_backward(grad, dim, indices, self.sizes(), keepdim)"}),
+    Composite("mode",           "ModeBackward0",      {"self": "value_selecting_reduction_backward(grad, dim, indices, self.sizes(), keepdim)"}),
+    Composite("quantile",       "SqueezeBackward4",   {"self": "grad * (1 - w) at the sorted entry below, grad * w above (sort, gather, lerp; nanquantile too)"}),
+    Composite("rot90",          "Rot90Backward0",     {"self": "grad.rot90(-k, dims)"}),
+    Composite("diag_embed",     "DiagEmbedBackward0", {"self": "grad.diagonal(offset, dim1, dim2)  (diag of a vector too)"}),
+    Composite("diag",           "DiagonalBackward0_copy", {"self": "diagonal_backward(grad, self.sizes(), diagonal, 0, 1)"}),
+    Composite("diagonal",       "DiagonalBackward0",  {"self": "diagonal_backward(grad, self.sizes(), offset, dim1, dim2)"}),
+    Composite("trace",          "TraceBackward0",     {"self": "trace_backward(grad, self.sizes())"}),
+    Composite("block_diag",     "BlockDiagBackward0", {"tensors": "block_diag_backward(grad, sizes, dtypes)"}),
+    Composite("kron",           "UnsafeViewBackward0", {"self": "kron as a broadcast product, reshaped", "other": "likewise"}),
+    Composite("cdist",          "CdistBackward0",     {"x1": "_cdist_backward(grad, x1, x2, p, result)", "x2": "_cdist_backward(grad.mT, x2, x1, p, result.mT)"}),
+    Composite("cdist_mm",       "ViewBackward0",      {"x1": "through _euclidean_dist's ops (p=2, the matrix-product form)"}),
+    Composite("meshgrid",       "ExpandBackward0",    {"tensors": "view(-1 at i).expand(sizes)"}),
+    Composite("cartesian_prod", "StackBackward0",     {"tensors": "stack of the flattened meshgrid"}),
+    Composite("repeat_interleave", "ViewBackward0",   {"self": "unsqueeze(dim+1).expand().clone().flatten(dim, dim+1)"}),
+    Composite("repeat_interleave_tensor", "IndexSelectBackward0", {"self": "index_select(dim, repeat_interleave(repeats))"}),
+    Composite("tensor_split",   "SliceBackward0",     {"self": "slices along dim"}),
+    Composite("movedim",        "PermuteBackward0",   {"self": "permute (moveaxis too)"}),
+    Composite("atleast_2d",     "UnsqueezeBackward0", {"self": "unsqueeze(0) (a 0-d input: ViewBackward0)"}),
+    Composite("atleast_3d",     "UnsqueezeBackward0", {"self": "unsqueeze(-1) / unsqueeze(0).unsqueeze(-1) (a 0-d input: ViewBackward0)"}),
+    Composite("squeeze_dim_",   "SqueezeBackward4",   {"self": "unsqueeze_to(grad, dim, self.sizes())"}),
+    Composite("squeeze_dims_",  "SqueezeBackward5",   {"self": "unsqueeze_to(grad, dim, self.sizes())"}),
+    Composite("unsqueeze_",     "UnsqueezeBackward1", {"self": "grad.squeeze(dim)"}),
+    Composite("t_",             "TBackward1",         {"self": "grad.t()"}),
+    Composite("transpose_",     "TransposeBackward1", {"self": "grad.transpose(dim0, dim1)"}),
     # linear algebra (jitgrad/ops/linalg.py, jitgrad/ops/einsum.py)
     Composite("bmm",          "BmmBackward0",      {"self": "grad.bmm(mat2.transpose(1, 2))", "mat2": "self.transpose(1, 2).bmm(grad)"}),
     Composite("outer",        "MulBackward0",      {"self": "(grad * vec2).sum(1)", "vec2": "(grad * self.unsqueeze(1)).sum(0)"}),
@@ -326,6 +426,12 @@ COMPOSITE = {op.name: op for op in [
     # LerpBackward1. heaviside: no derivative in torch
     Pointwise("nan_to_num",       "NanToNumBackward0", KP.nan_to_num_forward, Grad(KP.nan_to_num_backward, "grad", "self"),
               "grad * isfinite(self)", ("nan", "posinf", "neginf")),
+    # the gamma family (kernels/special.py, jitgrad/ops/special.py): integers compute in the
+    # default float dtype; polygamma's order n is its parameter
+    Pointwise("lgamma",           "LgammaBackward0",   KS.lgamma_forward, Grad(KS.lgamma_backward, "grad", "self"), "grad * self.digamma()"),
+    Pointwise("digamma",          "DigammaBackward0",  KS.digamma_forward, Grad(KS.digamma_backward, "grad", "self"), "grad * self.polygamma(1)"),
+    Pointwise("polygamma",        "PolygammaBackward0", KS.polygamma_forward, Grad(KS.polygamma_backward, "grad", "self"),
+              "grad * self.polygamma(int(n) + 1)", ("n",)),
     Nary("lerp",        "LerpBackward0",    KP.lerp_forward,        ("self", "end"),
          (Grad(KP.lerp_backward_self, "grad", "weight"), Grad(KP.lerp_backward_end, "grad", "weight")),
          {"self": "grad * (1 - weight)", "end": "grad * weight"}, ("weight",)),
@@ -356,6 +462,58 @@ COMPOSITE = {op.name: op for op in [
               float32=(A.gelu_forward_f32, A.gelu_backward_f32)),
     Pointwise("gelu_tanh",   "GeluBackward0",     A.gelu_tanh_forward,  Grad(A.gelu_tanh_backward, "grad", "self"),      "gelu_tanh_backward(grad, self)"),
     Pointwise("silu",        "SiluBackward0",     A.silu_forward,       Grad(A.silu_backward, "grad", "self"),           "grad * self.sigmoid() * (1 + self * (1 - self.sigmoid()))"),
+    # more activations (jitgrad/ops/activations_extra.py; their formulas' helpers are there too).
+    # relu6 is hardtanh(0, 6); selu and celu are torch's elu with scale and input_scale.
+    # In place, hardtanh_ and threshold_ save the original input (as torch), selu_ and
+    # celu_ the result
+    Pointwise("hardtanh",    "HardtanhBackward0", A.hardtanh_forward,   Grad(A.hardtanh_backward, "grad", "self"),       "hardtanh_backward(grad, self, min_val, max_val)", ("min_val", "max_val")),
+    Pointwise("hardsigmoid", "HardsigmoidBackward0", A.hardsigmoid_forward, Grad(A.hardsigmoid_backward, "grad", "self"), "hardsigmoid_backward(grad, self)"),
+    Pointwise("hardswish",   "HardswishBackward0", A.hardswish_forward, Grad(A.hardswish_backward, "grad", "self"),      "hardswish_backward(grad, self)"),
+    Pointwise("mish",        "MishBackward0",     A.mish_forward,       Grad(A.mish_backward, "grad", "self"),           "grad * (self.exp().log1p().tanh() + self * self.sigmoid() * (1 - self.exp().log1p().tanh().pow(2)))"),
+    Pointwise("log_sigmoid", "LogSigmoidBackward0", A.log_sigmoid_forward, Grad(A.log_sigmoid_backward, "grad", "self"), "grad * (-self).sigmoid()"),
+    Pointwise("selu",        "EluBackward0",      A.elu_scaled_forward, Grad(A.elu_scaled_backward, "grad", "self"),     "elu_scaled_backward(grad, self, alpha, scale, grad_input_scale)", ("alpha", "scale", "input_scale", "grad_input_scale")),
+    Pointwise("selu_",       "EluBackward1",      A.elu_scaled_forward, Grad(A.elu_scaled_backward_result, "grad", "result"), "elu_scaled_backward_result(grad, result, alpha, scale, grad_input_scale)", ("alpha", "scale", "input_scale", "grad_input_scale")),
+    Pointwise("celu",        "CeluBackward0",     A.elu_scaled_forward, Grad(A.elu_scaled_backward, "grad", "self"),     "elu_scaled_backward(grad, self, alpha, scale, grad_input_scale)", ("alpha", "scale", "input_scale", "grad_input_scale")),
+    Pointwise("celu_",       "CeluBackward1",     A.elu_scaled_forward, Grad(A.elu_scaled_backward_result, "grad", "result"), "elu_scaled_backward_result(grad, result, alpha, scale, grad_input_scale)", ("alpha", "scale", "input_scale", "grad_input_scale")),
+    Pointwise("threshold",   "ThresholdBackward0", A.threshold_forward, Grad(A.threshold_param_backward, "grad", "self"), "threshold_backward(grad, self, threshold)", ("threshold", "value")),
+    Pointwise("threshold_",  "ThresholdBackward1", A.threshold_forward, Grad(A.threshold_param_backward, "grad", "self"), "threshold_backward(grad, self, threshold)", ("threshold", "value")),
+    Pointwise("hardshrink",  "HardshrinkBackward0", A.hardshrink_forward, Grad(A.shrink_backward, "grad", "self"),       "shrink_backward(grad, self, lambd)", ("lambd",)),
+    Pointwise("softshrink",  "SoftshrinkBackward0", A.softshrink_forward, Grad(A.shrink_backward, "grad", "self"),       "shrink_backward(grad, self, lambd)", ("lambd",)),
+    Composite("prelu",       "PreluKernelBackward0", {"self": "where(self > 0, grad, weight * grad)",
+                                                      "weight": "sum_to(where(self > 0, 0, self * grad), weight)"}),
+    Composite("glu",         "GluBackward0",      {"self": "cat([grad * b.sigmoid(), grad * a * b.sigmoid() * (1 - b.sigmoid())], dim)  (a, b = self.chunk(2, dim))"}),
+    Composite("softsign",    "DivBackward0",      {"self": "x / (1 + |x|), recorded as torch records it (abs, add, div)"}),
+    Composite("softmin",     "SoftmaxBackward0",  {"self": "softmax(-self, dim), recorded (neg, softmax)"}),
+    Composite("tanhshrink",  "SubBackward0",      {"self": "self - self.tanh(), recorded (tanh, sub)"}),
+    # more normalisations and losses (jitgrad/ops/normalization_extra.py, losses_extra.py).
+    # group_norm, huber, soft_margin and multi_margin are one node in torch; the rest are
+    # compositions in torch too: the node is the last one torch records (default reduction)
+    Composite("group_norm",  "NativeGroupNormBackward0",
+              {"input": "rstd * (g - mean(g) - xhat * mean(g * xhat)), g = grad * weight  (means per group)",
+               "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"}),
+    Composite("instance_norm", "ViewBackward0",   {"input": "batch_norm over input.view(1, N * C, ...), viewed back"}),
+    Composite("rms_norm",    "MulBackward0",      {"input": "input * (input.pow(2).mean(dims, true) + eps).rsqrt() [* weight], recorded"}),
+    Composite("local_response_norm", "DivBackward0", {"input": "input / (k + alpha * avg of input^2 over a channel window).pow(beta), recorded"}),
+    Composite("normalize",   "DivBackward0",      {"input": "input / input.norm(p, dim, true).clamp_min(eps).expand_as(input), recorded"}),
+    Composite("cosine_similarity", "SumBackward1", {"x1": "(x1 / max(|x1|, eps) * x2 / max(|x2|, eps)).sum(dim), recorded",
+                                                    "x2": "likewise"}),
+    Composite("pairwise_distance", "NormBackward1", {"x1": "norm_backward(grad, x1 - x2 + eps, p, result, -1)", "x2": "-(the same)"}),
+    Composite("huber_loss",  "HuberLossBackward0", {"self": "grad * clamp(self - target, -delta, delta) (/ numel if mean)",
+                                                    "target": "-(the same)"}),
+    Composite("soft_margin_loss", "SoftMarginLossBackward0", {"self": "-grad * target * z / (1 + z), z = exp(-target * self) (/ numel if mean)"}),
+    Composite("multi_margin_loss", "MultiMarginLossBackward0",
+              {"self": "per row: d_j = weight[y] * (p == 1 ? 1 : 2 z_j) / C where z_j = margin - x_y + x_j > 0 (j != y); x_j += d_j, x_y -= sum d_j"}),
+    Composite("kl_div",      "MeanBackward0",     {"self": "-target (or -exp(target) with log_target), recorded (xlogy, mul, sub, mean)",
+                                                   "target": "recorded"}),
+    Composite("poisson_nll_loss", "MeanBackward0", {"input": "exp(input) - target * input (log_input), recorded"}),
+    Composite("gaussian_nll_loss", "MeanBackward0", {"input": "0.5 * (log(var) + (input - target)^2 / var), recorded"}),
+    Composite("multilabel_soft_margin_loss", "MeanBackward0", {"input": "-(target logsigmoid(x) + (1 - target) logsigmoid(-x)).sum(-1) / C, recorded"}),
+    Composite("cosine_embedding_loss", "MeanBackward0", {"input1": "where(target == 1, 1 - cos, 0) + where(target == -1, (cos - margin).clamp_min(0), 0), recorded"}),
+    Composite("margin_ranking_loss", "MeanBackward0", {"input1": "(-target * (input1 - input2) + margin).clamp_min(0), recorded"}),
+    Composite("triplet_margin_loss", "MeanBackward0", {"anchor": "(margin + d(a, p) - d(a, n)).clamp_min(0), recorded (pairwise_distance)"}),
+    # (jitgrad/ops/ctc.py) as torch's: the gradient assumes log_softmax inputs (the logits'
+    # gradient); 'mean' and 'sum' and zero_infinity are compositions after this node
+    Composite("ctc_loss",    "CtcLossBackward0",  {"log_probs": "grad * (exp(log_probs) - exp(logsumexp_{s: l'_s = c}(log_alpha + log_beta) + nll - log_probs))  (0 for t >= input_length)"}),
     Composite("softmax",     "SoftmaxBackward0",  {"self": "result * (grad - (grad * result).sum(dim, true))"}),
     Composite("log_softmax", "LogSoftmaxBackward0", {"self": "grad - result.exp() * grad.sum(dim, true)"}),
     Composite("dropout",     "MulBackward0",      {"self": "grad * noise  (noise = bernoulli(1 - p) / (1 - p))"}),
@@ -395,10 +553,80 @@ COMPOSITE = {op.name: op for op in [
               {"self": "zeros_like(self).view(N * C, -1).scatter_add(1, indices, grad)  (result1: indices)"}),
     Composite("avg_pool2d",  "AvgPool2DBackward0",
               {"self": "col2im(grad / divisor expanded over the kernel positions)"}),
+    # 1-d/3-d and transposed convolutions (jitgrad/ops/conv_nd.py): an N-d im2col and one
+    # batched product; a transposed convolution is the adjoint of a convolution in its input
+    Composite("conv1d",           "ConvolutionBackward0",
+              {"input": "fold_nd(weight^T @ grad)", "weight": "sum_N(grad @ unfold_nd(input)^T)", "bias": "grad.sum((0, 2))"}),
+    Composite("conv3d",           "ConvolutionBackward0",
+              {"input": "fold_nd(weight^T @ grad)", "weight": "sum_N(grad @ unfold_nd(input)^T)", "bias": "grad.sum((0, 2, 3, 4))"}),
+    Composite("conv_transpose1d", "ConvolutionBackward0",
+              {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2))"}),
+    Composite("conv_transpose2d", "ConvolutionBackward0",
+              {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2, 3))"}),
+    Composite("conv_transpose3d", "ConvolutionBackward0",
+              {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2, 3, 4))"}),
+    # F.pad, F.interpolate, adaptive pooling, pixel shuffle (jitgrad/ops/resample.py): the
+    # separable maps gather taps per axis; their backward sums them back (the adjoint)
+    Composite("constant_pad_nd",    "ConstantPadNdBackward0",    {"self": "constant_pad_nd(grad, -pad, 0)"}),
+    Composite("reflection_pad1d",   "ReflectionPad1DBackward0",  {"self": "reflection_pad1d_backward(grad, self, padding)"}),
+    Composite("reflection_pad2d",   "ReflectionPad2DBackward0",  {"self": "reflection_pad2d_backward(grad, self, padding)"}),
+    Composite("reflection_pad3d",   "ReflectionPad3DBackward0",  {"self": "reflection_pad3d_backward(grad, self, padding)"}),
+    Composite("replication_pad1d",  "ReplicationPad1DBackward0", {"self": "replication_pad1d_backward(grad, self, padding)"}),
+    Composite("replication_pad2d",  "ReplicationPad2DBackward0", {"self": "replication_pad2d_backward(grad, self, padding)"}),
+    Composite("replication_pad3d",  "ReplicationPad3DBackward0", {"self": "replication_pad3d_backward(grad, self, padding)"}),
+    Composite("pad_circular",       "CopySlices",                {"self": "the copied slices' gradients summed back (torch's _pad_circular)"}),
+    Composite("upsample_nearest1d", "UpsampleNearest1DBackward0", {"self": "upsample_nearest1d_backward(grad, output_size, input_size, scales)"}),
+    Composite("upsample_nearest2d", "UpsampleNearest2DBackward0", {"self": "upsample_nearest2d_backward(grad, output_size, input_size, scales)"}),
+    Composite("upsample_nearest3d", "UpsampleNearest3DBackward0", {"self": "upsample_nearest3d_backward(grad, output_size, input_size, scales)"}),
+    Composite("_upsample_nearest_exact1d", "UpsampleNearestExact1DBackward0", {"self": "_upsample_nearest_exact1d_backward(grad, output_size, input_size, scales)"}),
+    Composite("_upsample_nearest_exact2d", "UpsampleNearestExact2DBackward0", {"self": "_upsample_nearest_exact2d_backward(grad, output_size, input_size, scales)"}),
+    Composite("_upsample_nearest_exact3d", "UpsampleNearestExact3DBackward0", {"self": "_upsample_nearest_exact3d_backward(grad, output_size, input_size, scales)"}),
+    Composite("upsample_linear1d",   "UpsampleLinear1DBackward0",   {"self": "upsample_linear1d_backward(grad, output_size, input_size, align_corners, scales)"}),
+    Composite("upsample_bilinear2d", "UpsampleBilinear2DBackward0", {"self": "upsample_bilinear2d_backward(grad, output_size, input_size, align_corners, scales)"}),
+    Composite("upsample_bicubic2d",  "UpsampleBicubic2DBackward0",  {"self": "upsample_bicubic2d_backward(grad, output_size, input_size, align_corners, scales)"}),
+    Composite("upsample_trilinear3d", "UpsampleTrilinear3DBackward0", {"self": "upsample_trilinear3d_backward(grad, output_size, input_size, align_corners, scales)"}),
+    Composite("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0",  {"self": "each output's grad / window size spread over its window"}),
+    Composite("adaptive_avg_pool3d", "AdaptiveAvgPool3DBackward0",  {"self": "each output's grad / window size spread over its window"}),
+    Composite("adaptive_max_pool2d", "AdaptiveMaxPool2DBackward0",  {"self": "grad scattered to the argmax indices"}),
+    Composite("pixel_shuffle",       "PixelShuffleBackward0",       {"self": "pixel_unshuffle(grad, upscale_factor)"}),
+    Composite("pixel_unshuffle",     "PixelUnshuffleBackward0",     {"self": "pixel_shuffle(grad, downscale_factor)"}),
+    # the rest of nn.functional (jitgrad/ops/nn_rest.py, jitgrad/ops/pooling3d.py)
+    Composite("rrelu",               "RreluWithNoiseBackward0",     {"self": "grad * noise  (training: the drawn slope where self <= 0, else 1; eval: leaky_relu_backward(grad, self, (lower + upper) / 2))"}),
+    Composite("rrelu_",              "RreluWithNoiseBackward1",     {"self": "grad * noise  (as rrelu, in place)"}),
+    Composite("gumbel_softmax",      "SoftmaxBackward0",            {"logits": "softmax((logits - log(exponential)) / tau, dim), recorded; hard: y_hard - y_soft.detach() + y_soft (AddBackward0)"}),
+    Composite("feature_dropout",     "MulBackward0",                {"self": "grad * noise, noise (N, C, 1, ...) = bernoulli(1 - p) / (1 - p)  (dropout1d/2d/3d)"}),
+    Composite("feature_dropout_unbatched", "SqueezeBackward1",      {"self": "feature_dropout of self.unsqueeze(0), squeezed back"}),
+    Composite("alpha_dropout",       "AddBackward0",                {"self": "grad * a * noise, noise = bernoulli(1 - p) (per element, or per (N, C) for feature_alpha_dropout), recorded (mul, add)"}),
+    Composite("max_pool3d",          "MaxPool3DWithIndicesBackward0", {"self": "grad scattered to the argmax indices"}),
+    Composite("avg_pool3d",          "AvgPool3DBackward0",          {"self": "each output's grad / divisor spread over its window's valid positions"}),
+    Composite("adaptive_max_pool3d", "AdaptiveMaxPool3DBackward0",  {"self": "grad scattered to the argmax indices"}),
+    Composite("lp_pool",             "PowBackward0",                {"input": "(sign(avg_pool(x^p)) * relu(|avg_pool(x^p)|) * prod(kernel)) ^ (1/p), recorded"}),
+    Composite("max_unpool2d",        "MaxUnpool2DBackward0",        {"self": "grad.flatten(-2).gather(-1, indices.flatten(-2)).view_as(self)"}),
+    Composite("max_unpool3d",        "MaxUnpool3DBackward0",        {"self": "grad.flatten(-3).gather(-1, indices.flatten(-3)).view_as(self)"}),
+    Composite("max_unpool1d",        "SqueezeBackward1",            {"self": "max_unpool2d of self.unsqueeze(-1), squeezed back"}),
+    Composite("channel_shuffle",     "ChannelShuffleBackward0",     {"self": "channel_shuffle(grad, C / groups)"}),
+    Composite("hinge_embedding_loss", "MeanBackward0",              {"self": "where(target != 1, (margin - self).clamp_min(0), 0) + where(target != -1, self, 0), recorded"}),
+    Composite("multilabel_margin_loss", "MultilabelMarginLossBackward0", {"self": "grad / C * (sum_j [1 - x_j + x_i > 0] at i - the same at each target j)  (/ N if mean)"}),
+    Composite("triplet_margin_with_distance_loss", "MeanBackward0", {"anchor": "(margin + d(a, p) - d(a, n)).clamp_min(0), recorded (any distance_function)"}),
+    Composite("grid_sample",         "GridSampler2DBackward0",      {"input": "grad * bilinear weights (nearest: 1) scattered to the sampled pixels", "grid": "sum_c grad * value * d(weight)/d(pixel) * d(pixel)/d(grid) (unnormalise, clip/reflect; nearest: 0)"}),
+    Composite("grid_sample_3d",      "GridSampler3DBackward0",      {"input": "grad * trilinear weights (nearest: 1) scattered to the sampled voxels", "grid": "sum_c grad * value * d(weight)/d(voxel) * d(voxel)/d(grid) (nearest: 0)"}),
+    Composite("affine_grid",         "AffineGridGeneratorBackward0", {"theta": "grad.view(N, L, k).transpose(1, 2).bmm(base_grid.view(L, k + 1))"}),
     # embedding and normalisation layers (jitgrad/ops/normalization.py)
     Composite("embedding",   "EmbeddingBackward0",
               {"weight": "embedding_dense_backward(grad, indices, num_weights, padding_idx, scale_grad_by_freq)"
                          "  (index_add of grad's rows; none at padding_idx; / count with scale_grad_by_freq)"}),
+    # embedding_bag and bilinear (jitgrad/ops/embedding_bag.py)
+    Composite("embedding_bag", "EmbeddingBagBackward0",
+              {"weight": "sum/mean: index_add of grad[bag(i)] * per_sample_weights[i] / bag size (none at padding_idx); "
+                         "max: grad scattered to the argmax rows",
+               "per_sample_weights": "(grad[bag(i)] * weight[indices[i]]).sum(-1)  (0 at padding_idx)"}),
+    Composite("bilinear", "AddBackward0",
+              {"input1": "TrilinearBackward0: (grad (x) input2) . weight over (out, in2)",
+               "input2": "TrilinearBackward0: (grad (x) input1) . weight over (out, in1)",
+               "weight": "TrilinearBackward0: sum_n grad[n, o] input1[n, i] input2[n, j]",
+               "bias": "sum_to(grad, bias)"}),
+    Composite("bilinear_no_bias", "ViewBackward0",
+              {"input1": "as bilinear", "input2": "as bilinear", "weight": "as bilinear"}),
     Composite("layer_norm",  "NativeLayerNormBackward0",
               {"input": "rstd * (grad * weight - mean(grad * weight) - xhat * mean(grad * weight * xhat))  (means over normalized_shape)",
                "weight": "(grad * xhat).sum(batch dims)", "bias": "grad.sum(batch dims)"}),
@@ -419,6 +647,54 @@ COMPOSITE = {op.name: op for op in [
     Composite("rnn_layer",   "StackBackward0",
               {"input": "dG.mm(w_ih)", "hx": "dG[first].mm(w_hh)", "w_ih": "dG.t().mm(input)",
                "w_hh": "dG.t().mm(h shifted one step)", "b_ih": "dG.sum(0)", "b_hh": "dG.sum(0)"}),
+    # packed sequences (jitgrad/ops/rnn_packed.py, kernels/rnn_packed.py): the same per
+    # layer and direction, each step on the prefix of the batch still active; torch's
+    # layer output is its steps concatenated. The LSTM with projections (h = W_hr h')
+    # runs the same kernels unpacked (equal batch sizes), its steps stacked.
+    Composite("lstm_layer_packed", "CatBackward0",
+              {"input": "dG.mm(w_ih)", "hx": "the active rows' carry at each sequence's first step",
+               "w_ih": "dG.t().mm(input)", "w_hh": "dG.t().mm(each row's previous h)",
+               "b_ih": "dG.sum(0)", "b_hh": "dG.sum(0)"}),
+    Composite("gru_layer_packed", "CatBackward0",
+              {"input": "dGx.mm(w_ih)", "hx": "the active rows' carry", "w_ih": "dGx.t().mm(input)",
+               "w_hh": "dGh.t().mm(each row's previous h)", "b_ih": "dGx.sum(0)", "b_hh": "dGh.sum(0)"}),
+    Composite("rnn_layer_packed", "CatBackward0",
+              {"input": "dG.mm(w_ih)", "hx": "the active rows' carry", "w_ih": "dG.t().mm(input)",
+               "w_hh": "dG.t().mm(each row's previous h)", "b_ih": "dG.sum(0)", "b_hh": "dG.sum(0)"}),
+    Composite("lstm_proj_layer", "StackBackward0",
+              {"input": "dG.mm(w_ih)", "hx": "dG[first].mm(w_hh)", "w_ih": "dG.t().mm(input)",
+               "w_hh": "dG.t().mm(h shifted one step)", "b_ih": "dG.sum(0)", "b_hh": "dG.sum(0)",
+               "w_hr": "dh.t().mm(o * tanh(c))"}),
+    # nn.utils.rnn (jitgrad/ops/packing.py): one gather or scatter of rows each
+    Composite("pack_padded_sequence", "PackPaddedSequenceBackward0",
+              {"input": "grad scattered back to the packed rows' places (zeros elsewhere)"}),
+    Composite("pad_packed_sequence", "CopySlices", {"data": "grad gathered at the packed rows"}),
+    Composite("pad_sequence", "CopySlices", {"sequences": "each sequence's slot of grad"}),
+    # small torch names (jitgrad/functions_small.py): compositions of recorded ops that
+    # torch records under a node of its own run through ops/composed.py, which names it
+    # (also CopysignBackward1 for a number other, FillBackward1 for a 0-d tensor value,
+    # EqBackward0/1 ... for the in-place comparisons: zero gradients). The others
+    # (diff, tensordot, inner, tile, ravel, h/v/d/column_stack, hsplit..., float_power,
+    # nanmean, sum_to_size) end in a recorded op whose node is torch's.
+    Composite("exp2",        "Exp2Backward0",     {"self": "grad * result * 0.6931471805599453  (pow(2, self))"}),
+    Composite("logit",       "LogitBackward0",    {"self": "grad / (self * (1 - self)), 0 outside [eps, 1 - eps]  (clamp, then log(x / (1 - x)))"}),
+    Composite("sinc",        "SincBackward0",     {"self": "grad * (cos(pi x) / x - sin(pi x) / (pi x^2)), 0 at x == 0"}),
+    Composite("deg2rad",     "Deg2RadBackward0",  {"self": "grad * pi / 180"}),
+    Composite("rad2deg",     "Rad2DegBackward0",  {"self": "grad * 180 / pi"}),
+    Composite("copysign",    "CopysignBackward0", {"self": "grad * self.sign() * (other.signbit() ? -1 : 1)", "other": "zeros_like(other)"}),
+    Composite("fmax",        "FmaxBackward0",     {"self": "grad where self >= other or other is nan", "other": "grad elsewhere"}),
+    Composite("fmin",        "FminBackward0",     {"self": "grad where self <= other or other is nan", "other": "grad elsewhere"}),
+    Composite("sgn",         "SgnBackward0",      {"self": "zeros_like(grad)"}),
+    Composite("fill",        "FillBackward0",     {"self": "zeros_like(grad)"}),
+    Composite("nansum",      "NansumBackward0",   {"self": "grad expanded where not self.isnan(), 0 at nan"}),
+    Composite("aminmax",     "AminmaxBackward0",  {"self": "amin's and amax's backward (grad split evenly among ties)"}),
+    Composite("dist",        "DistBackward0",     {"self": "norm_backward(grad, self - other, p, result)", "other": "-norm_backward(grad, self - other, p, result)"}),
+    Composite("renorm",      "RenormBackward0",   {"self": "d(self * where(norm > maxnorm, maxnorm / (norm + 1e-7), 1)), norm over all dims but dim"}),
+    Composite("addmv",       "AddmvBackward0",    {"self": "grad * beta", "mat": "alpha * grad.outer(vec)", "vec": "alpha * mat.t().mv(grad)"}),
+    Composite("addr",        "AddrBackward0",     {"self": "grad * beta", "vec1": "alpha * grad.mv(vec2)", "vec2": "alpha * grad.t().mv(vec1)"}),
+    Composite("baddbmm",     "BaddbmmBackward0",  {"self": "grad * beta", "batch1": "alpha * grad.bmm(batch2.mT)", "batch2": "alpha * batch1.mT.bmm(grad)"}),
+    Composite("addbmm",      "AddbmmBackward0",   {"self": "grad * beta", "batch1": "alpha * grad.expand(b).bmm(batch2.mT)", "batch2": "alpha * batch1.mT.bmm(grad.expand(b))"}),
+    Composite("Tensor.unfold", "UnfoldBackward0", {"self": "each window's grad added back at its place (index_add)"}),
 ]}
 
 # Ops the library records but no API offers on its own.

@@ -13,7 +13,9 @@ from .ops import elementwise as _ew
 from .ops import division as _division
 from .ops import pointwise as _pw
 from .ops import pointwise_extra as _pwx
+from .ops import special as _special
 from .ops import linalg as _linalg
+from .ops import linalg_decomp as _linalg_decomp
 from .ops import reductions as _red
 from .ops import reductions_extra as _red2
 from .ops import views as _views
@@ -317,6 +319,18 @@ def erfinv(input):
     return _ew.unary("erfinv", _tensor(input, "erfinv"))
 
 
+def lgamma(input):
+    return _special.lgamma(input)
+
+
+def digamma(input):
+    return _special.digamma(input)
+
+
+def polygamma(n, input):
+    return _special.polygamma(n, input)
+
+
 def trunc(input):
     return _ew.unary("trunc", _tensor(input, "trunc"))
 
@@ -484,7 +498,57 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    if (isinstance(p, str) and (p != "fro" or not (dim is None or isinstance(dim, int)
+                                                   or len(dim) <= 2))) or \
+            (not isinstance(p, str) and p is not None and p < 0):
+        # matrix norms ('nuc') and negative orders (jitgrad/ops/linalg_decomp.py)
+        return _linalg_decomp.torch_norm(_tensor(input, "norm"), p, dim, keepdim, dtype)
     return _red.norm(_tensor(input, "norm"), p, dim, keepdim, dtype)
+
+
+# ---- torch.linalg's old top-level names (jitgrad/ops/linalg_decomp.py)
+
+def inverse(input):
+    return _linalg_decomp.inv(_tensor(input, "inverse"))
+
+
+def det(input):
+    return _linalg_decomp.det(_tensor(input, "det"))
+
+
+def logdet(input):
+    return _linalg_decomp.logdet(_tensor(input, "logdet"))
+
+
+def slogdet(input):
+    return _linalg_decomp.slogdet(_tensor(input, "slogdet"), "linalg.slogdet",
+                                  _linalg_decomp.slogdet_type)
+
+
+def svd(input, some=True, compute_uv=True):
+    return _linalg_decomp.svd_legacy(_tensor(input, "svd"), some, compute_uv)
+
+
+def cholesky(input, upper=False):
+    return _linalg_decomp.cholesky_legacy(_tensor(input, "cholesky"), upper)
+
+
+def cross(input, other, dim=None):
+    return _linalg_decomp.cross_legacy(_tensor(input, "cross"),
+                                       _tensor(other, "cross", "other", 2), dim)
+
+
+def qr(input, some=True):
+    return _linalg_decomp.qr_legacy(_tensor(input, "qr"), some)
+
+
+def pinverse(input, rcond=1e-15):
+    return _linalg_decomp.pinv(_tensor(input, "pinverse"), rtol=rcond)
+
+
+def matrix_power(input, n):
+    return _linalg_decomp.matrix_power(_tensor(input, "matrix_power"), n,
+                                       arg_name=("matrix_power", 2))
 
 
 def any(input, dim=None, keepdim=False):  # noqa: A001
@@ -804,6 +868,84 @@ def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=F
     from .ops import pooling as _pool
     return _pool.max_pool2d(_tensor(input, "max_pool2d"), kernel_size, stride or None, padding,
                             dilation, ceil_mode)
+
+
+# torch's top-level forms of the 1-d/3-d/transposed convolutions, 1-d pooling, pixel
+# shuffling and constant padding (jitgrad/nn/_functional_more.py)
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    from .nn import _functional_more as _m
+    return _m.conv1d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    from .nn import _functional_more as _m
+    return _m.conv3d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    from .nn import _functional_more as _m
+    return _m.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups,
+                               dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    from .nn import _functional_more as _m
+    return _m.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups,
+                               dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    from .nn import _functional_more as _m
+    return _m.conv_transpose3d(input, weight, bias, stride, padding, output_padding, groups,
+                               dilation)
+
+
+def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    from .nn import _functional_more as _m
+    return _m.max_pool1d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1,
+                            ceil_mode=False):
+    from .nn import _functional_more as _m
+    return _m.max_pool1d_with_indices(input, kernel_size, stride or None, padding, dilation,
+                                      ceil_mode)
+
+
+def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False,
+               count_include_pad=True):
+    from .nn import _functional_more as _m
+    return _m.avg_pool1d(input, kernel_size, stride or None, padding, ceil_mode,
+                         count_include_pad)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    from .nn import _functional_more as _m
+    return _m.adaptive_avg_pool1d(input, output_size)
+
+
+def adaptive_max_pool1d(input, output_size):
+    from .nn import _functional_more as _m
+    return _m.adaptive_max_pool1d_with_indices(input, output_size)
+
+
+def pixel_shuffle(input, upscale_factor):
+    from .nn import _functional_more as _m
+    return _m.pixel_shuffle(input, upscale_factor)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    from .nn import _functional_more as _m
+    return _m.pixel_unshuffle(input, downscale_factor)
+
+
+def constant_pad_nd(input, pad, value=0):
+    from .ops import resample as _rs
+    return _rs.constant_pad(_tensor(input, "constant_pad_nd"), [int(p) for p in pad], value)
 
 
 # ----------------------------------------------------------- embedding and normalisation

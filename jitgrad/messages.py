@@ -1308,6 +1308,123 @@ def sched_lambdas_count(expected, got):
     return f"Expected {expected} lr_lambdas, but got {got}"
 
 
+# Adamax/NAdam/RAdam/Adadelta/ASGD/Rprop/LBFGS and the further schedulers (torch's wording)
+def optim_invalid_etas(etaminus, etaplus):
+    return f"Invalid eta values: {etaminus}, {etaplus}"
+
+
+OPTIM_CAPTURABLE_NADAM = ("If capturable=True, params, mu_products and state_steps must be on "
+                          "supported devices: ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'].")
+OPTIM_CAPTURABLE_ASGD = ("If capturable=True, params, mus, etas, and state_steps must be on "
+                         "supported devices: ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'].")
+OPTIM_CAPTURABLE_ADADELTA = ("If capturable=True, params and state_steps must be on supported "
+                             "devices: ['cuda', 'xpu', 'hpu', 'privateuseone'].")
+LBFGS_GROUPS = "LBFGS doesn't support per-parameter options (parameter groups)"
+LBFGS_LINE_SEARCH = "only 'strong_wolfe' is supported"
+
+
+def lbfgs_one_group(n):
+    return f"Expected exactly one param_group, but got {n}"
+
+
+def sched_lambda_not_callable(type_name):
+    return f"lr_lambda should be a function, but got {type_name}"
+
+
+SCHED_CONSTANT_FACTOR = "Constant multiplicative factor expected to be between 0 and 1."
+SCHED_LINEAR_START = ("Starting multiplicative factor expected to be greater than 0 and less or "
+                      "equal to 1.")
+SCHED_LINEAR_END = "Ending multiplicative factor expected to be between 0 and 1."
+
+
+def sched_no_schedulers(cls, chained):
+    what = "at least one scheduler to be chained" if chained else "at least one scheduler"
+    return f"{cls} expects {what}, but got no scheduler."
+
+
+def sched_no_optimizer_attr(cls, idx):
+    return f"{cls} at index {idx} should have `optimizer` as its attribute."
+
+
+def sched_plateau_in_sequence(cls, idx):
+    return (f"{cls} does not support `ReduceLROnPlateau` scheduler as it requires additional "
+            "kwargs to be specified when calling `step`, but got one at index "
+            f"{idx} in the given schedulers sequence.")
+
+
+def sched_other_optimizer(cls, sched_cls, idx, sched_opt, opt_cls):
+    return (f"{cls} expects all schedulers to belong to the same optimizer, but got scheduler "
+            f"{sched_cls} at index {idx} has {sched_opt}, which is different from {opt_cls}.")
+
+
+def sched_milestones_count(n_sched, n_milestones):
+    return ("Sequential Schedulers expects number of schedulers provided to be one more than "
+            f"the number of milestone points, but got number of schedulers {n_sched} and the "
+            f"number of milestones to be equal to {n_milestones}")
+
+
+def sched_positive_int(what, value):
+    # "T_0", "total_steps", "epochs", "steps_per_epoch"
+    return f"Expected positive integer {what}, but got {value}"
+
+
+def sched_t_mult(value):
+    return f"Expected integer T_mult >= 1, but got {value}"
+
+
+def sched_eta_min(value):
+    return f"Expected float or int eta_min, but got {value} of type {type(value)}"
+
+
+def sched_negative_epoch(epoch):
+    return f"Expected non-negative epoch, but got {epoch}"
+
+
+SCHED_PLATEAU_FACTOR = "Factor should be < 1.0."
+
+
+def sched_min_lrs(expected, got):
+    return f"expected {expected} min_lrs, got {got}"
+
+
+def sched_unknown_mode(mode):
+    return "mode " + mode + " is unknown!"
+
+
+def sched_unknown_threshold_mode(mode):
+    return "threshold mode " + mode + " is unknown!"
+
+
+def sched_plateau_groups(now, before):
+    return ("The number of param groups in the `optimizer` "
+            f"({now}) differs from when `ReduceLROnPlateau` was initialized ({before}), "
+            "usually due to a new param group being added to the optimizer. Please modify the "
+            "`min_lrs` field to match the length of the `optimizer` param groups.")
+
+
+def sched_param_length(name, got, groups):
+    return (f"{name} must have the same length as optimizer.param_groups. {name} has {got} "
+            f"values, param_groups has {groups}.")
+
+
+SCHED_CYCLIC_MODE = "mode is invalid and scale_fn is None"
+SCHED_CYCLE_MOMENTUM = ("optimizer must support momentum or beta1 with `cycle_momentum` option "
+                        "enabled")
+SCHED_ONECYCLE_TOTAL = "You must define either total_steps OR (epochs AND steps_per_epoch)"
+
+
+def sched_pct_start(value):
+    return f"Expected float between 0 and 1 pct_start, but got {value}"
+
+
+def sched_anneal_strategy(value):
+    return f"anneal_strategy must be one of 'cos' or 'linear', instead got {value}"
+
+
+def sched_onecycle_overstep(step_num, total):
+    return f"Tried to step {step_num} times. The specified number of total steps is {total}"
+
+
 # ---------------------------------------------------------------- jitgrad.utils.data
 # (torch.utils.data's wording)
 NUM_WORKERS_NEGATIVE = ("num_workers option should be non-negative; use num_workers=0 to "
@@ -1515,6 +1632,107 @@ def embedding_indices_dtype(np_dtype, position, fname):
 def embedding_renorm_dims(ndim):
     return (f"Expected 2-dimensional tensor, but got {ndim}-dimensional tensor for argument #1 "
             "'self' (while checking arguments for embedding_renorm_)")
+
+
+# ---- embedding_bag, bilinear (ops/embedding_bag.py, nn/modules/embedding_more.py)
+
+EMBEDDING_BAG_SPARSE = ("embedding_bag(..., sparse=True) with a weight that requires grad is not "
+                        "supported: jitgrad has no sparse gradients (use sparse=False)")
+EMBEDDING_BAG_OFFSETS_NONE = "offsets has to be a 1D Tensor but got None"
+EMBEDDING_BAG_OFFSETS_1D = "offsets has to be a 1D Tensor"
+EMBEDDING_BAG_MODE = "mode has to be one of sum, mean or max"
+EMBEDDING_BAG_MAX_FREQ = "max mode does not support scaling the gradient by the frequency"
+EMBEDDING_BAG_MAX_SPARSE = "max mode does not support sparse weights"
+EMBEDDING_BAG_OFFSETS_ORDER = "embedding_bag: offsets have to be non-decreasing"
+PADDING_IDX_RANGE_LOWER = "padding_idx must be within num_embeddings"
+EMBEDDING_BAG_ARGUMENT_ORDER = ("Argument order of nn.functional.embedding_bag was changed. Usage "
+                                "`embedding_bag(weight, input, ...)` is deprecated, and should now "
+                                "be `embedding_bag(input, weight, ...)`.")
+
+
+def embedding_bag_psw_shape(psw_shape, input_shape):
+    return (f"embedding_bag: If per_sample_weights ({psw_shape}) is not None, then it "
+            f"must have the same shape as the input ({input_shape})")
+
+
+def embedding_bag_weight_dims(ndim):
+    return f"weight has to be a 2D Tensor, but got Tensor of dimension {ndim}"
+
+
+def embedding_bag_offsets_2d(offsets):
+    return ("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+            f"fixed length sequences. However, found offsets of type {type(offsets)}")
+
+
+def embedding_bag_input_dims(ndim):
+    return f"input has to be 1D or 2D Tensor, but got Tensor of dimension {ndim}"
+
+
+def embedding_bag_psw_mode(mode):
+    return ("embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+            f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+            "GitHub.")
+
+
+def embedding_bag_first_offset(first, type_name):
+    return ("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
+            f"from position 0. However, got {first}\n[ jitgrad.{type_name}Tensor{{}} ]")
+
+
+def embedding_bag_last_offset(n, last):
+    return (f"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of "
+            f"{last}")
+
+
+def embedding_bag_index_range(pos, value, V):
+    return f"Index {pos} of input takes value {value} which is not in the valid range [0, {V})"
+
+
+def embedding_bag_padding_idx(V, padding_idx):
+    return (f"padding_idx must be within the number of embeddings, -{V} through {V - 1}, but "
+            f"got {padding_idx}")
+
+
+def embedding_bag_weight_dtype(np_dtype):
+    return ("Expected tensor for argument #1 'weight' to have one of the following scalar "
+            f"types: Half, BFloat16, Float, Double; but got {_legacy_type_name(np_dtype)} "
+            "instead (while checking arguments for embedding_bag)")
+
+
+def embedding_bag_psw_dtype(w_dtype, psw_dtype):
+    return ("Expected tensor for argument #1 'weight' to have the same type as tensor for "
+            "argument #1 'per_sample_weights'; but type "
+            f"{_legacy_type_name(w_dtype)} does not equal {_legacy_type_name(psw_dtype)} "
+            "(while checking arguments for embedding_bag)")
+
+
+def vector_to_parameters_type(vec):
+    return f"expected jitgrad.Tensor, but got: {_type_name(vec)}"
+
+
+def bilinear_dims(a, b):
+    return f"bilinear(): input dimensions do not match: got {a} and {b}"
+
+
+def bilinear_weight_dims(ndim):
+    return f"bilinear(): weight must be 3-dimensional, but got {ndim}-dimensional"
+
+
+def bilinear_batch(dim, a, b):
+    return f"bilinear(): input batch dimensions do not match at dim {dim}: got {a} and {b}"
+
+
+def bilinear_size(which, got, expected):
+    return f"bilinear(): {which} size does not match weight size: got {got} but expected {expected}"
+
+
+def bilinear_dtypes(d1, d2, dw):
+    # the C names of the numpy dtypes (float, double, long, ...)
+    c = {"float32": "float", "float64": "double", "int64": "long", "int32": "int",
+         "int16": "short", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+    d1, d2, dw = (c.get(str(d), str(d)) for d in (d1, d2, dw))
+    return (f"All tensors must have the same dtype, got input1: {d1}, input2: {d2}, "
+            f"weight: {dw}")
 
 
 def select_out_of_range(index, shape, dim):
@@ -1840,6 +2058,207 @@ def reflection_pad_size(pads, dim, sizes):
 
 CIRCULAR_PAD_WRAP = "Padding value causes wrapping around more than once."
 
+# ---- F.pad, pixel_shuffle, interpolate (jitgrad/ops/resample.py)
+PAD_LENGTH_EVEN = "Padding length must be divisible by 2"
+PAD_NEGATIVE_SIZE = "narrow(): length must be non-negative."
+
+
+def pad_negative_size(in_shape, out_shape):
+    return PAD_NEGATIVE_SIZE
+
+
+def pad_input_type(value):
+    return f"pad(): argument 'input' (position 1) must be Tensor, not {type(value).__name__}"
+
+
+def pad_too_long(length, ndim):
+    return ("Padding length should be less than or equal to two times the input dimension but "
+            f"got padding length {length} and input of dimension {ndim}")
+
+
+def pad_value_mode(mode):
+    return f"Padding mode \"{mode}\" doesn't take in value argument"
+
+
+def pad_mode_dims(length, ndim):
+    return (f"Padding size {length} is not supported for {ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+
+
+def pad_mode_unknown(mode):
+    return f"Unrecognised padding mode {mode}"
+
+
+def pixel_shuffle_dims(fname, ndim):
+    return (f"{fname} expects input to have at least 3 dimensions, but got input with {ndim} "
+            "dimension(s)")
+
+
+def pixel_shuffle_factor(arg, r):
+    fname = "pixel_unshuffle" if arg == "downscale_factor" else "pixel_shuffle"
+    return f"{fname} expects a positive {arg}, but got {r}"
+
+
+def pixel_shuffle_channels(C, r):
+    return ("pixel_shuffle expects its input's 'channel' dimension to be divisible by the square "
+            f"of upscale_factor, but input.size(-3)={C} is not divisible by {r * r}")
+
+
+def conv_nd_invalid_arguments(fname, got):
+    return invalid_arguments(fname, ", ".join(got),
+                             "".join(f" * {s}\n" for s in _CONV2D_SIGNATURES))
+
+
+def conv_input_dims_nd(fname, nd, sizes):
+    return (f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {fname}, but got "
+            f"input of size: [{_dims(sizes)}]")
+
+
+CONV_NEGATIVE_OUTPUT_PADDING = "negative output_padding is not supported"
+
+
+def conv_output_padding(op, st, dl):
+    # torch checks the 2-d form (a 1-d convolution has a unit height)
+    if len(op) == 1:
+        op, st, dl = [0] + op, [1] + st, [1] + dl
+    names = ("height", "width") if len(op) == 2 else ("depth", "height", "width")
+    parts = ([f"output_padding_{n}: {v}" for n, v in zip(names, op)]
+             + [f"stride_{n}: {v}" for n, v in zip(names, st)]
+             + [f"dilation_{n}: {v}" for n, v in zip(names, dl)])
+    return "output padding must be smaller than either stride or dilation, but got " + \
+        " ".join(parts)
+
+
+def conv_transposed_channels(w_shape, x_shape):
+    return (f"Given transposed=1, weight of size [{_dims(w_shape)}], expected input"
+            f"[{_dims(x_shape)}] to have {w_shape[0]} channels, but got {x_shape[1]} channels "
+            "instead")
+
+
+def conv_transposed_bias_shape(w_shape, groups, b_shape):
+    return (f"Given transposed=1, weight of size [{_dims(w_shape)}], expected bias to be "
+            f"1-dimensional with {w_shape[1] * groups} elements, but got bias of size "
+            f"[{_dims(b_shape)}] instead")
+
+
+def conv_transposed_size(in_sizes, out_sizes):
+    return (f"Given input size per channel: ({' x '.join(map(str, in_sizes))}). Calculated "
+            f"output size per channel: ({' x '.join(map(str, out_sizes))}). Output size is too "
+            "small")
+
+
+def pool1d_param(fname, name, size):
+    if fname == "avg_pool1d":
+        return f"avg_pool1d() argument '{name}' should contain one int (got {size})"
+    if name == "stride":
+        return ("max_pool1d() stride must be None, an int, list of ints, or tuple of ints of "
+                f"size 1 but got size {size}")
+    return (f"max_pool1d() {name} must be an int, list of ints or tuple of ints of size 1 but "
+            f"got size {size}")
+
+
+def pool1d_input_dims(fname, sizes):
+    if fname == "max_pool1d":
+        return ("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch "
+                f"size for input, but got:[{_dims(sizes)}]")
+    return (f"Expected 2 to 3 dimensions, but got {len(sizes)}-dimensional tensor for argument "
+            f"#1 'self' (while checking arguments for {fname})")
+
+
+def adaptive_input_dims(fname, nd, sizes):
+    if nd == 1:
+        return pool1d_input_dims(fname, sizes)
+    colon = ":" if "max" in fname else ""
+    return f"{fname}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{colon} [{_dims(sizes)}]"
+
+
+def adaptive_output_size(fname, nd, size):
+    if nd == 3:
+        return f"{fname}: output_size must be 3"
+    if nd == 1:
+        return f"{fname}() argument 'output_size' should contain one int (got {size})"
+    return "Input dimension should be at least 4"
+
+
+def adaptive_negative(fname, sizes):
+    return (f"{fname}: elements of output_size must be greater than or equal to 0 but received "
+            f"{{{', '.join(map(str, sizes))}}}")
+
+
+INTERP_ALIGN_CORNERS = ("align_corners option can only be set with the interpolating modes: "
+                        "linear | bilinear | bicubic | trilinear")
+INTERP_SIZE_AND_SCALE = "only one of size or scale_factor should be defined"
+INTERP_NEITHER = "either size or scale_factor should be defined"
+INTERP_RECOMPUTE_WITH_SIZE = "recompute_scale_factor is not meaningful with an explicit size."
+INTERP_ANTIALIAS = ("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
+                    "requires a 4-D tensor as input")
+INTERP_ANTIALIAS_UNSUPPORTED = "jitgrad: interpolate(antialias=True) is not supported yet"
+
+
+def interp_size_dims(in_sizes, size):
+    return ("Input and output must have the same number of spatial dimensions, but got input "
+            f"with spatial dimensions of {in_sizes} and output size of {size}. Please provide "
+            "input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) "
+            "format.")
+
+
+def interp_scale_dims(in_sizes, scale):
+    return ("Input and scale_factor must have the same number of spatial dimensions, but got "
+            f"input with spatial dimensions of {in_sizes} and scale_factor of shape {scale}. "
+            "Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in "
+            "(s1, s2, ...,sK) format.")
+
+
+def interp_size_types(types):
+    return ("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+            f"Tuple[int, int, int], but got size with types {types}")
+
+
+def interp_mode_dims(ndim, mode):
+    need = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}[mode]
+    return f"Got {ndim}D input, but {mode} mode needs {need}D input"
+
+
+def interp_unsupported(ndim, mode):
+    return (f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {ndim}D) for the "
+            "modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+            f"nearest-exact (got {mode})")
+
+
+def upsample_sizes(in_sizes, out_sizes):
+    names = "DHW"[3 - len(in_sizes):]
+    i = ", ".join(f"{n}: {v}" for n, v in zip(names, in_sizes))
+    o = ", ".join(f"{n}: {v}" for n, v in zip(names, out_sizes))
+    return (f"Input and output sizes should be greater than 0, but got input ({i}) and output "
+            f"({o})")
+
+
+def conv_transpose_padding_mode(cls_name):
+    return f'Only "zeros" padding mode is supported for {cls_name}'
+
+
+def conv_transpose_output_size(nd, ndim, full, got):
+    return (f"ConvTranspose{nd}D: for {ndim}D input, output_size must have {nd} or {full} "
+            f"elements (got {got})")
+
+
+def conv_transpose_size_range(output_size, min_sizes, max_sizes, in_sizes):
+    return (f"requested an output size of {output_size}, but valid sizes range from {min_sizes} "
+            f"to {max_sizes} (for an input of {in_sizes})")
+
+
+def circular_pad_dims(want, ndim):
+    return f"expected {want[0]}D or {want[1]}D input (got {ndim}D input)"
+
+
+def pixel_unshuffle_sizes(which, size, r):
+    dim = -2 if which == "height" else -1
+    return (f"pixel_unshuffle expects {which} to be divisible by downscale_factor, but "
+            f"input.size({dim})={size} is not divisible by {r}")
+
 
 # ---- set_num_threads
 
@@ -1892,6 +2311,64 @@ def compiled_shape_changed(op, traced, now):
     return (f"jitgrad.compile: {op} returned shape {tuple(now)} where the trace saw "
             f"{tuple(traced)}; its result's shape depends on tensor values, so the "
             "function must run eagerly (jitgrad.compile(fn, disable=True))")
+
+
+# packed and padded sequences (torch.nn.utils.rnn; jitgrad/nn/utils/rnn.py)
+PACK_UNSORTED = ("`lengths` array must be sorted in decreasing order when `enforce_sorted` is "
+                 "True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or "
+                 "pack_sequence to sidestep this requirement if you do not need ONNX "
+                 "exportability.")
+PACK_ZERO_LENGTH = ("Length of all samples has to be greater than 0, but found an element in "
+                    "'lengths' that is <= 0")
+PACK_EMPTY = "Cannot pack empty tensors."
+PAD_SEQUENCE_EMPTY = "received an empty list of sequences"
+PAD_SEQUENCE_SCALAR = "ArrayRef: invalid slice, N = 1; size = 0"    # (torch's, for 0-d sequences)
+
+
+def pack_lengths_dims(ndim, device, type_name):
+    return (f"'lengths' argument should be a 1D CPU int64 tensor, but got {ndim}D {device} "
+            f"{type_name} tensor")
+
+
+def pack_lengths_count(count, batch_size):
+    return (f"Expected `len(lengths)` to be equal to batch_size, but got {count} "
+            f"(batch_size={batch_size})")
+
+
+def pack_length_too_long(length, steps):
+    # (torch reads past the input's end there)
+    return (f"pack_padded_sequence: a length of {length} is longer than the input's "
+            f"{steps} steps")
+
+
+def pad_total_length(total_length, max_length):
+    return ("Expected total_length to be at least the length of the longest sequence in input, "
+            f"but got total_length={total_length} and max sequence length being {max_length}")
+
+
+def pad_sequence_side(side):
+    return f"Expected padding_side to be one of left or right, but got {side}."
+
+
+def pad_sequence_not_iterable(obj):
+    return ("pad_sequence: Expected iterable for input sequences, but got arg of type: "
+            f"{type(obj)}")
+
+
+def packed_batch_sizes(n_rows, total):
+    return (f"PackedSequence: batch_sizes must be positive and non-increasing and sum to the "
+            f"data's {n_rows} rows, but they sum to {total}")
+
+
+PACKED_BATCH_SIZES_CPU = (
+    "batch_sizes should always be on CPU. Instances of PackedSequence should never be created "
+    "manually. They should be instantiated by functions like pack_sequence and "
+    "pack_padded_sequences in nn.utils.rnn. "
+    "https://pytorch.org/docs/stable/nn.html#torch.nn.utils.rnn.pack_sequence")
+
+
+def rnn_packed_input_dims(got):
+    return f"input must have 2 dimensions, got {got}"
 
 
 # recurrent layers (torch.nn.modules.rnn)
@@ -2089,3 +2566,1255 @@ def nested_tensor_unused(why):
 
 TRANSFORMER_BATCH = "the batch number of src and tgt must be equal"
 TRANSFORMER_FEATURES = "the feature number of src and tgt must be equal to d_model"
+
+
+# ------------------------------------------------------------ gamma family, distributions
+
+POLYGAMMA_NEGATIVE = "polygamma(n, x) does not support negative n."
+
+
+def distribution_arg_invalid(param, value_type, shape, dist, constraint, value):
+    # torch.distributions' validate_args refusal of a parameter
+    return (f"Expected parameter {param} ({value_type} of shape {shape}) of distribution "
+            f"{dist} to satisfy the constraint {constraint}, but found invalid values:\n{value}")
+
+
+def distribution_value_invalid(value_type, shape, support, dist, value):
+    return (f"Expected value argument ({value_type} of shape {shape}) to be within the support "
+            f"({support}) of the distribution {dist}, but found invalid values:\n{value}")
+
+
+def distribution_value_shape(shape, expected):
+    return (f"Value is not broadcastable with batch_shape+event_shape: {shape} vs {expected}.")
+
+
+DISTRIBUTION_VALUE_TYPE = "The value argument to log_prob must be a Tensor"
+
+
+# ------------------------------------------------------------ torch.linalg (ops/linalg_decomp.py)
+
+def linalg_not_float(fname, torch_dtype):
+    return f"{fname}: Expected a floating point or complex tensor as input. Got {torch_dtype}"
+
+
+def linalg_min_2d(fname, arg="A"):
+    return f"{fname}: The input tensor {arg} must have at least 2 dimensions."
+
+
+def linalg_not_square(fname, m, n, arg="A"):
+    return f"{fname}: {arg} must be batches of square matrices, but they are {m} by {n} matrices"
+
+
+def _linalg_batch(fname, batch):
+    return f"{fname}: " if batch is None else f"{fname}: (Batch element {batch}): "
+
+
+def linalg_inv_singular(fname, batch, pivot):
+    return (_linalg_batch(fname, batch) + f"The diagonal element {pivot} is zero, the inversion "
+            "could not be completed because the input matrix is singular.")
+
+
+def linalg_solve_singular(batch, fname="linalg.solve"):
+    return (_linalg_batch("jitgrad." + fname, batch)
+            + "The solver failed because the input matrix is singular.")
+
+
+def linalg_not_pd(fname, batch, order):
+    return (_linalg_batch(fname, batch) + "The factorization could not be completed because the "
+            f"input is not positive-definite (the leading minor of order {order} is not "
+            "positive-definite).")
+
+
+def linalg_solve_shapes(left, a_shape, b_shape):
+    eq = "AX = B" if left else "XA = B"
+    return (f"linalg.solve: Incompatible shapes of A and B for the equation {eq} "
+            f"({a_shape[0]}x{a_shape[1]} and {b_shape[0]}x{b_shape[1]})")
+
+
+def linalg_same_dtype(fname, a, b):
+    return (f"{fname}: Expected A and B to have the same dtype, but found A of type {a} and B of "
+            f"type {b} instead")
+
+
+def linalg_not_implemented(kernel, torch_dtype):
+    return f"\"{kernel}\" not implemented for '{torch_dtype}'"
+
+
+def qr_mode(mode):
+    return (f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
+            "'r', or 'complete'")
+
+
+QR_MODE_R_BACKWARD = ("The derivative of linalg.qr depends on Q, which is not computed when "
+                      "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
+                      "differentiate through linalg.qr.")
+QR_COMPLETE_BACKWARD = ("The QR decomposition is not differentiable when mode='complete' and "
+                        "nrows > ncols.")
+
+
+def eigh_uplo(uplo):
+    return f"Expected UPLO argument to be 'L' or 'U', but got {uplo}"
+
+
+def pinv_dtype(torch_dtype, shape):
+    return (f"linalg.pinv({torch_dtype}{{[{', '.join(str(s) for s in shape)}]}}): expected a "
+            "tensor with 2 or more dimensions of float, double, cfloat or cdouble types")
+
+
+LSTSQ_DTYPE = "This function doesn't handle types other than float and double"
+LSTSQ_ROWS = "jitgrad.linalg.lstsq: input.size(-2) should match other.size(-2)"
+
+
+def lstsq_dims(a_dim, b_dim):
+    return ("jitgrad.linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
+            f"(input.dim() - other.dim()) <= 1")
+
+
+def lstsq_driver(driver):
+    return (f"torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"
+            .replace("torch.", "jitgrad."))
+
+
+def multi_dot_count(n):
+    return f"multi_dot(): expected at least 2 tensors but got {n}"
+
+
+def multi_dot_dims(which, ndim):
+    if which == "first":
+        return f"multi_dot(): the first tensor must be 1D or 2D but got {ndim}D"
+    if which == "last":
+        return f"multi_dot(): the last tensor must be 1D or 2D but got {ndim}D"
+    return f"multi_dot(): tensor {which} must be 2D but got {ndim}D"
+
+
+def multi_dot_shapes(i, j, a, b):
+    return (f"multi_dot(): tensors {i} and {j} with shapes [{', '.join(map(str, a))}] and "
+            f"[{', '.join(map(str, b))}] cannot be multiplied")
+
+
+def cross_size(fname, dim, a, b):
+    return f"{fname}: inputs dimension {dim} must have length 3. Got {a} and {b}"
+
+
+CROSS_NO_DIM3 = "no dimension of size 3 in input"
+
+
+def vector_norm_empty(ord_):
+    return (f"linalg.vector_norm cannot compute the {ord_} norm on an empty tensor because the "
+            "operation does not have an identity")
+
+
+def matrix_norm_order(ord_):
+    return f"linalg.matrix_norm: Order {ord_} not supported."
+
+
+def matrix_norm_dims_differ(dim):
+    return f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})"
+
+
+def matrix_norm_dim_len(dim):
+    return f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}"
+
+
+def norm_dim_len(dim):
+    return f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}"
+
+
+def norm_ord_ndim(ndim):
+    return f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {ndim}D."
+
+
+def vector_norm_ord_type(value):
+    return (f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
+            f"{type(value).__name__}")
+
+
+def matrix_power_int(fname, position, n):
+    return f"{fname}(): argument 'n' (position {position}) must be int, not {type(n).__name__}"
+
+
+def linalg_svd_nonfinite(batch):
+    return (_linalg_batch("linalg.svd", batch) + "The algorithm failed to converge because the "
+            "input matrix contained non-finite values.")
+
+
+CHOLESKY_DEPRECATED = (
+    "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a "
+    "future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\n"
+    "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\n"
+    "should be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce "
+    "equivalent results for all valid (symmetric positive definite) inputs.")
+QR_DEPRECATED = (
+    "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+    "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+    "Q, R = torch.qr(A, some)\nshould be replaced with\n"
+    "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')")
+CROSS_NO_DIM_DEPRECATED = (
+    "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+    "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+    "with that of linalg.cross in a future release.")
+LINALG_SOLVE_RIGHT_VECTOR = ("linalg.solve: Vector broadcasting of the left hand side is not "
+                             "supported for left=False. In this case linalg.solve is equivalent "
+                             "to B / A.squeeze(-1)")
+
+NORMAL_TENSOR_STD = "normal expects all elements of std >= 0.0"
+POISSON_RATE = "invalid Poisson rate, expected rate to be non-negative"
+
+
+def geometric_p(p):
+    return f"geometric_ expects p to be in (0, 1), but got p={p:g}"
+
+
+def log_normal_std(std):
+    return f"log_normal_ expects std > 0.0, but found std={std:g}"
+
+
+def cauchy_sigma(sigma):
+    return f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}"
+
+NORMAL_SIGNATURES = (
+    " * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
+    " * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)\n"
+    " * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
+    " * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, "
+    "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+    "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
+
+
+# ------------------------------------------------------------------ scatter/index_*/masked_*/take
+# (jitgrad/ops/scatter.py) and the in-place view ops, resize_ (jitgrad/ops/scans.py)
+
+def _shape_text(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def scatter_index_dtype(fname):
+    return f"{fname}(): Expected dtype int32/int64 for index"
+
+
+SCATTER_SRC_DTYPE = "scatter(): Expected self.dtype to be equal to src.dtype"
+SCATTER_INDEX_NDIM_SELF = "Index tensor must have the same number of dimensions as self tensor"
+SCATTER_INDEX_NDIM_SRC = "Index tensor must have the same number of dimensions as src tensor"
+SCATTER_REDUCE_ADD_MULTIPLY = "reduce argument must be either add or multiply."
+SCATTER_REDUCE_DEPRECATED = (
+    "The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in "
+    "a future PyTorch release. Use torch.scatter_reduce instead for more reduction options.")
+
+
+def scatter_index_size(index_shape, shape, dim, src_shape=None):
+    text = (f"Expected index {_shape_text(index_shape)} to be no larger than self "
+            f"{_shape_text(shape)} apart from dimension {dim}")
+    if src_shape is not None:
+        text += f" and to be no larger size than src {_shape_text(src_shape)}"
+    return text
+
+
+def scatter_reduce_arg(reduce):
+    return f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+
+
+def index_add_index_dtype(c_name):
+    return f"index_add_(): Expected dtype int32/int64 for index but got: {c_name}"
+
+
+def index_add_dtype(self_name, source_name):
+    return (f"index_add_(): self ({self_name}) and source ({source_name}) must have the same "
+            "scalar type")
+
+
+def index_add_count(count, size, dim):
+    return (f"index_add_(): Number of indices ({count}) should be equal to source.size(dim): "
+            f"({size}), for dim: {dim}")
+
+
+def index_add_vector(ndim, c_name, shape):
+    return (f"index_add_(): Index is supposed to be a vector, but got dim: {ndim} with type: "
+            f"{c_name} and size: {_shape_text(shape)}")
+
+
+def index_add_source_shape(shape, source_shape):
+    return ("source tensor shape must match self tensor shape, excluding the specified "
+            f"dimension. Got self.shape = {_shape_text(shape)} source.shape = "
+            f"{_shape_text(source_shape)}")
+
+
+def index_copy_bounds(value, dim, size):
+    return f"index_copy_(): index {value} is out of bounds for dimension {dim} with size {size}"
+
+
+def index_copy_index_dtype(c_name):
+    return f"index_copy_(): Expected a long tensor for index, but got {c_name}"
+
+
+def index_copy_dtype(self_name, source_name):
+    return ("index_copy_(): self and source expected to have the same dtype, but got (self) "
+            f"{self_name} and (source) {source_name}")
+
+
+def index_copy_vector(ndim):
+    return f"index_copy_(): Index should have dimension 1 or 0 (got {ndim})"
+
+
+def index_copy_ndim():
+    return "index_copy_(): When source and destination are not scalars, their dimensionality must match."
+
+
+def index_copy_slice(dest, source, dim):
+    return ("index_copy_(): Source/destination tensor must have same slice shapes. Destination "
+            f"slice shape: {dest} at dimension {dim} and source slice shape: {source} at "
+            f"dimension {dim}.")
+
+
+def index_copy_count(count, size):
+    return (f"index_copy_(): Number of indices ({count}) should be equal to source.size(dim) "
+            f"({size})")
+
+
+INDEX_FILL_INDEX_DTYPE = "index_fill_(): Expected dtype int64 for index."
+INDEX_FILL_VECTOR = "Index has to be a vector/scalar"
+
+
+def index_fill_value_dim(ndim):
+    return ("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{ndim} dimension(s).")
+
+
+INDEX_PUT_INDEX_DTYPE = "tensors used as indices must be long, int, byte or bool tensors"
+
+
+def index_put_dtype(dest, source):
+    return (f"Index put requires the source and destination dtypes match, got {dest} for the "
+            f"destination and {source} for the source.")
+
+
+def index_put_shape(value_shape, result_shape):
+    return (f"shape mismatch: value tensor of shape {_shape_text(value_shape)} cannot be "
+            f"broadcast to indexing result of shape {_shape_text(result_shape)}")
+
+
+MASKED_SELECT_MASK = "masked_select: expected BoolTensor for mask"
+MASKED_SCATTER_COUNT = "Number of elements of source < number of ones in mask"
+
+
+def masked_scatter_dtype(self_name, source_name):
+    # (torch's text has no space before the first dtype)
+    return (f"masked_scatter: expected self and source to have same dtypes but got{self_name} "
+            f"and {source_name}")
+
+
+def masked_scatter_mask(c_name):
+    return f"masked_scatter_ only supports boolean masks, but got mask with dtype {c_name}"
+
+
+def take_bounds(value, numel):
+    return f"out of range: tried to access index {value} on a tensor of {numel} elements."
+
+
+def take_index_dtype(c_name):
+    return f"take(): Expected a long tensor for index, but got {c_name}"
+
+
+def take_along_dim_index_dtype(c_name):
+    return f"jitgrad.take_along_dim(): dtype of indices should be Long but got {c_name}"
+
+
+def take_along_dim_ndim(ndim, index_ndim):
+    return ("jitgrad.take_along_dim(): input and indices should have the same number of "
+            f"dimensions, but got {ndim} dimensions for input, and {index_ndim} dimensions for "
+            "indices")
+
+
+RESIZE_REQUIRES_GRAD = "cannot resize variables that require grad"
+
+
+def t_dims(ndim):
+    return f"t_() expects a tensor with <= 2 dimensions, but self is {ndim}D"
+
+
+# ---- more activations, normalisations and losses (jitgrad/ops/activations_extra.py,
+# normalization_extra.py, losses_extra.py)
+
+HARDTANH_MIN_MAX = "min_val cannot be greater than max_val"
+CELU_ZERO_ALPHA = "ZeroDivisionError: alpha cannot be 0 for CELU"
+PRELU_ZERO_DIM = "Not allow zero-dim input tensor."
+GLU_SCALAR = "glu does not support scalars because halving size must be even"
+
+
+def softshrink_lambda(lambd, torch_name, max_value):
+    return (f"lambda must be in range [0, {max_value:g}] for input dtype {torch_name}, "
+            f"but found {lambd:g}")
+
+
+def prelu_weight_ndim(ndim):
+    return f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {ndim}"
+
+
+def prelu_mismatch(n, channels):
+    return ("Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+            f"{n} and channel size = {channels}.")
+
+
+def glu_odd(dim, size):
+    return f"Halving dimension must be even, but dimension {dim} is size {size}"
+
+
+HUBER_WEIGHT_SIZE = "Weights and input must have the same size."
+HUBER_DELTA = "huber_loss does not support non-positive values for delta."
+MULTI_MARGIN_P = "only p == 1 and p == 2 supported"
+MULTI_MARGIN_WEIGHT_DIM = "weight must be one-dimensional"
+TARGET_OUT_OF_RANGE = "target out of range"
+KL_DIV_MEAN = ("reduction: 'mean' divides the total loss by both the batch size and the "
+               "support size.'batchmean' divides only by the batch size, and aligns with the KL "
+               "div math definition.'mean' will be changed to behave the same as 'batchmean' in "
+               "the next major release.")
+GAUSSIAN_NEGATIVE_VAR = "var has negative entry/entries"
+GAUSSIAN_VAR_SIZE = "var is of incorrect size"
+COSINE_EMBEDDING_MULTI_TARGET = "0D or 1D target tensor expected, multi-target not supported"
+
+
+def not_differentiable_target(fname):
+    return (f"The function '{fname}' is not differentiable with respect to argument 'target'. "
+            "This input cannot have requires_grad True.")
+
+
+def not_valid(reduction):
+    return f"{reduction} is not valid"
+
+
+def multi_margin_input(shape):
+    return ("Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+            f"{shape}")
+
+
+def multi_margin_target(n, target_shape, input_shape):
+    return ("multi_margin_loss: target tensor should be 1-D with size equal to the number of "
+            f"input samples (batch size). Expected target size [{n}], but got {target_shape}. "
+            f"Input has shape {input_shape}.")
+
+
+def multi_margin_weight(c, weight_shape):
+    return f"inconsistent weight size, expected {c} but got {weight_shape}"
+
+
+def cosine_embedding_dims(tdim, shape1, shape2):
+    return (f"{tdim}D target tensor expects {tdim + 1}D input tensors, but found inputs with "
+            f"sizes {shape1} and {shape2}.")
+
+
+def margin_ranking_dims(size1, size2, size3):
+    return ("margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {size1}, input2: {size2}, target: {size3} ")
+
+
+def triplet_margin(margin):
+    return f"margin must be greater than 0, got {margin}"
+
+
+def triplet_dims(a, p, n):
+    return ("The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs")
+
+
+def group_norm_input_dim(ndim):
+    return f"Expected at least 2 dimensions for input tensor but received {ndim}"
+
+
+def group_norm_groups(shape, groups):
+    return ("Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {shape} and num_groups={groups}")
+
+
+def group_norm_affine(name, shape, input_shape):
+    return (f"Expected {name} to be a vector of size equal to the number of channels in input, "
+            f"but got {name} of shape {shape} and input of shape {input_shape}")
+
+
+def instance_norm_spatial(size):
+    return f"Expected more than 1 spatial element when training, got input size {size}"
+
+
+def rms_norm_shape(normalized_shape, shape):
+    return (f"Given normalized_shape={normalized_shape}, expected input with shape "
+            f"[*{', '.join(map(str, normalized_shape))}], but got input of size{shape}")
+
+
+def lrn_dim(dim):
+    return (f"Expected 3D or higher dimensionality                          input (got {dim} "
+            "dimensions)")
+
+
+def distribution_event_shape(shape, event_shape):
+    return f"The right-most size of value must match event_shape: {shape} vs {event_shape}."
+
+
+def distribution_no_custom_expand(name, base):
+    return (f"Subclass {name} of {base} that defines a custom __init__ method must also "
+            f"define a custom .expand() method.")
+
+
+DISTRIBUTION_PROBS_OR_LOGITS = "Either `probs` or `logits` must be specified, but not both."
+MVN_ONE_OF = ("Exactly one of covariance_matrix or precision_matrix or scale_tril may be "
+              "specified.")
+MVN_LOC_DIM = "loc must be at least one-dimensional."
+
+
+def invalid_gradient(node_name, index, got, expected):
+    # the engine's check of a gradient's shape (scatter's src larger than its index)
+    return (f"Function {node_name} returned an invalid gradient at index {index} - got "
+            f"{_shape_text(got)} but expected shape compatible with {_shape_text(expected)}")
+
+
+def prelu_promotion(input_name, weight_name):
+    return f"prelu: Type promoting not supported. Got {input_name} and {weight_name}"
+
+
+TAKE_EMPTY = "take(): tried to take from an empty tensor"
+
+
+def scatter_complex_value(c_type):
+    c_type = {"long int": "int64_t"}.get(c_type, c_type)
+    return f"value cannot be converted to type {c_type} without overflow"
+
+
+def expand_mask_too_few(mask_shape, sizes):
+    # masked_scatter_ expanding a bool mask with more dims than self
+    return (f"expand(CPUBoolType{{{_shape_text(mask_shape)}}}, size={_shape_text(sizes)}): the "
+            f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({len(mask_shape)})")
+
+
+def scatter_two_sources(fname):
+    return f"{fname}() got multiple values for the source (src and value)"
+
+
+def scatter_no_source(fname):
+    return f"{fname}() missing 1 required positional argument: 'src' or 'value'"
+
+
+def index_put_element(k, value):
+    return f"expected Tensor as element {k} in argument 0, but got {_type_name(value)}"
+
+
+CTC_BLANK = "blank must be in label range"
+
+
+def ctc_log_probs_dim(ndim):
+    return (f"Expected 3-dimensional tensor, but got {ndim}-dimensional tensor for argument #1 "
+            "'log_probs' (while checking arguments for ctc_loss_allocate_outputs)")
+
+
+def ctc_lengths(name, n, got):
+    return f"{name} must be of size batch_size"
+
+
+def ctc_input_length(i, value, T):
+    return (f"Expected input_lengths to have value at most {T}, but got value {value} (while "
+            "checking arguments for ctc_loss_allocate_outputs)")
+
+
+def ctc_target_length(i, value, size):
+    return (f"Expected tensor to have size at least {value} at dimension 1, but got size {size} "
+            "for argument #2 'targets' (while checking arguments for ctc_loss_allocate_outputs)")
+CTC_LENGTH_KINDS = ("ctc_loss(): input_lengths and target_lengths must be both Tensors or both "
+                    "tuples of ints")
+
+
+# ------------------------------------------------------------------ kthvalue/median/mode/quantile/unique,
+# rot90/diag/diagonal, bincount/histc/searchsorted, repeat_interleave/tensor_split/cdist...
+# (jitgrad/ops/selection_more.py, structure_more.py, binning.py, combining.py)
+
+def reduction_dim_empty(fname, dim):
+    return f"{fname}(): Expected reduction dim {dim} to have non-zero size."
+
+
+def kthvalue_k_range(dim):
+    return f"kthvalue(): selected number k out of range for dimension {dim}"
+
+
+def quantile_input_dtype(fname):
+    return f"{fname}() input tensor must be either float or double dtype"
+
+
+def quantile_q_dim(fname):
+    return f"{fname}() q must be a scalar or 1D tensor"
+
+
+def quantile_q_dtype(fname):
+    return f"{fname}() q tensor must be same dtype as the input tensor"
+
+
+def quantile_empty(fname):
+    return f"{fname}() input tensor must be non-empty"
+
+
+def quantile_q_range(fname, q):
+    return f"{fname}() q must be in the range [0, 1] but got {q}"
+
+
+def quantile_interpolation(fname, name):
+    return (f"{fname}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+            f"but got {name}")
+
+
+def derivative_not_implemented(op):
+    return f"the derivative for '{op}' is not implemented."
+
+
+# ---- bitwise and logical ops (ops/logical.py), finfo/iinfo, select (functions_logical.py)
+INVERT_FLOAT = "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+FINFO_NOT_FLOAT = ("jitgrad.finfo() requires a floating point input type. Use jitgrad.iinfo to "
+                   "handle 'jitgrad.finfo'")
+IINFO_NOT_INT = ("jitgrad.iinfo() requires an integer input type. Use jitgrad.finfo to handle "
+                 "'jitgrad.iinfo'")
+IINFO_BOOL = "jitgrad.bool is not supported by jitgrad.iinfo"
+IINFO_MISSING = 'iinfo() missing 1 required positional arguments: "type"'
+SELECT_0D = "select() cannot be applied to a 0-dim tensor."
+BROADCAST_NEGATIVE = "Attempting to broadcast a dimension with negative length!"
+
+
+def out_resized(old_shape, new_shape):
+    return (f"An output with one or more elements was resized since it had shape "
+            f"[{', '.join(map(str, old_shape))}], which does not match the required output shape "
+            f"[{', '.join(map(str, new_shape))}]. This behavior is deprecated, and in a future "
+            "PyTorch release outputs will not be resized unless they have zero elements. You can "
+            "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
+            "t.resize_(0).")
+
+
+def broadcast_shapes_mismatch(size, dim, index, shape, expected):
+    return (f"Attempting to broadcast a dimension of length {size} at {dim}! Mismatching "
+            f"argument at index {index} had {tuple(shape)}; but expected shape should be "
+            f"broadcastable to [{', '.join(map(str, expected))}]")
+
+
+def info_not_writable(name, cls):
+    return f"attribute '{name}' of 'jitgrad.{cls}' objects is not writable"
+
+
+def new_tensor_options(expected, got):
+    def options(d):
+        return (f"TensorOptions(dtype={d._c_name}, device=cpu, layout=Strided, requires_grad=false "
+                "(default), pinned_memory=false (default), memory_format=(nullopt))")
+    return f"expected {options(expected)} (got {options(got)})"
+
+
+def rot90_dims_count(n):
+    return f"expected total rotation dims == 2, but got dims = {n}"
+
+
+def rot90_total_dims(n):
+    return f"expected total dims >= 2, but got total dims = {n}"
+
+
+def rot90_same_dims(d0, d1):
+    return f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}"
+
+
+def diagonal_same_dims(d1, d2):
+    return f"diagonal dimensions cannot be identical {d1}, {d2}"
+
+
+def diag_dims(n):
+    return f"diag(): Supports 1D or 2D tensors. Got {n}D"
+
+
+def trace_dims(n):
+    return f"trace: expected a matrix, but got tensor with dim {n}"
+
+
+def block_diag_dims(i, n):
+    return (f"jitgrad.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+            f"{n} dimensions")
+
+
+def cdist_compute_mode(mode):
+    return f"{mode} is not a valid value for compute_mode"
+
+
+def cdist_dims(name, n):
+    return f"cdist only supports at least 2D tensors, {name} got: {n}D"
+
+
+def cdist_columns(c1, c2):
+    return f"X1 and X2 must have the same number of columns. X1: {c1} X2: {c2}"
+
+
+def cdist_dtype(name, dtype):
+    return f"cdist only supports floating-point dtypes, {name} got: {dtype}"
+
+
+CDIST_NEGATIVE_P = "cdist only supports non-negative p values"
+
+
+def cartesian_prod_1d(shape):
+    return f"Expect a 1D vector, but got shape {list(shape)}"
+
+
+BINCOUNT_INPUT = "bincount only supports 1-d non-negative integral inputs."
+BINCOUNT_MINLENGTH = "minlength should be >= 0"
+BINCOUNT_WEIGHTS = "weights should be 1-d and have the same length as input"
+HISTC_RANGE = "jitgrad.histc: max must be larger than min"
+
+
+def histc_bins(bins):
+    return f"jitgrad.histogram(): bins must be > 0, but got {bins} for dimension 0"
+
+
+def meshgrid_indexing(indexing):
+    return f'jitgrad.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+
+
+def meshgrid_dims(t):
+    return f"jitgrad.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t._data.ndim}D"
+
+
+MESHGRID_DTYPE = "meshgrid expects all tensors to have the same dtype"
+REPEATS_1D = "repeats has to be a 1D tensor of integers"
+REPEATS_NEGATIVE = "repeats can not be negative"
+REPEATS_NONNEGATIVE = "Repeats must be non-negative"
+
+
+def repeat_output_size(expected, got):
+    return f"repeat_interleave: Invalid output_size, expected {expected} but got {got}"
+
+
+def repeats_size(size, dim, n):
+    return (f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+            f"{size} and input.size({dim}) = {n}")
+
+
+TENSOR_SPLIT_0D = ("tensor_split expected at least a 1-dimensional tensor, but got a tensor "
+                   "with 0 dims")
+def tensor_split_tensor_dtype(dtype):
+    return ("tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+            f"{dtype}")
+
+
+def tensor_split_sections(n):
+    return f"number of sections must be larger than 0, got {n}"
+
+
+def tensor_split_args(value, method=True):
+    lead, tensor = ("", "") if method else ("Tensor, ", "Tensor input, ")
+    return ("tensor_split() received an invalid combination of arguments - got "
+            f"({lead}{_type_name(value)}), but expected one of:\n"
+            f" * ({tensor}tuple of ints indices, int dim = 0)\n"
+            f" * ({tensor}Tensor tensor_indices_or_sections, int dim = 0)\n"
+            f" * ({tensor}int sections, int dim = 0)\n")
+
+
+def movedim_count(src, dst):
+    return (f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+            f"the same number of dims as destination ({dst} dims)")
+
+
+def movedim_repeated(which, dims):
+    return f"movedim: repeated dim in `{which}` ({dims})"
+
+
+def searchsorted_side(side):
+    return f"jitgrad.searchsorted(): side can only be 'left' or 'right' but got {side}"
+
+
+SEARCHSORTED_OPPOSITES = ("jitgrad.searchsorted(): side and right can't be set to opposites, got "
+                          "side of left while right was True")
+
+
+def searchsorted_sorter(b, s):
+    return (f"jitgrad.searchsorted(): boundary and sorter must have the same size, but got "
+            f"boundary tensor {list(b)}and got sorter tensor {list(s)}")
+
+
+def searchsorted_shapes(b, v):
+    return ("jitgrad.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+            "dimensions of boundaries tensor and input value tensor must match, but we got "
+            f"boundaries tensor {list(b)} and input value tensor {list(v)}")
+
+
+def bucketize_dims(n):
+    return f"boundaries tensor must be 1 dimension, but got dim({n})"
+SEARCHSORTED_0D = ("jitgrad.searchsorted(): boundaries tensor should have positive dimension, but "
+                   "got 0 dimension")
+
+
+def searchsorted_scalar(ndim):
+    return ("jitgrad.searchsorted(): input value can be a scalar only when boundaries tensor "
+            f"dimension is 1, but we got boundaries tensor dim({ndim}) and input value's dim(0) "
+            "numel(1)")
+
+
+def quantile_arguments(fname, q, method=True):
+    lead, tensor, out = ("", "", "") if method else ("Tensor, ", "Tensor input, ", ", Tensor out = None")
+    return (f"{fname}() received an invalid combination of arguments - got ({lead}"
+            f"{_type_name(q)}), but expected one of:\n"
+            f' * ({tensor}Tensor q, int dim = None, bool keepdim = False, *, str '
+            f'interpolation = "linear"{out})\n'
+            f' * ({tensor}float q, int dim = None, bool keepdim = False, *, str '
+            f'interpolation = "linear"{out})\n')
+
+
+NEW_SIGNATURES = ["(*, jitgrad.device device = None)", "(jitgrad.Storage storage)",
+                  "(Tensor other)", "(tuple of ints size, *, jitgrad.device device = None)",
+                  "(object data, *, jitgrad.device device = None)"]
+
+
+# ---- nn rest (jitgrad/ops/nn_rest.py, jitgrad/ops/pooling3d.py)
+
+FEATURE_DROPOUT_DIMS = "Feature dropout requires at least 2 dimensions in the input"
+MAX_POOL3D_INPUT_DIMS = "non-empty 4D or 5D (batch mode) tensor expected for input"
+
+
+def dropout1d_dims(d):
+    return (f"dropout1d: Expected 2D or 3D input, but received a {d}D input. Note that dropout1d "
+            "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel "
+            "dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+
+
+def dropout_nd_deprecated(n, d):
+    return (f"dropout{n}d: Received a {d}-D input to dropout{n}d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            f"warning, please use dropout instead. Note that dropout{n}d exists to provide "
+            f"channel-wise dropout on inputs with {n} spatial dimensions, a channel dimension, and "
+            f"an optional batch dimension (i.e. {n + 1}D or {n + 2}D inputs).")
+
+
+DROPOUT2D_3D_INPUT = (
+    "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+    "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+    "This behavior will change in a future release to interpret the input as one without a "
+    "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+    "please switch to using dropout1d instead.")
+
+
+def channel_shuffle_groups(g):
+    return f"Number of groups to divide channels in must be positive. Value of groups:{g}"
+
+
+def channel_shuffle_divisible(c, g):
+    return f"Number of channels must be divisible by groups. Got {c} channels and {g} groups."
+
+
+def channel_shuffle_dims(shape):
+    return ("channel_shuffle expects input with > 2 dims, but got input with sizes "
+            f"[{', '.join(str(s) for s in shape)}]")
+
+
+def pool3d_param(fname, name):
+    if name == "stride":
+        return f"{fname}: stride must either be omitted, a single int, or a tuple of three ints"
+    return f"{fname}: {name} must either be a single int, or a tuple of three ints"
+
+
+def unpool_invalid_index(i, sizes):
+    return (f"Found an invalid max index: {i} (output volumes are of size "
+            f"{'x'.join(str(s) for s in sizes)})")
+
+
+def unpool_output_size_len(k, n):
+    return (f"output_size should be a sequence containing {k} or {k + 2} elements, but it has a "
+            f"length of '{n}'")
+
+
+def unpool_output_size_range(size, d, lo, hi):
+    return f'invalid output_size "{size}" (dim {d} must be between {lo} and {hi})'
+
+
+def multilabel_target_size(t, i):
+    return (f"inconsistent target size: [{', '.join(map(str, t))}] for input of size: "
+            f"[{', '.join(map(str, i))}]")
+
+
+def softmax2d_dims(d):
+    return f"Softmax2d: expected input to be 3D or 4D, got {d}D instead"
+
+
+NLLLOSS2D_DEPRECATED = ("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a "
+                        "drop-in replacement and see "
+                        "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.")
+GUMBEL_EPS_DEPRECATED = "`eps` parameter is deprecated and has no effect."
+
+
+# ---- small torch names (jitgrad/functions_small.py)
+POSITIVE_BOOL = "The `+` operator, on a bool tensor is not supported."
+DIFF_0D = "diff expects input to be at least one-dimensional"
+DIFF_SAME_DIM = "diff expects prepend or append to be the same dimension as input"
+RENORM_P = "renorm: non-positive-norm not supported"
+BOOL_NO_VALUES = "Boolean value of Tensor with no values is ambiguous"
+BOOL_MANY_VALUES = "Boolean value of Tensor with more than one value is ambiguous"
+
+
+def renorm_maxnorm(maxnorm):
+    return f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}"
+
+
+def nanmean_dtype(dtype_name):
+    return f"nanmean(): expected input to have floating point or complex dtype but got {dtype_name}"
+
+
+def tensordot_negative(dims):
+    return f"tensordot expects dims >= 0, but got dims={dims}"
+
+
+def tensordot_mismatch(size_a, dim_a, size_b, dim_b):
+    return (f"contracted dimensions need to match, but first has size {size_a} in dim {dim_a} "
+            f"and second has size {size_b} in dim {dim_b}")
+
+
+def tile_dims(dims):
+    return f"tile(): argument 'dims' (position 2) must be tuple of ints, not {_type_name(dims)}"
+
+
+def empty_tensor_list(fname):
+    return f"{fname} expects a non-empty TensorList"
+
+
+def dir_split_dim(fname, min_dim, ndim):
+    return (f"torch.{fname} requires a tensor with at least {min_dim} dimension, but got a "
+            f"tensor with {ndim} dimensions!")
+
+
+def dir_split_divisible(fname, dim, size, sections):
+    return (f"torch.{fname} attempted to split along dimension {dim}, but the size of the "
+            f"dimension {size} is not divisible by the split_size {sections}!")
+
+
+def unfold_size(dim, length, size):
+    return f"maximum size for tensor at dimension {dim} is {length} but size is {size}"
+
+
+def unfold_step(step):
+    return f"step is {step} but must be > 0"
+
+
+def not_expandable(size, shape):
+    return (f"size {{[{', '.join(map(str, size))}]}} is not expandable to size "
+            f"{{[{', '.join(map(str, shape))}]}}.")
+
+
+def float_power_base(dtype_name):
+    return (f"the base given to float_power_ has dtype {dtype_name} but the operation's result "
+            "requires dtype Double")
+
+
+def triplet_distance_module_margin(margin):
+    return (f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
+            "instead")
+
+
+# ---- jitgrad.func (torch.func's texts)
+FUNC_ARGNUMS_EMPTY = "argnums must be non-empty"
+FUNC_GRAD_AUX = ("grad_and_value(f)(*args): output of function f should be a tuple: "
+                 "(output, aux) if has_aux is True")
+FUNC_VJP_AUX = ("vjp(f, *primals): output of function f should be a tuple: (output, aux) "
+                "if has_aux is True")
+FUNC_VMAP_RANDOMNESS = ("vmap: called random operation while in randomness error mode. Please "
+                        "either use the 'same' or 'different' randomness flags on vmap or "
+                        "perform the randomness operation out of vmap")
+FUNC_VMAP_NO_TENSOR = "vmap: Expected at least one Tensor to vmap over"
+FUNC_JACREV_CHUNK = "jacrev: `chunk_size` should be greater than 0."
+FUNC_CALL_NOT_DICTS = "Expected all elements of parameter_and_buffer_dicts to be dictionaries"
+STACK_MODULE_NO_MODEL = "stack_module_state: Expected at least one model, got 0."
+STACK_MODULE_MODE = "stack_module_state: Expected all models to have the same training/eval mode."
+STACK_MODULE_CLASS = "stack_module_state: Expected all models to be of the same class."
+
+
+def func_not_tensor(t):
+    return f"Thing passed to transform API must be Tensor, got {t}"
+
+
+def func_argnums_type(t):
+    return f"argnums must be int or Tuple[int, ...], got: {t}"
+
+
+def func_argnum_type(t):
+    return f"argnum must be int, got: {t}"
+
+
+def func_argnums_unique(argnums):
+    return f"argnums elements must be unique, got {argnums}"
+
+
+def func_argnum_range(argnum, nargs):
+    return f"Got argnum={argnum}, but only {nargs} positional inputs"
+
+
+def func_grad_not_tensor(t):
+    return f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {t}"
+
+
+def func_grad_not_scalar(ndim):
+    return (f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor "
+            f"with {ndim} dims. Maybe you wanted to use the vjp or jacrev APIs instead?")
+
+
+def func_aux(api):
+    return f"{api}: output of function f should be a tuple: (output, aux) if has_aux is True"
+
+
+def func_empty_output(api, output):
+    return f"{api}: Expected f to be a function that has non-empty output (got output = {output})"
+
+
+def func_output_type(api, t):
+    return f"{api}: expected f(*primals) to return only tensors, got unsupported type {t}"
+
+
+def func_cotangent_structure(cot, out):
+    return ("Expected pytree structure of cotangents to be the same as pytree structure of "
+            f"outputs to the function. cotangents: {cot}, primal output: {out}")
+
+
+def func_jvp_primals_tuple(api):
+    return f"{api}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals)."
+
+
+def func_jvp_structure(api, primals, tangents):
+    return (f"{api}: Expected primals and tangents to have the same python structure. For "
+            "example, if primals is a tuple of 3 tensors, tangents also must be. Got primals "
+            f"with structure {primals} and tangents with structure {tangents}")
+
+
+def func_no_tensor(api, name):
+    return f"{api}: Expected {name} to contain at least one Tensor."
+
+
+def func_only_tensors(api, name, t):
+    return f"{api}: Expected {name} to only contain Tensors, got {t}"
+
+
+def func_tangent_size(size, tangent_size):
+    return ("Trying to set a forward gradient that has a different size than that of the "
+            f"original Tensor, this is not supported. Tensor is of size {size} while the given "
+            f"forward gradient is of size {tangent_size}.")
+
+
+def func_linearize_structure(tangents, primals):
+    return f"Expected the tangents {tangents} to have the same argspec as the primals {primals}"
+
+
+def func_randomness(randomness):
+    return ("Only allowed values for randomness are 'error', 'different', or 'same'. "
+            f"Got {randomness}")
+
+
+def func_vmap_no_inputs(name):
+    return (f"vmap({name})(<inputs>): got no inputs. Maybe you forgot to add inputs, or you are "
+            "trying to vmap over a function with no inputs. The latter is unsupported.")
+
+
+def func_vmap_in_dims_type(prefix, t):
+    return (f"{prefix}: expected `in_dims` to be int or a (potentially nested) tuple matching "
+            f"the structure of inputs, got: {t}.")
+
+
+def func_vmap_in_dims_structure(prefix, dims_spec, args_spec):
+    return (f"{prefix}: in_dims is not compatible with the structure of `inputs`. in_dims has "
+            f"structure {dims_spec} but inputs has structure {args_spec}.")
+
+
+def func_vmap_in_dim_value(prefix, d):
+    return (f"{prefix}: Got in_dim={d} for an input but in_dim must be either an integer "
+            "dimension or None.")
+
+
+def func_vmap_in_dim_non_tensor(prefix, d, t):
+    return (f"{prefix}: Got in_dim={d} for an input but the input is of type {t}. We cannot "
+            "vmap over non-Tensor arguments, please use None as the respective in_dim")
+
+
+def func_vmap_in_dim_range(prefix, d, n):
+    return (f"{prefix}: Got in_dim={d} for some input, but that input is a Tensor of "
+            f"dimensionality {n} so expected in_dim to satisfy -{n} <= in_dim < {n}.")
+
+
+def func_vmap_sizes(sizes):
+    return ("vmap: Expected all tensors to have the same size in the mapped dimension, got "
+            f"sizes {sizes} for the mapped dimension")
+
+
+def func_vmap_output_type(name, t):
+    return (f"vmap({name}, ...): `{name}` must only return Tensors, got type {t}. Did you mean "
+            "to set out_dims= to None for output?")
+
+
+def func_vmap_out_dims_type(name, out_dims):
+    return (f"vmap({name}, ..., out_dims={out_dims}): `out_dims` must be an int, None or a "
+            "python collection of ints representing where in the outputs the vmapped dimension "
+            "should appear.")
+
+
+def func_vmap_out_dims_structure(name, out_dims, dims_spec, out_spec):
+    return (f"vmap({name}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible "
+            f"with the structure of `outputs`. out_dims has structure {dims_spec} but outputs "
+            f"has structure {out_spec}.")
+
+
+def func_call_repeated(keys):
+    return (f"{keys} appeared in multiple dictionaries; behavior of functional call is "
+            "ambiguous")
+
+
+def func_call_dicts_type(t):
+    return ("Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, but "
+            f"got {t}")
+
+
+def func_call_tied(names):
+    return (f"functional_call got multiple values for keys {names}, which are tied. Consider "
+            "using tie_weights=False")
+
+
+def func_call_strict(module_name, unexpected, missing):
+    errors = []
+    if unexpected:
+        errors.append(f"Unexpected key(s): {', '.join(map(repr, unexpected))}.")
+    if missing:
+        errors.append(f"Missing key(s): {', '.join(map(repr, missing))}.")
+    return "Error(s) in reparametrizing for {}:\n\t{}".format(module_name, "\n\t".join(errors))
+
+
+def stack_module_requires_grad(name):
+    return f"Expected {name} from each model to have the same .requires_grad"
+
+
+# ---- grid_sample / affine_grid (jitgrad/ops/grid_sample.py)
+
+GRID_ALIGN_CORNERS_DEFAULT = (
+    "Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+    "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+    "grid_sample for details.")
+AFFINE_GRID_UNIT_SIZE = (
+    "Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+    "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
+    "of affine_grid for details.")
+
+
+def affine_grid_dtype(dtype):
+    return f"Expected theta to have floating point type, but got {dtype}"
+
+
+def affine_grid_theta(nd, size, shape):
+    rows, cols = (2, 3) if nd == 2 else (3, 4)
+    return (f"Expected a batch of {nd}D affine matrices of shape Nx{rows}x{cols} for size {size}. "
+            f"Got {shape}.")
+
+
+def affine_grid_size(size):
+    return ("affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+            f"respectively. Got size {size}.")
+
+
+def affine_grid_positive(size):
+    return f"Expected non-zero, positive output size. Got {size}"
+
+
+def grid_sample_mode(mode):
+    return ("nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
+            f"but got: '{mode}'")
+
+
+def grid_sample_padding(mode):
+    return ("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+            f"'reflection', but got: '{mode}'")
+
+
+def _sizes(shape):
+    return f"[{', '.join(str(s) for s in shape)}]"
+
+
+def grid_sample_dims(ishape, gshape):
+    d = f"{len(ishape)}D" if len(ishape) in (4, 5) else "4D or 5D"
+    return (f"grid_sampler(): expected {d} input and grid with same number of dimensions, but got "
+            f"input with sizes {_sizes(ishape)} and grid with sizes {_sizes(gshape)}")
+
+
+def grid_sample_batch(ishape, gshape):
+    return ("grid_sampler(): expected grid and input to have same batch size, but got input with "
+            f"sizes {_sizes(ishape)} and grid with sizes {_sizes(gshape)}")
+
+
+def grid_sample_last(n, gshape):
+    return (f"grid_sampler(): expected grid to have size {n} in last dimension, but got grid with "
+            f"sizes {_sizes(gshape)}")
+
+
+def grid_sample_unsupported(ndim, mode):
+    return (f"jitgrad's grid_sample does not support mode='{mode}' yet (bilinear and nearest "
+            "only)")
+
+
+def grid_sample_dtype(idt, gdt):
+    return f"expected scalar type {idt._torch_name} but found {gdt._torch_name}"
+AMINMAX_EMPTY = ("aminmax(): cannot compute aminmax over an empty dimension as the operation "
+                 "has no identity.")
+
+
+def addr_not_1d(arg, ndim):
+    return f"addr: Expected 1-D argument {arg}, but got {ndim}-D"
+
+
+def diff_shape(dim, size, got):
+    return ("diff expects the shape of tensor to prepend or append to match that of input "
+            f"except along the differencing dimension; input.size({dim}) = {size}, but got "
+            f"tensor.size({dim}) = {got}")
+
+
+def norm_dtype(dtype_name):
+    return f"norm(): input dtype should be either floating point or complex. Got {dtype_name} instead."
+
+
+def renorm_dims(ndim):
+    return f"renorm: input needs at least 2 dimensions, got {ndim} dimensions"
+
+
+def inner_mismatch(shape_a, shape_b):
+    return (f"inner() the last dimension must match on both input tensors but got shapes "
+            f"[{', '.join(map(str, shape_a))}] and [{', '.join(map(str, shape_b))}]")
+
+
+def inplace_dtype(have, want):
+    return (f"Bad in-place call: input tensor dtype {have._torch_name.lower()} and output tensor "
+            f"dtype {want._torch_name.lower()} should match")
+
+
+def addmv_sizes(input_len, mat_shape, vec_len):
+    return (f"size mismatch, got input ({input_len}), mat ({mat_shape[0]}x{mat_shape[1]}), "
+            f"vec ({vec_len})")
+
+
+def func_functionalize_remove(remove):
+    return (f"functionalize(f, remove='mutations'): received invalid argument for remove={remove}."
+            " Valid options are:\n     remove='mutations': all inplace and out= operators will be "
+            "removed from the program, and replaced with their out-of-place equivalents.\n"
+            "     remove='mutations_and_views': In addition to the above, all aliasing operators "
+            "{view} will be replaced with their non-aliasing counterparts, {view}_copy.\n")
+
+
+def func_aux_type(t):
+    return f"Expected tensors, got unsupported type {t}"
+
+
+def addmv_ranks(input_ndim, mat_ndim, vec_ndim):
+    return f"vector + matrix @ vector expected, got {input_ndim}, {mat_ndim}, {vec_ndim}"
+
+
+def multilabel_empty(shape):
+    return ("Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+            f"[{', '.join(str(s) for s in shape)}]")
+
+
+def avg_pool3d_input_small(S, k):
+    return (f"input image (T: {S[0]} H: {S[1]} W: {S[2]}) smaller than kernel size "
+            f"(kT: {k[0]} kH: {k[1]} kW: {k[2]})")
+
+
+def unpool_indices_dtype(name):
+    return f"elements in indices should be type int64 but got: {name}"
+
+
+def unpool_indices_shape(ishape, jshape):
+    return ("Expected shape of indices to be same as that of the input tensor "
+            f"([{', '.join(map(str, ishape))}]) but got indices tensor with shape: "
+            f"[{', '.join(map(str, jshape))}]")
+
+MULTILABEL_TARGET_RANGE = "argument #2 'target' is out of range"

@@ -16,18 +16,6 @@ from ._tensor_str import format_tensor
 _OMITTED = object()
 
 
-def _no_bitwise(symbol, reflected=False):
-    """jitgrad has no bitwise operators; a numpy operand must get Python's
-    TypeError too, not take the Tensor as an array and answer with an ndarray
-    (``x & np.int8(1)`` falls back to numpy's reflected operator)."""
-    def op(self, other):
-        if isinstance(other, (np.ndarray, np.generic)):
-            a, b = (other, self) if reflected else (self, other)
-            raise TypeError(messages.unsupported_operand(symbol, a, b))
-        return NotImplemented
-    return op
-
-
 class Size(tuple):
     """torch.Size: a tuple that prints as ``jitgrad.Size([2, 3])``."""
     __slots__ = ()
@@ -125,6 +113,14 @@ class Tensor:
 
     def element_size(self):
         return self._data.itemsize
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.size * self._data.itemsize
 
     def stride(self, dim=None):
         a = self._data
@@ -491,6 +487,17 @@ class Tensor:
     def acos_(self):
         return _inplace.apply_(self, _F.acos)
 
+    def asinh_(self):
+        return _inplace.apply_(self, _FL.asinh)
+
+    def acosh_(self):
+        return _inplace.apply_(self, _FL.acosh)
+
+    def atanh_(self):
+        return _inplace.apply_(self, _FL.atanh)
+
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
+
     def log2_(self):
         return _inplace.apply_(self, _F.log2)
 
@@ -541,6 +548,15 @@ class Tensor:
 
     def erfinv_(self):
         return _inplace.apply_(self, _F.erfinv)
+
+    def lgamma_(self):
+        return _special.lgamma_(self)
+
+    def digamma_(self):
+        return _special.digamma_(self)
+
+    def polygamma_(self, n):
+        return _special.polygamma_(self, n)
 
     def trunc_(self):
         return _inplace.apply_(self, _F.trunc)
@@ -595,6 +611,18 @@ class Tensor:
     def exponential_(self, *args, **kwargs):
         return _random.exponential_(self, *args, **kwargs)
 
+    def cauchy_(self, median=0, sigma=1, *, generator=None):
+        from . import random_extra
+        return random_extra.cauchy_(self, median, sigma, generator=generator)
+
+    def log_normal_(self, mean=1, std=2, *, generator=None):
+        from . import random_extra
+        return random_extra.log_normal_(self, mean, std, generator=generator)
+
+    def geometric_(self, p, *, generator=None):
+        from . import random_extra
+        return random_extra.geometric_(self, p, generator=generator)
+
     def multinomial(self, *args, **kwargs):
         return _random.multinomial_method(self, *args, **kwargs)
 
@@ -643,11 +671,102 @@ class Tensor:
     def __rpow__(self, base):
         return _operator(_F._POW, base, self, True)
 
-    __and__, __rand__ = _no_bitwise("&"), _no_bitwise("&", True)
-    __or__, __ror__ = _no_bitwise("|"), _no_bitwise("|", True)
-    __xor__, __rxor__ = _no_bitwise("^"), _no_bitwise("^", True)
-    __lshift__, __rlshift__ = _no_bitwise("<<"), _no_bitwise("<<", True)
-    __rshift__, __rrshift__ = _no_bitwise(">>"), _no_bitwise(">>", True)
+    # bitwise operators and their methods, logical ops (ops/logical.py)
+    def __and__(self, other):
+        return _logical.operator("bitwise_and", self, other)
+
+    def __rand__(self, other):
+        return _logical.operator("bitwise_and", other, self, True)
+
+    def __or__(self, other):
+        return _logical.operator("bitwise_or", self, other)
+
+    def __ror__(self, other):
+        return _logical.operator("bitwise_or", other, self, True)
+
+    def __xor__(self, other):
+        return _logical.operator("bitwise_xor", self, other)
+
+    def __rxor__(self, other):
+        return _logical.operator("bitwise_xor", other, self, True)
+
+    def __lshift__(self, other):
+        return _logical.operator("bitwise_left_shift", self, other)
+
+    def __rlshift__(self, other):
+        return _logical.operator("bitwise_left_shift", other, self, True)
+
+    def __rshift__(self, other):
+        return _logical.operator("bitwise_right_shift", self, other)
+
+    def __rrshift__(self, other):
+        return _logical.operator("bitwise_right_shift", other, self, True)
+
+    def __iand__(self, other):
+        return _logical.bitwise_("bitwise_and", self, other)
+
+    def __ior__(self, other):
+        return _logical.bitwise_("bitwise_or", self, other)
+
+    def __ixor__(self, other):
+        return _logical.bitwise_("bitwise_xor", self, other)
+
+    def __ilshift__(self, other):
+        return _logical.bitwise_("bitwise_left_shift", self, other)
+
+    def __irshift__(self, other):
+        return _logical.bitwise_("bitwise_right_shift", self, other)
+
+    def __invert__(self):
+        return _logical.invert(self)
+
+    def bitwise_and(self, other):
+        return _logical.bitwise("bitwise_and", self, other, method=True)
+
+    def bitwise_or(self, other):
+        return _logical.bitwise("bitwise_or", self, other, method=True)
+
+    def bitwise_xor(self, other):
+        return _logical.bitwise("bitwise_xor", self, other, method=True)
+
+    def bitwise_left_shift(self, other):
+        return _logical.bitwise("bitwise_left_shift", self, other, method=True)
+
+    def bitwise_right_shift(self, other):
+        return _logical.bitwise("bitwise_right_shift", self, other, method=True)
+
+    def bitwise_not(self):
+        return _logical.bitwise_not(self)
+
+    bitwise_and_, bitwise_or_, bitwise_xor_ = __iand__, __ior__, __ixor__
+    bitwise_left_shift_, bitwise_right_shift_ = __ilshift__, __irshift__
+
+    def bitwise_not_(self):
+        return _logical.bitwise_not_(self)
+
+    def logical_and(self, other):
+        return _logical.logical("logical_and", self, other, position=1)
+
+    def logical_or(self, other):
+        return _logical.logical("logical_or", self, other, position=1)
+
+    def logical_xor(self, other):
+        return _logical.logical("logical_xor", self, other, position=1)
+
+    def logical_not(self):
+        return _logical.logical("logical_not", self, unary=True)
+
+    def logical_and_(self, other):
+        return _logical.logical_("logical_and", self, other)
+
+    def logical_or_(self, other):
+        return _logical.logical_("logical_or", self, other)
+
+    def logical_xor_(self, other):
+        return _logical.logical_("logical_xor", self, other)
+
+    def logical_not_(self):
+        return _logical.logical_("logical_not", self, unary=True)
 
     def __matmul__(self, other):
         return _F.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
@@ -776,6 +895,23 @@ class Tensor:
     def acos(self):
         return _F.acos(self)
 
+    def asinh(self):
+        return _FL.asinh(self)
+
+    def acosh(self):
+        return _FL.acosh(self)
+
+    def atanh(self):
+        return _FL.atanh(self)
+
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+    def select(self, dim, index):
+        return _FL.select_method(self, dim, index)
+
+    def broadcast_to(self, size):
+        return self.expand(size)
+
     def log2(self):
         return _F.log2(self)
 
@@ -857,6 +993,15 @@ class Tensor:
     def erfinv(self):
         return _F.erfinv(self)
 
+    def lgamma(self):
+        return _special.lgamma(self)
+
+    def digamma(self):
+        return _special.digamma(self)
+
+    def polygamma(self, n):
+        return _special.polygamma(n, self)
+
     def trunc(self):
         return _F.trunc(self)
 
@@ -910,6 +1055,14 @@ class Tensor:
     def log_softmax(self, dim, dtype=None):
         return _F.log_softmax(self, dim, dtype)
 
+    def hardshrink(self, lambd=0.5):
+        from .ops.activations_extra import hardshrink
+        return hardshrink(self, lambd)
+
+    def prelu(self, weight):
+        from .nn.functional import prelu
+        return prelu(self, weight)
+
     def lt(self, other):
         return _F.lt(self, other)
 
@@ -951,6 +1104,38 @@ class Tensor:
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         return _F.norm(self, p, dim, keepdim, dtype)
+
+    # torch.linalg's methods (jitgrad/ops/linalg_decomp.py)
+    def inverse(self):
+        return _F.inverse(self)
+
+    def det(self):
+        return _F.det(self)
+
+    def logdet(self):
+        return _F.logdet(self)
+
+    def slogdet(self):
+        return _F.slogdet(self)
+
+    def svd(self, some=True, compute_uv=True):
+        return _F.svd(self, some, compute_uv)
+
+    def cholesky(self, upper=False):
+        return _F.cholesky(self, upper)
+
+    def cross(self, other, dim=None):
+        return _F.cross(self, other, dim)
+
+    def qr(self, some=True):
+        return _F.qr(self, some)
+
+    def pinverse(self, rcond=1e-15):
+        return _F.pinverse(self, rcond)
+
+    def matrix_power(self, n):
+        from .ops.linalg_decomp import matrix_power
+        return matrix_power(self, n, arg_name=("matrix_power", 1))
 
     def max(self, dim=_OMITTED, keepdim=None, *, other=None):
         return _F.max(self, dim, keepdim, other=other)
@@ -1084,6 +1269,106 @@ class Tensor:
     def masked_fill(self, mask, value):
         return _shape.masked_fill(self, mask, value)
 
+    # scatter/index_*/masked_*/take/nonzero (ops/scatter.py), scans and in-place
+    # view ops (ops/scans.py)
+    def nonzero(self, *, as_tuple=False):
+        return _scatter.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self):
+        return _scatter.argwhere(self)
+
+    def masked_select(self, mask):
+        return _scatter.masked_select(self, mask)
+
+    def masked_scatter(self, mask, source):
+        return _scatter.masked_scatter(self, mask, source)
+
+    def masked_scatter_(self, mask, source):
+        return _scatter.masked_scatter_(self, mask, source)
+
+    def masked_fill_(self, mask, value):
+        return _scatter.masked_fill_(self, mask, value)
+
+    def take(self, index):
+        return _scatter.take(self, index)
+
+    def take_along_dim(self, indices, dim=None):
+        return _scatter.take_along_dim(self, indices, dim)
+
+    def scatter(self, dim, index, src=None, value=None, *, reduce=None):
+        return _scatter.scatter(self, dim, index, src, value, reduce)
+
+    def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+        return _scatter.scatter_(self, dim, index, src, value, reduce)
+
+    def scatter_add(self, dim, index, src):
+        return _scatter.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim, index, src):
+        return _scatter.scatter_add_(self, dim, index, src)
+
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return _scatter.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return _scatter.scatter_reduce_(self, dim, index, src, reduce, include_self=include_self)
+
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _scatter.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return _scatter.index_add_(self, dim, index, source, alpha=alpha)
+
+    def index_copy(self, dim, index, source):
+        return _scatter.index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim, index, source):
+        return _scatter.index_copy_(self, dim, index, source)
+
+    def index_fill(self, dim, index, value):
+        return _scatter.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim, index, value):
+        return _scatter.index_fill_(self, dim, index, value)
+
+    def index_put(self, indices, values, accumulate=False):
+        return _scatter.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices, values, accumulate=False):
+        return _scatter.index_put_(self, indices, values, accumulate)
+
+    def cumprod(self, dim, *, dtype=None):
+        return _scans.cumprod(self, dim, dtype)
+
+    def cumprod_(self, dim, *, dtype=None):
+        return _scans.cumprod_(self, dim, dtype)
+
+    def cummax(self, dim):
+        return _scans.cummax(self, dim)
+
+    def cummin(self, dim):
+        return _scans.cummin(self, dim)
+
+    def logcumsumexp(self, dim):
+        return _scans.logcumsumexp(self, dim)
+
+    def squeeze_(self, dim=None):
+        return _scans.squeeze_(self, dim)
+
+    def unsqueeze_(self, dim):
+        return _scans.unsqueeze_(self, dim)
+
+    def t_(self):
+        return _scans.t_(self)
+
+    def transpose_(self, dim0, dim1):
+        return _scans.transpose_(self, dim0, dim1)
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def resize_(self, *sizes, memory_format=None):
+        return _scans.resize_(self, *sizes)
+
     # tril/triu, flip, roll (ops/structure.py)
     def tril(self, diagonal=0):
         return _structure.tril(self, diagonal, position=1)
@@ -1111,6 +1396,68 @@ class Tensor:
 
     def roll(self, shifts, dims=None):
         return _structure.roll(self, shifts, dims, position=1)
+
+    # kthvalue/median/mode/quantile/unique (ops/selection_more.py), rot90/diag/diagonal/
+    # trace/kron (ops/structure_more.py), repeat_interleave/tensor_split/movedim/bincount/
+    # histc (ops/combining.py)
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return _sel_more.kthvalue(self, k, dim, keepdim)
+
+    def median(self, dim=None, keepdim=False):
+        return _sel_more.median(self, dim, keepdim)
+
+    def nanmedian(self, dim=None, keepdim=False):
+        return _sel_more.nanmedian(self, dim, keepdim)
+
+    def mode(self, dim=-1, keepdim=False):
+        return _sel_more.mode(self, dim, keepdim)
+
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _sel_more.quantile(self, q, dim, keepdim, interpolation)
+
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _sel_more.quantile(self, q, dim, keepdim, interpolation, ignore_nan=True)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+        return _sel_more.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return _sel_more.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return _struct_more.rot90(self, k, dims)
+
+    def diag(self, diagonal=0):
+        return _struct_more.diag(self, diagonal)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return _struct_more.diag_embed(self, offset, dim1, dim2)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return _struct_more.diagonal(self, offset, dim1, dim2)
+
+    def trace(self):
+        return _struct_more.trace(self)
+
+    def kron(self, other):
+        return _struct_more.kron(self, other)
+
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return _combining.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def tensor_split(self, indices_or_sections=None, dim=0, **kwargs):
+        return _combining.tensor_split(self, indices_or_sections, dim, **kwargs)
+
+    def movedim(self, source, destination):
+        return _combining.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def bincount(self, weights=None, minlength=0):
+        return _combining.bincount(self, weights, minlength)
+
+    def histc(self, bins=100, min=0, max=0):  # noqa: A002
+        return _combining.histc(self, bins, min, max)
 
     def dot(self, tensor):
         return _F.dot(self, tensor)
@@ -1145,6 +1492,25 @@ class Tensor:
 
     def type_as(self, tensor):
         return self.to(tensor.dtype)
+
+    def new(self, *args, **kwargs):
+        """The legacy constructor in this tensor's dtype: ``x.new()`` (empty),
+        ``x.new(2, 3)`` / ``x.new(Size)`` (uninitialised), ``x.new(data)``."""
+        from .factories import empty, tensor
+        if set(kwargs) - {"device"}:             # (no dtype=, requires_grad=: torch's refusal)
+            raise _pointwise._invalid("new", messages.NEW_SIGNATURES, list(args), kwargs)
+        if not args:
+            return empty(0, dtype=self.dtype)
+        if len(args) == 1 and isinstance(args[0], Tensor):
+            other = args[0]
+            if other.dtype is not self.dtype:
+                raise TypeError(messages.new_tensor_options(self.dtype, other.dtype))
+            return other.detach()
+        if isinstance(args[0], Size) or all(isinstance(a, (int, np.integer)) and
+                                            not isinstance(a, bool) for a in args):
+            return empty(*args, dtype=self.dtype)
+        (data,) = args
+        return tensor(data, dtype=self.dtype)
 
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
         from .factories import tensor
@@ -1301,12 +1667,20 @@ from .ops import views as _views  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
 from .ops import division as _division  # noqa: E402
 from .ops import pointwise as _pointwise  # noqa: E402
+from .ops import special as _special  # noqa: E402
 from .ops import pointwise_extra as _pointwise_extra  # noqa: E402
 from .ops import indexing as _indexing  # noqa: E402
 from . import random as _random  # noqa: E402
 from .ops import shape_ops as _shape  # noqa: E402
 from .ops import selection as _selection  # noqa: E402
 from .ops import structure as _structure  # noqa: E402
+from .ops import scatter as _scatter  # noqa: E402
+from .ops import scans as _scans  # noqa: E402
+from .ops import selection_more as _sel_more  # noqa: E402
+from .ops import structure_more as _struct_more  # noqa: E402
+from .ops import combining as _combining  # noqa: E402
+from .ops import logical as _logical  # noqa: E402
+from . import functions_logical as _FL  # noqa: E402
 
 _SCALAR_ARGS = _ew._SCALARS                 # what torch's parser takes as a Number
 _XLOGY_METHOD_SIGNATURES = ["(Tensor other)", "(Number other)"]

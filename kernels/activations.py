@@ -13,7 +13,7 @@ import numpy as np
 
 from .access import at
 from .jit import kernel, reduction_kernel
-from .vmath import vexp, vexpm1, vtanh
+from .vmath import like, vexp, vexpm1, vlog1p_fast, vtanh
 
 
 # ------------------------------------------------------------------ leaky_relu
@@ -428,3 +428,182 @@ def add_bias_rows(out, bias, N, M):
         orow = out[n * M:(n + 1) * M]
         for m in range(M):
             orow[m] += at(bias, m)
+
+
+# ------------------------------------------------------------------ hardtanh, relu6
+# (jitgrad/ops/activations_extra.py)
+
+@kernel
+def hardtanh_forward(x, lo, hi, out):
+    for i in range(out.size):
+        v = x[i]
+        out[i] = lo if v < lo else (hi if v > hi else v)
+
+
+@kernel
+def hardtanh_backward(grad, x, lo, hi, out):
+    # zero at and outside the bounds; nan passes grad, as torch
+    for i in range(out.size):
+        v = x[i]
+        out[i] = like(v, 0.0) if (v <= lo or v >= hi) else grad[i]
+
+
+# ------------------------------------------------------------------ hardsigmoid, hardswish
+
+@kernel
+def hardsigmoid_forward(x, out):
+    for i in range(out.size):
+        v = x[i] + like(x[i], 3.0)
+        v = like(v, 0.0) if v < like(v, 0.0) else v
+        v = like(v, 6.0) if v > like(v, 6.0) else v
+        out[i] = v / like(v, 6.0)
+
+
+@kernel
+def hardsigmoid_backward(grad, x, out):
+    # torch multiplies by 1/6 rounded to float32, in float64 too
+    for i in range(out.size):
+        v = x[i]
+        out[i] = grad[i] * like(v, 0.1666666716337204) \
+            if (v > like(v, -3.0) and v < like(v, 3.0)) else like(v, 0.0)
+
+
+@kernel
+def hardswish_forward(x, out):
+    for i in range(out.size):
+        xi = x[i]
+        v = xi + like(xi, 3.0)
+        v = like(v, 0.0) if v < like(v, 0.0) else v
+        v = like(v, 6.0) if v > like(v, 6.0) else v
+        out[i] = xi * v / like(v, 6.0)
+
+
+@kernel
+def hardswish_backward(grad, x, out):
+    for i in range(out.size):
+        v = x[i]
+        if v < like(v, -3.0):
+            out[i] = like(v, 0.0)
+        elif v <= like(v, 3.0):
+            out[i] = grad[i] * (v / like(v, 3.0) + like(v, 0.5))
+        else:
+            out[i] = grad[i]
+
+
+# ------------------------------------------------------------------ mish, logsigmoid
+
+@kernel
+def mish_forward(x, out):
+    # x tanh(log1p(exp(x))), with tanh(log(1 + e)) = n / (n + 2), n = e (e + 2): one exp
+    # (one vmath function keeps the compile cheap); 1 past x = 20, where it rounds to 1
+    for i in range(out.size):
+        v = x[i]
+        e = vexp(v)
+        n = e * (e + like(v, 2.0))
+        t = like(v, 1.0) if v > like(v, 20.0) else n / (n + like(v, 2.0))
+        out[i] = v * t
+
+
+@kernel
+def mish_backward(grad, x, out):
+    # t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x)), from the same e = exp(x):
+    # sigmoid = e / (1 + e), 1 - t^2 = 4 (n + 1) / (n + 2)^2
+    for i in range(out.size):
+        v = x[i]
+        one = like(v, 1.0)
+        two = like(v, 2.0)
+        if v > like(v, 20.0):
+            out[i] = grad[i]
+        else:
+            e = vexp(v)
+            n = e * (e + two)
+            d = n + two
+            out[i] = grad[i] * (n / d + v * (e / (one + e)) * (like(v, 4.0) * (n + one) / (d * d)))
+
+
+@kernel
+def log_sigmoid_forward(x, out):
+    # min(x, 0) - log1p(exp(-|x|))
+    for i in range(out.size):
+        v = x[i]
+        m = v if v < like(v, 0.0) else like(v, 0.0)
+        out[i] = m - vlog1p_fast(vexp(-abs(v)))          # (its argument is in (0, 1])
+
+
+@kernel
+def log_sigmoid_backward(grad, x, out):
+    # sigmoid(-x), from z = exp(-|x|): 1 - z / (1 + z) for x < 0, else z / (1 + z)
+    for i in range(out.size):
+        v = x[i]
+        one = like(v, 1.0)
+        z = vexp(-abs(v))
+        q = z / (one + z)
+        out[i] = grad[i] * (one - q if v < like(v, 0.0) else q)
+
+
+# ------------------------------------------------------------------ selu, celu (torch's elu
+# with scale and input_scale; the gradient's input_scale is its own parameter: torch's
+# celu takes 1 / float32(alpha) there, not 1 / alpha)
+
+@kernel
+def elu_scaled_forward(x, alpha, scale, input_scale, grad_input_scale, out):
+    negcoef = alpha * scale
+    for i in range(out.size):
+        v = x[i]
+        out[i] = v * scale if v > like(v, 0.0) else vexpm1(v * input_scale) * negcoef
+
+
+@kernel
+def elu_scaled_backward(grad, x, alpha, scale, input_scale, grad_input_scale, out):
+    negcoef = alpha * scale
+    for i in range(out.size):
+        v = x[i]
+        out[i] = grad[i] * scale if v > like(v, 0.0) \
+            else grad[i] * grad_input_scale * negcoef * vexp(v * grad_input_scale)
+
+
+@kernel
+def elu_scaled_backward_result(grad, result, alpha, scale, input_scale, grad_input_scale, out):
+    negcoef = alpha * scale
+    for i in range(out.size):
+        r = result[i]
+        out[i] = grad[i] * scale if r > like(r, 0.0) \
+            else grad[i] * grad_input_scale * (r + negcoef)
+
+
+# ------------------------------------------------------------------ threshold, hardshrink,
+# softshrink
+
+@kernel
+def threshold_forward(x, threshold, value, out):
+    for i in range(out.size):
+        v = x[i]
+        out[i] = value if v <= threshold else v
+
+
+@kernel
+def threshold_param_backward(grad, x, threshold, value, out):
+    # zero where the input is <= threshold; nan passes grad
+    for i in range(out.size):
+        out[i] = like(grad[i], 0.0) if x[i] <= threshold else grad[i]
+
+
+@kernel
+def hardshrink_forward(x, lambd, out):
+    for i in range(out.size):
+        v = x[i]
+        out[i] = like(v, 0.0) if (v >= -lambd and v <= lambd) else v
+
+
+@kernel
+def softshrink_forward(x, lambd, out):
+    for i in range(out.size):
+        v = x[i]
+        out[i] = v - lambd if v > lambd else (v + lambd if v < -lambd else v * like(v, 0.0))
+
+
+@kernel
+def shrink_backward(grad, x, lambd, out):
+    for i in range(out.size):
+        v = x[i]
+        out[i] = like(v, 0.0) if (v >= -lambd and v <= lambd) else grad[i]

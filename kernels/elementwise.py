@@ -529,6 +529,52 @@ def acos_backward(grad, x, out):
         out[i] = -grad[i] * (like(xi, 1.0) / np.sqrt(like(xi, 1.0) - xi * xi))
 
 
+# inverse hyperbolic functions (libm; atanh(+-1) = +-inf, nan outside the domain, quietly)
+@kernel
+def asinh_forward(x, out):
+    for i in range(out.size):
+        out[i] = math.asinh(x[i])
+
+
+@kernel
+def acosh_forward(x, out):
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = math.acosh(xi) if xi >= 1 else math.nan
+
+
+@kernel
+def atanh_forward(x, out):
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = math.atanh(xi) if abs(xi) < 1 else (
+            math.copysign(math.inf, xi) if abs(xi) == 1 else math.nan)
+
+
+@kernel
+def asinh_backward(grad, x, out):
+    # grad * rsqrt(self**2 + 1)
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] * (like(xi, 1.0) / np.sqrt(xi * xi + like(xi, 1.0)))
+
+
+@kernel
+def acosh_backward(grad, x, out):
+    # grad * rsqrt(self**2 - 1)
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] * (like(xi, 1.0) / np.sqrt(xi * xi - like(xi, 1.0)))
+
+
+@kernel
+def atanh_backward(grad, x, out):
+    # grad / (1 - self**2)
+    for i in range(out.size):
+        xi = x[i]
+        out[i] = grad[i] / (like(xi, 1.0) - xi * xi)
+
+
 @kernel
 def atan2_forward(a, b, out):
     for i in range(out.size):

@@ -170,6 +170,23 @@ def atan(x):
     return math.atan(x)
 
 
+@scalar
+def asinh(x):
+    return math.asinh(x)
+
+
+@scalar
+def acosh(x):
+    return math.acosh(x) if x >= 1 else like(x, math.nan)
+
+
+@scalar
+def atanh(x):
+    if abs(x) < 1:
+        return math.atanh(x)
+    return like(x, math.copysign(math.inf, x)) if abs(x) == 1 else like(x, math.nan)
+
+
 # ------------------------------------------------------------------ binary
 
 
@@ -368,6 +385,81 @@ def softplus_backward(grad, x, beta, threshold):
     xb = x * beta
     z = vexp(xb)
     return grad if xb > threshold else grad * z / (z + like(z, 1.0))
+
+
+# (hardtanh, relu6 = hardtanh(0, 6), hardsigmoid, hardswish, logsigmoid, the shrinks
+# and threshold: kernels/activations.py's element computations)
+
+
+@scalar
+def hardtanh(x, min_val, max_val):
+    return min_val if x < min_val else (max_val if x > max_val else x)
+
+
+@scalar
+def hardtanh_backward(grad, x, min_val, max_val):
+    # zero at and outside the bounds; nan passes grad, as torch
+    return like(x, 0.0) if (x <= min_val or x >= max_val) else grad
+
+
+@scalar
+def _relu6_of_shifted(x):
+    v = x + like(x, 3.0)
+    v = like(v, 0.0) if v < like(v, 0.0) else v
+    return like(v, 6.0) if v > like(v, 6.0) else v
+
+
+@scalar
+def hardsigmoid(x):
+    return _relu6_of_shifted(x) / like(x, 6.0)
+
+
+@scalar
+def hardsigmoid_backward(grad, x):
+    # torch multiplies by 1/6 rounded to float32, in float64 too
+    return grad * like(x, 0.1666666716337204) if (x > like(x, -3.0) and x < like(x, 3.0)) \
+        else like(x, 0.0)
+
+
+@scalar
+def hardswish(x):
+    return x * _relu6_of_shifted(x) / like(x, 6.0)
+
+
+@scalar
+def hardswish_backward(grad, x):
+    if x < like(x, -3.0):
+        return like(x, 0.0)
+    if x <= like(x, 3.0):
+        return grad * (x / like(x, 3.0) + like(x, 0.5))
+    return grad
+
+
+@scalar
+def log_sigmoid(x):
+    # min(x, 0) - log1p(exp(-|x|)) (the argument of log1p is in (0, 1])
+    m = x if x < like(x, 0.0) else like(x, 0.0)
+    return m - vlog1p_fast(vexp(-abs(x)))
+
+
+@scalar
+def hardshrink(x, lambd):
+    return like(x, 0.0) if (x >= -lambd and x <= lambd) else x
+
+
+@scalar
+def softshrink(x, lambd):
+    return x - lambd if x > lambd else (x + lambd if x < -lambd else x * like(x, 0.0))
+
+
+@scalar
+def shrink_backward(grad, x, lambd):
+    return like(x, 0.0) if (x >= -lambd and x <= lambd) else grad
+
+
+@scalar
+def threshold(x, threshold, value):
+    return value if x <= threshold else x
 
 
 # ---------------------------------------- torch's pointwise ops (kernels/pointwise.py)

@@ -24,7 +24,11 @@ _THRESHOLD = 16          # libstdc++'s _S_threshold
 
 @kernel
 def _before(a, b, descending):
-    """torch's comparator: a goes before b (NaN counts as the largest value)."""
+    """torch's comparator: a goes before b (NaN counts as the largest value).
+    ``descending == 2``: the plain ``a < b`` torch's mode sorts with (a NaN goes
+    before nothing and nothing before it, so it is left where the algorithm meets it)."""
+    if descending == 2:
+        return a < b
     if descending:
         return (a != a and b == b) or a > b
     return (a == a and b != b) or a < b

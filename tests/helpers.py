@@ -41,7 +41,8 @@ def gradcheck(fn, *arrays, atol=1e-6, rtol=1e-4, seed=0):
     ``arrays`` are numpy float64 arrays (or scalars passed through); a random
     cotangent ``v`` makes every output element count. Returns the output.
     """
-    arrays = [np.ascontiguousarray(a, dtype=np.float64) if isinstance(a, np.ndarray) else a
+    # (a C-ordered float64 copy; np.ascontiguousarray would make a 0-d input 1-d)
+    arrays = [np.array(a, dtype=np.float64, order="C") if isinstance(a, np.ndarray) else a
               for a in arrays]
     tensors = as_jitgrad(arrays)
     out = fn(*tensors)

@@ -226,12 +226,24 @@ POINTWISE_CALLS = {"leaky_relu": lambda x: F.leaky_relu(x, 0.2),
                    "silu": lambda x: F.silu(x),
                    "softplus": lambda x: F.softplus(x, beta=2, threshold=1),
                    # log gives nan (x < 0) and -inf (x == 0) for nan_to_num to replace
-                   "nan_to_num": lambda x: jitgrad.nan_to_num(x.log(), nan=0.5, neginf=-3.0)}
+                   "nan_to_num": lambda x: jitgrad.nan_to_num(x.log(), nan=0.5, neginf=-3.0),
+                   "hardtanh": lambda x: F.hardtanh(x, -0.5, 2.0) + F.relu6(x),
+                   "hardsigmoid": lambda x: F.hardsigmoid(x),
+                   "hardswish": lambda x: F.hardswish(x),
+                   "log_sigmoid": lambda x: F.logsigmoid(x),
+                   "hardshrink": lambda x: F.hardshrink(x, 0.7),
+                   "softshrink": lambda x: F.softshrink(x),
+                   "threshold": lambda x: F.threshold(x, 0.25, -2.0)}
 POINTWISE_IN_PLACE = {"leaky_relu_", "elu_"}
+# entries with no scalar form yet: jitgrad.compile runs them as calls of the eager op
+# (test_compile_extern.py); their own tests are in test_ops_activations_losses.py and
+# test_ops_special.py. The in-place forms here record their eager op too.
+POINTWISE_EAGER = {"mish", "selu", "selu_", "celu", "celu_", "threshold_",
+                   "lgamma", "digamma", "polygamma"}
 
 
 def test_every_pointwise_entry_is_fused_or_in_place():
-    assert set(POINTWISE) == set(POINTWISE_CALLS) | POINTWISE_IN_PLACE
+    assert set(POINTWISE) == set(POINTWISE_CALLS) | POINTWISE_IN_PLACE | POINTWISE_EAGER
     assert all(fusable(derivatives.COMPOSITE[n]) for n in POINTWISE_CALLS)
 
 

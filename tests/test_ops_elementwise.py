@@ -35,6 +35,11 @@ def off_integers(shape, rng):
     return np.asarray(rng.integers(-3, 3, shape) + rng.choice([0.2, 0.3, 0.7, 0.8], shape))
 
 
+def above_one(shape, rng):
+    """Clear of acosh's end at 1."""
+    return np.asarray(rng.uniform(1.2, 3.0, shape))
+
+
 def inside_unit(shape, rng):
     """Inside (-1, 1), clear of the ends (asin, acos) and of tan's poles."""
     return np.asarray(rng.uniform(-0.9, 0.9, shape))
@@ -48,7 +53,8 @@ UNARY_DOMAIN = {"neg": normal, "exp": normal, "log": positive, "sqrt": positive,
                 "floor": off_integers, "ceil": off_integers, "round": off_integers,
                 "square": normal, "log2": positive, "log10": positive, "tan": inside_unit,
                 "sinh": normal, "cosh": normal, "atan": normal, "asin": inside_unit,
-                "acos": inside_unit, "erf": normal, "erfc": normal, "erfinv": inside_unit,
+                "acos": inside_unit, "asinh": normal, "acosh": above_one, "atanh": inside_unit,
+                "erf": normal, "erfc": normal, "erfinv": inside_unit,
                 "trunc": off_integers, "frac": off_integers}
 BINARY_DOMAIN = {"add": (normal, normal), "sub": (normal, normal), "mul": (normal, normal),
                  "div": (normal, away_from_zero), "pow": (positive, normal),

@@ -182,7 +182,8 @@ UNARY_DOMAIN = {"neg": N, "exp": N, "log": POS, "sqrt": POS, "abs": AWAY, "sigmo
                 "cos": N, "reciprocal": AWAY, "rsqrt": POS, "sign": AWAY,
                 "floor": OFF_INTEGERS, "ceil": OFF_INTEGERS, "round": OFF_INTEGERS, "square": N,
                 "log2": POS, "log10": POS, "tan": S.finite(-1.2, 1.2), "sinh": N, "cosh": N,
-                "atan": N, "asin": UNIT, "acos": UNIT, "erf": N, "erfc": N, "erfinv": UNIT,
+                "atan": N, "asin": UNIT, "acos": UNIT, "asinh": N,
+                "acosh": S.finite(1.1, 4), "atanh": UNIT, "erf": N, "erfc": N, "erfinv": UNIT,
                 "trunc": OFF_INTEGERS, "frac": OFF_INTEGERS}
 
 # torch's float sinh/cosh overflow where exp(|x|) does (88.7 / 709.8), before the
@@ -592,6 +593,11 @@ NON_FINITE_UNCOMPARABLE = {
     # border, its direct (mkldnn) path skips the padding taps and stays finite
     ("conv2d", 1): ("nan", "inf"),
     ("squeeze_dim", 1): ("nan", "inf"),
+    # the same for the N-d and transposed convolutions (jitgrad/ops/conv_nd.py), whose
+    # columns also meet a non-finite input or gradient with the padding's zeros
+    ("conv1d", None): ("nan", "inf"), ("conv3d", None): ("nan", "inf"),
+    ("conv_transpose1d", None): ("nan", "inf"), ("conv_transpose2d", None): ("nan", "inf"),
+    ("conv_transpose3d", None): ("nan", "inf"),
     # extreme magnitudes in float32: torch's contiguous batch_norm kernel (which jitgrad
     # follows) overflows the variance, its strided kernel accumulates in float64
     ("batch_norm", None): ("extreme",),
@@ -599,6 +605,10 @@ NON_FINITE_UNCOMPARABLE = {
     # (tensors of fewer than 32 float32 / 16 float64 elements); jitgrad's is nan
     ("elu", None): ("nan",),
     ("elu_", None): ("nan",),
+    # selu's gradient is torch's elu_backward kernel (scale and input_scale set): the same
+    # vectorised-nan / scalar-loop-grad split by the tensor's size
+    ("selu", None): ("nan",),
+    ("selu_", None): ("nan",),
 }
 NAN_GRAD_DEPENDS_ON_SIZE = {"elu", "elu_"}
 

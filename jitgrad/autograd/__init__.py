@@ -114,6 +114,17 @@ def _input_node(t):
     return edge(t)
 
 
+def grad_arrays(outputs, inputs, seeds):
+    """The gradients (numpy arrays, None where none flows) of ``inputs`` given
+    the seed arrays ``seeds`` of ``outputs``, run without keeping the graph:
+    ``grad``'s work without its copies, for callers that own the result
+    (jitgrad.compile's calls of eager ops). An array may be a seed itself or
+    appear twice (AddBackward0 passes its gradient to both sides)."""
+    capture = dict.fromkeys(edge(t) for t in inputs)
+    run_backward([edge(t) for t in outputs], list(seeds), False, capture)
+    return [capture[edge(t)] for t in inputs]
+
+
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     from ..tensor import Tensor, _wrap

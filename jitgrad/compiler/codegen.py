@@ -348,6 +348,10 @@ def _loop(step, arrays, step_of, passed):
         return " + ".join(terms) if terms else "0"
 
     pre, inner, post, per_block = [], [], [], []
+    # lines just inside all but the innermost loop, for the reductions the innermost
+    # index does not move: their running value stays out of memory across that loop
+    # (a store and reload per element serialises the loop and keeps it from vectorising)
+    around_inner_pre, around_inner_post = [], []
     # a full sum in a flat loop goes through a block buffer (see block_sum)
     blocked = len(loop_shape) == 1 and loop_shape[0] > 1 and any(
         op.kind == "sum" and op.out.size == 1 for op in ops)
@@ -366,6 +370,12 @@ def _loop(step, arrays, step_of, passed):
         else:
             read_expr[v] = f"{_var(buf)}[{index(pat, offset)}]"
     red_index = iter(red_pats)
+
+    def _held(out, pat, update):
+        around_inner_pre.append(f"acc{out.id} = {_var(out)}[{index(pat)}]")
+        inner.append(update)
+        around_inner_post.append(f"{_var(out)}[{index(pat)}] = acc{out.id}")
+
     for op in ops:
         args = [(_tmp(v) if v in here and v.view is None and v.shape == shape
                  else layout(v)[0].op.attrs["expr"] if is_constant(layout(v)[0])
@@ -391,6 +401,14 @@ def _loop(step, arrays, step_of, passed):
             elif full:
                 pre.append(f"acc{out.id} = {literal(0, acc_dtype)}")
                 inner.append(f"acc{out.id} += {args[0]}")
+            elif len(loop_shape) > 1 and pat[-1] == 0:
+                # a sum over the innermost index: its terms go to a row buffer, summed
+                # after the row (as a full sum's block), so the row's loop vectorises
+                n = loop_shape[-1]
+                pre.append(_alloc(out, passed, literal(0, out.dtype)))
+                pre.append(f"row{out.id} = np.empty({n}, {dtype_name(out.dtype)})")
+                inner.append(f"row{out.id}[{idx[-1]}] = {args[0]}")
+                around_inner_post.append(f"{_var(out)}[{index(pat)}] += S.block_sum(row{out.id}, {n})")
             else:
                 pre.append(_alloc(out, passed, literal(0, out.dtype)))
                 inner.append(f"{_var(out)}[{index(pat)}] += {args[0]}")
@@ -398,6 +416,9 @@ def _loop(step, arrays, step_of, passed):
             if full:
                 pre.append(f"acc{out.id} = {literal(-np.inf, out.dtype)}")
                 inner.append(f"acc{out.id} = max(acc{out.id}, {args[0]})")
+            elif len(loop_shape) > 1 and pat[-1] == 0:
+                pre.append(_alloc(out, passed, literal(-np.inf, out.dtype)))
+                _held(out, pat, f"acc{out.id} = max(acc{out.id}, {args[0]})")
             else:
                 pre.append(_alloc(out, passed, literal(-np.inf, out.dtype)))
                 inner.append(f"{_var(out)}[{index(pat)}] = max({_var(out)}[{index(pat)}], "
@@ -419,13 +440,16 @@ def _loop(step, arrays, step_of, passed):
             lines += ["    " + line for line in per_block]
         else:
             indent = ""
-            for i, n in zip(idx, loop_shape):
+            for d, (i, n) in enumerate(zip(idx, loop_shape)):
+                if d == len(loop_shape) - 1:
+                    lines += [indent + line for line in around_inner_pre]
                 lines.append(f"{indent}for {i} in range({n}):")
                 indent += "    "
             if not loop_shape:
                 lines.append("if True:")
                 indent = "    "
             lines += [indent + line for line in inner]
+            lines += [indent[4:] + line for line in around_inner_post]
         return lines + post
 
     fast = _fast_variant(inner) if loop_shape else None

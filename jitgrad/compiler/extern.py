@@ -17,7 +17,7 @@ could not follow.
 import numpy as np
 
 from .. import messages
-from ..autograd import grad as autograd_grad
+from ..autograd import grad_arrays
 from ..autograd.grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap
 from . import primitives as P
@@ -116,16 +116,19 @@ class ExternCall:
         """Gradients of the inputs at ``targets``, given those of the results
         at ``slots``: the eager op's own backward, through the engine."""
         inputs, outs = ctx
-        results = autograd_grad([outs[k] for k in slots], [inputs[i] for i in targets],
-                                [_wrap(g) for g in grads], allow_unused=True)
+        results = grad_arrays([outs[k] for k in slots], [inputs[i] for i in targets], grads)
         out = []
         for i, g in zip(targets, results):
             a = inputs[i]._data
             if g is None:
                 out.append(np.zeros(a.shape, a.dtype))
-            else:
-                g = g._data
-                out.append(g if g.flags.c_contiguous else np.ascontiguousarray(g))
+                continue
+            # the engine's own array, copied only where it is not contiguous or
+            # aliases a seed or another result (the plan reads, never writes, these;
+            # a leaf's .grad must still own its memory)
+            if not g.flags.c_contiguous or any(np.may_share_memory(g, o) for o in (*grads, *out)):
+                g = np.array(g, order="C")
+            out.append(g.reshape(a.shape).astype(a.dtype, copy=False))
         return tuple(out)
 
 

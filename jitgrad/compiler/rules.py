@@ -81,9 +81,10 @@ def _binary_rule(name, reflected=False):
     return rule
 
 
-def _activation_rule(name, *params):
+def _activation_rule(name, *params, entry=None, fixed=()):
     """nn.functional's ``name(input, *params, inplace=False)``: the table's
-    Pointwise entry (``params``: (parameter, default) pairs)."""
+    Pointwise entry ``entry`` (``name`` unless told; ``params``: (parameter,
+    default) pairs), its parameter values ``fixed`` then ``params``."""
     def rule(tr, result, x, *args, **kwargs):
         values = list(args)
         for p, default in params[len(args):]:
@@ -91,7 +92,7 @@ def _activation_rule(name, *params):
         inplace = values.pop() if len(values) > len(params) else kwargs.pop("inplace", False)
         if inplace or kwargs or len(values) != len(params) or not all(map(_is_number, values)):
             raise NotCaptured(f"{name} with these arguments")
-        return elementwise(tr, name, result, [x, *values])
+        return elementwise(tr, entry or name, result, [x, *fixed, *values])
     return rule
 
 
@@ -408,11 +409,22 @@ def _register():
         "softplus": softplus_rule, "softmax": softmax_rule, "log_softmax": log_softmax_rule,
         "stack": stack_rule, "cross_entropy": cross_entropy_rule, "nll_loss": nll_rule,
     })
-    activations = {"leaky_relu": _activation_rule("leaky_relu", ("negative_slope", 0.01)),
-                   "elu": _activation_rule("elu", ("alpha", 1.0)),
-                   "silu": _activation_rule("silu"), "gelu": gelu_rule}
-    for name, rule in activations.items():
-        if fusable(derivatives.COMPOSITE[name]):
+    # API name -> (rule, its table entry)
+    activations = {
+        "leaky_relu": (_activation_rule("leaky_relu", ("negative_slope", 0.01)), "leaky_relu"),
+        "elu": (_activation_rule("elu", ("alpha", 1.0)), "elu"),
+        "silu": (_activation_rule("silu"), "silu"), "gelu": (gelu_rule, "gelu"),
+        "hardtanh": (_activation_rule("hardtanh", ("min_val", -1.0), ("max_val", 1.0)), "hardtanh"),
+        "relu6": (_activation_rule("relu6", entry="hardtanh", fixed=(0.0, 6.0)), "hardtanh"),
+        "hardsigmoid": (_activation_rule("hardsigmoid"), "hardsigmoid"),
+        "hardswish": (_activation_rule("hardswish"), "hardswish"),
+        "logsigmoid": (_activation_rule("logsigmoid", entry="log_sigmoid"), "log_sigmoid"),
+        "hardshrink": (_activation_rule("hardshrink", ("lambd", 0.5)), "hardshrink"),
+        "softshrink": (_activation_rule("softshrink", ("lambd", 0.5)), "softshrink"),
+        "threshold": (_activation_rule("threshold", ("threshold", None), ("value", None)),
+                      "threshold")}
+    for name, (rule, entry) in activations.items():
+        if fusable(derivatives.COMPOSITE[entry]):
             RULES[name] = rule
     # torch's pointwise ops with parameters or of three tensors (API name -> entries)
     pointwise = {"nan_to_num": (nan_to_num_rule, ("nan_to_num",)),

@@ -103,6 +103,23 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
                                       scale_grad_by_freq, sparse)
 
 
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
+                  padding_idx=None):
+    from ..ops import embedding_bag as _bag
+    return _bag.embedding_bag(_tensor("embedding_bag", input), _tensor("embedding_bag", weight,
+                                                                       "weight", 2),
+                              offsets, max_norm, norm_type, scale_grad_by_freq, mode, sparse,
+                              per_sample_weights, include_last_offset, padding_idx)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    from ..ops import embedding_bag as _bag
+    return _bag.bilinear(_tensor("bilinear", input1, "input1", 1),
+                         _tensor("bilinear", input2, "input2", 2),
+                         _tensor("bilinear", weight, "weight", 3), bias)
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if not (type(normalized_shape) is tuple and len(normalized_shape) == 1
             and type(normalized_shape[0]) is int and type(eps) is float
@@ -190,6 +207,19 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                             ceil_mode, count_include_pad, divisor_override)
 
 
+# ---- 1-d/3-d/transposed convolutions, 1-d and adaptive pooling, pad, interpolate, pixel
+# shuffle (nn/_functional_more.py over ops/conv_nd.py, ops/resample.py)
+
+from ._functional_more import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: E402,F401
+                               adaptive_avg_pool3d,
+                               adaptive_max_pool1d, adaptive_max_pool1d_with_indices,
+                               adaptive_max_pool2d, adaptive_max_pool2d_with_indices,
+                               avg_pool1d, conv1d, conv3d, conv_transpose1d, conv_transpose2d,
+                               conv_transpose3d, interpolate, max_pool1d,
+                               max_pool1d_with_indices, pad, pixel_shuffle, pixel_unshuffle,
+                               upsample, upsample_bilinear, upsample_nearest)
+
+
 # ---- attention (ops/attention.py)
 
 from ..ops.attention import (multi_head_attention_forward,  # noqa: E402,F401
@@ -197,6 +227,121 @@ from ..ops.attention import (multi_head_attention_forward,  # noqa: E402,F401
 from ..ops.attention import canonical_mask as _canonical_mask  # noqa: E402,F401
 from ..ops.attention import mha_shape_check as _mha_shape_check  # noqa: E402,F401
 from ..ops.attention import none_or_dtype as _none_or_dtype  # noqa: E402,F401
+
+
+# ---- more activations, normalisations and losses (ops/activations_extra.py,
+# ops/normalization_extra.py, ops/losses_extra.py)
+
+from ..ops import activations_extra as _actx  # noqa: E402
+from ..ops.losses_extra import (cosine_embedding_loss, gaussian_nll_loss,  # noqa: E402,F401
+                                huber_loss, kl_div, margin_ranking_loss, multi_margin_loss,
+                                multilabel_soft_margin_loss, poisson_nll_loss, soft_margin_loss,
+                                triplet_margin_loss)
+from ..ops.ctc import ctc_loss  # noqa: E402,F401
+from ..ops.normalization_extra import (cosine_similarity, group_norm,  # noqa: E402,F401
+                                       instance_norm, local_response_norm, normalize,
+                                       pairwise_distance, rms_norm)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    return _actx.hardtanh(_tensor("hardtanh", input), min_val, max_val, inplace)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return _actx.hardtanh(_tensor("hardtanh_", input), min_val, max_val, True)
+
+
+def relu6(input, inplace=False):
+    return _actx.hardtanh(_tensor("relu6", input), 0.0, 6.0, inplace)
+
+
+def elu_(input, alpha=1.0):
+    return _act.elu(_tensor("elu_", input), float(alpha), True)
+
+
+def selu(input, inplace=False):
+    return _actx.selu(_tensor("selu", input), inplace)
+
+
+def selu_(input):
+    return _actx.selu(_tensor("selu_", input), True)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    return _actx.celu(_tensor("celu", input), alpha, inplace)
+
+
+def celu_(input, alpha=1.0):
+    return _actx.celu(_tensor("celu_", input), alpha, True)
+
+
+def hardsigmoid(input, inplace=False):
+    return _actx.hardsigmoid(_tensor("hardsigmoid", input), inplace)
+
+
+def hardswish(input, inplace=False):
+    return _actx.hardswish(_tensor("hardswish", input), inplace)
+
+
+def mish(input, inplace=False):
+    return _actx.mish(_tensor("mish", input), inplace)
+
+
+def logsigmoid(input):
+    return _actx.logsigmoid(_tensor("log_sigmoid", input))
+
+
+def softsign(input):
+    return _actx.softsign(input)
+
+
+def tanhshrink(input):
+    return _actx.tanhshrink(input)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _act.implicit_softmax_dim("softmin", input.dim(), _stacklevel)
+    return _actx.softmin(_tensor("softmin", input), dim, dtype)
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _actx.threshold(_tensor("threshold", input), threshold, value, inplace)
+
+
+def threshold_(input, threshold, value):
+    return _actx.threshold(_tensor("threshold_", input), threshold, value, True)
+
+
+def hardshrink(input, lambd=0.5):
+    return _actx.hardshrink(_tensor("hardshrink", input), lambd)
+
+
+def softshrink(input, lambd=0.5):
+    return _actx.softshrink(_tensor("softshrink", input), lambd)
+
+
+def prelu(input, weight):
+    return _actx.prelu(_tensor("prelu", input), _tensor("prelu", weight, "weight", 2))
+
+
+def glu(input, dim=-1):
+    return _actx.glu(_tensor("glu", input), dim)
+
+
+# ---- the rest: rrelu, gumbel_softmax, channel-wise/alpha dropouts, 3-d/lp pooling,
+# max_unpool, channel_shuffle, more losses (nn/_functional_rest.py)
+
+from ._functional_rest import (adaptive_max_pool3d,  # noqa: E402,F401
+                               adaptive_max_pool3d_with_indices, affine_grid, alpha_dropout,
+                               avg_pool3d, grid_sample,
+                               channel_shuffle, dropout1d, dropout2d, dropout3d,
+                               feature_alpha_dropout, gumbel_softmax, hinge_embedding_loss,
+                               leaky_relu_, lp_pool1d, lp_pool2d, lp_pool3d, max_pool3d,
+                               max_pool3d_with_indices, max_unpool1d, max_unpool2d,
+                               max_unpool3d,
+                               multilabel_margin_loss, native_channel_shuffle, relu_, rrelu,
+                               rrelu_, triplet_margin_with_distance_loss)
 
 
 # a name torch has and jitgrad lacks says so (jitgrad/api_coverage.py)

@@ -624,33 +624,3 @@ def _conv(x, w, b, plan):
     node = _CONV_NODE((edge(x), edge(w), None if b is None else edge(b)),
                       (plan, lowered, wm, x, w), (saved_version(x), saved_version(w)))
     return _wrap_result(out, node)
-
-
-
-# ------------------------------------------------------------------ non-zero padding modes
-
-
-def pad_mode(x, pads, mode):
-    """F.pad(x, (left, right, top, bottom), mode) for Conv2d's 'reflect',
-    'replicate' and 'circular' padding modes, as two index_selects (values
-    and gradients are torch's; the nodes are IndexSelectBackward0)."""
-    from .shape_ops import index_select
-    a = x._data
-    for dim, (lo, hi) in ((a.ndim - 1, pads[0:2]), (a.ndim - 2, pads[2:4])):
-        size = a.shape[dim]
-        if mode == "reflect" and (lo >= size or hi >= size):
-            raise RuntimeError(messages.reflection_pad_size((lo, hi), dim, a.shape))
-        if mode == "circular" and (lo > size or hi > size):
-            raise RuntimeError(messages.CIRCULAR_PAD_WRAP)
-    for dim, (lo, hi) in ((a.ndim - 1, pads[0:2]), (a.ndim - 2, pads[2:4])):
-        size = a.shape[dim]
-        i = np.arange(-lo, size + hi)
-        if mode == "reflect":
-            i = np.abs(i)
-            i = np.where(i >= size, 2 * (size - 1) - i, i)
-        elif mode == "replicate":
-            i = np.clip(i, 0, size - 1)
-        else:
-            i = i % size
-        x = index_select(x, dim, _wrap(i.astype(np.int64)))
-    return x

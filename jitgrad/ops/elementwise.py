@@ -176,6 +176,14 @@ def unary(name, x):
 _AS_IS, _RAVEL, _CAST, _ELEMENT, _PYSCALAR, _EXPAND = range(6)
 
 
+def _wrapped_int(v, dtype):
+    """A Python int beyond a narrower integer dtype, wrapped into it as torch
+    casts (int32 + 2**40 adds 0); beyond int64 Python's OverflowError, as torch's."""
+    if not -2**63 <= v < 2**63:
+        raise OverflowError("int too big to convert")
+    return np.array(v, np.int64).astype(dtype)[()]
+
+
 class BinaryPlan:
     """Everything about ``a op b`` that depends only on shapes and dtypes."""
     __slots__ = ("op", "forward", "int_pow_scalar", "f32_exponent", "result", "compute", "out_shape", "out_size", "flat_out",
@@ -262,7 +270,10 @@ class BinaryPlan:
                     # a non-zero exponent below float32's range: torch's double exponent
                     # keeps 0 ** e == 0 (not 1); the least float32 gives every x ** e alike
                     return self.compute.type(math.copysign(_F32_TINY, v))
-                return self.compute.type(v)
+                try:
+                    return self.compute.type(v)
+                except OverflowError:
+                    return _wrapped_int(v, self.compute)
             with np.errstate(over="ignore"):     # past float32's range: inf, as torch casts it
                 return self.compute.type(v)
         arr = v._data
@@ -506,7 +517,8 @@ class ToCopyNode(MetadataNode):
 
     def apply(self, grad):
         (in_dtype,) = self._saved
-        return (grad.astype(in_dtype),)
+        # (a float64 gradient beyond float32's range becomes inf silently, as torch's)
+        return (quiet(grad.astype, in_dtype),)
 
     def apply_graph(self, grad):
         (in_dtype,) = self._saved

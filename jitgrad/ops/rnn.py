@@ -16,7 +16,7 @@ from ..autograd.function import _OutputGrads, _OutputSelector
 from ..autograd.graph import Node, edge, node_class, output_version, saved_version
 from ..autograd.grad_mode import enable_grad, state as grad_state
 from ..kernels import rnn as K
-from ..tensor import _wrap, _wrap_result
+from ..tensor import Tensor, _wrap, _wrap_result
 from ..threads import matmul as blas_matmul
 
 LSTM, GRU, RNN_TANH, RNN_RELU = "LSTM", "GRU", "RNN_TANH", "RNN_RELU"
@@ -188,6 +188,14 @@ def _rnn(mode, input, hx, params, has_biases, num_layers, dropout, train, bidire
     per = 4 if has_biases else 2
     if batch_first:
         input = transpose(input, 0, 1)
+    if len(params) != per * num_layers * directions:
+        # an LSTM with projections (w_hr after each layer's weights): ops/rnn_packed.py
+        from .rnn_packed import rnn_rows
+        output, h_n, c_n = rnn_rows(mode, input, None, hx, params, has_biases, num_layers,
+                                    dropout, train, bidirectional)
+        if batch_first:
+            output = transpose(output, 0, 1)
+        return output, h_n, c_n
     layer_input = input
     h_last, c_last = [], []
     for layer in range(num_layers):
@@ -211,27 +219,55 @@ def _rnn(mode, input, hx, params, has_biases, num_layers, dropout, train, bidire
     return output, fn.stack(h_last), None if len(hx) < 2 else fn.stack(c_last)
 
 
-def lstm(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
-    """``torch.lstm``: (output, h_n, c_n); ``hx`` is (h0, c0)."""
+def _packed(mode, data, batch_sizes, hx, params, has_biases, num_layers, dropout, train,
+            bidirectional):
+    """torch's overloads for packed sequences: ``lstm(data, batch_sizes, hx, params,
+    has_biases, num_layers, dropout, train, bidirectional)`` and friends. (The public
+    functions below pass their arguments on shifted by one: their names are those
+    of torch's unpacked overload.)"""
+    from .rnn_packed import rnn_rows
+    out = rnn_rows(mode, data, batch_sizes, hx, params, has_biases, num_layers, dropout,
+                   train, bidirectional)
+    return out if mode == LSTM else out[:2]
+
+
+def lstm(input, hx, params, has_biases, num_layers, dropout, train, bidirectional,
+         batch_first=None):
+    """``torch.lstm``: (output, h_n, c_n); ``hx`` is (h0, c0). (Packed: ``input``,
+    ``batch_sizes``, ``hx``, ... as torch's second overload.)"""
+    if isinstance(hx, Tensor):
+        # (input, batch_sizes, hx, params, has_biases, num_layers, dropout, train, bidirectional)
+        return _packed(LSTM, input, hx, list(params), has_biases, num_layers, dropout, train,
+                       bidirectional, batch_first)
     return _rnn(LSTM, input, list(hx), params, has_biases, num_layers, dropout, train,
                 bidirectional, batch_first)
 
 
-def gru(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
-    """``torch.gru``: (output, h_n)."""
+def gru(input, hx, params, has_biases, num_layers, dropout, train, bidirectional,
+        batch_first=None):
+    """``torch.gru``: (output, h_n). (Packed: torch's second overload.)"""
+    if isinstance(params, Tensor):
+        return _packed(GRU, input, hx, [params], has_biases, num_layers, dropout, train,
+                       bidirectional, batch_first)
     return _rnn(GRU, input, [hx], params, has_biases, num_layers, dropout, train,
                 bidirectional, batch_first)[:2]
 
 
 def rnn_tanh(input, hx, params, has_biases, num_layers, dropout, train, bidirectional,
-             batch_first):
-    """``torch.rnn_tanh``: (output, h_n)."""
+             batch_first=None):
+    """``torch.rnn_tanh``: (output, h_n). (Packed: torch's second overload.)"""
+    if isinstance(params, Tensor):
+        return _packed(RNN_TANH, input, hx, [params], has_biases, num_layers, dropout, train,
+                       bidirectional, batch_first)
     return _rnn(RNN_TANH, input, [hx], params, has_biases, num_layers, dropout, train,
                 bidirectional, batch_first)[:2]
 
 
 def rnn_relu(input, hx, params, has_biases, num_layers, dropout, train, bidirectional,
-             batch_first):
-    """``torch.rnn_relu``: (output, h_n)."""
+             batch_first=None):
+    """``torch.rnn_relu``: (output, h_n). (Packed: torch's second overload.)"""
+    if isinstance(params, Tensor):
+        return _packed(RNN_RELU, input, hx, [params], has_biases, num_layers, dropout, train,
+                       bidirectional, batch_first)
     return _rnn(RNN_RELU, input, [hx], params, has_biases, num_layers, dropout, train,
                 bidirectional, batch_first)[:2]

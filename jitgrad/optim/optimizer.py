@@ -268,6 +268,13 @@ def check_lr(lr):
         raise ValueError(messages.optim_invalid("learning rate", lr))
 
 
+def check_betas(betas):
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(messages.optim_invalid("beta parameter at index 0", betas[0]))
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(messages.optim_invalid("beta parameter at index 1", betas[1]))
+
+
 def update_arrays(p, g):
     """The parameter's and its gradient's values as C-contiguous arrays for an
     update kernel: the parameter's own memory when it is contiguous, else a
@@ -278,6 +285,15 @@ def update_arrays(p, g):
     if not ga.flags.c_contiguous:
         ga = ga.copy()
     return pa, ga
+
+
+def flat(kernel):
+    """``kernel`` called with its C-contiguous n-d arrays as 1-d views: one
+    compiled specialisation per dtype instead of one per dtype and ndim."""
+    def call(*args):
+        return kernel(*[a.reshape(-1) if isinstance(a, np.ndarray) and a.ndim > 1
+                        and a.flags.c_contiguous else a for a in args])
+    return call
 
 
 def run_update(kernel, p, pa, name, states, *args):

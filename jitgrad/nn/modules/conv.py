@@ -2,7 +2,6 @@
 import math
 
 from ...factories import empty
-from ...ops.conv import pad_mode
 from ... import messages
 from .. import functional as F
 from .. import init
@@ -77,8 +76,9 @@ class Conv2d(Module):
 
     def _conv_forward(self, input, weight, bias):
         if self.padding_mode != "zeros":
-            return F.conv2d(pad_mode(input, self._reversed_padding_repeated_twice,
-                                     self.padding_mode),
+            # F.pad records torch's nodes (ReflectionPad2DBackward0, ..., CopySlices)
+            return F.conv2d(F.pad(input, self._reversed_padding_repeated_twice,
+                                  mode=self.padding_mode),
                             weight, bias, self.stride, (0, 0), self.dilation, self.groups)
         return F.conv2d(input, weight, bias, self.stride, self.padding, self.dilation,
                         self.groups)

@@ -9,9 +9,11 @@ import math
 import numbers
 import warnings
 
+import numpy as np
+
 from ... import functions as fn
 from ... import messages
-from ...factories import empty, zeros
+from ...factories import empty
 import jitgrad
 from ...ops import cells
 from ...tensor import Tensor
@@ -52,20 +54,21 @@ class RNNBase(Module):
             raise ValueError("proj_size should be a positive integer or zero to disable projections")
         if proj_size >= hidden_size:
             raise ValueError("proj_size has to be smaller than hidden_size")
-        if proj_size:
-            raise NotImplementedError("jitgrad's LSTM does not support proj_size yet")
         gate_size = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
         self._flat_weights_names = []
         self._all_weights = []
+        real_hidden_size = proj_size if proj_size > 0 else hidden_size
         for layer in range(num_layers):
             for direction in range(directions):
-                layer_input = input_size if layer == 0 else hidden_size * directions
+                layer_input = input_size if layer == 0 else real_hidden_size * directions
                 suffix = "_reverse" if direction == 1 else ""
                 params = [("weight_ih", (gate_size, layer_input)),
-                          ("weight_hh", (gate_size, hidden_size))]
+                          ("weight_hh", (gate_size, real_hidden_size))]
                 if bias:
                     params += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
+                if proj_size > 0:
+                    params += [("weight_hr", (proj_size, hidden_size))]
                 names = []
                 for kind, shape in params:
                     name = f"{kind}_l{layer}{suffix}"
@@ -109,14 +112,60 @@ class RNNBase(Module):
 
     # ------------------------------------------------------------ forward
 
-    def _run(self, input, hx):
+    def _run(self, input, hx, batch_sizes=None):
         """torch's ``_VF`` call: through the ``jitgrad`` namespace, so that
         jitgrad.compile captures the whole layer stack as one op."""
         fn = getattr(jitgrad, {"LSTM": "lstm", "GRU": "gru", "RNN_TANH": "rnn_tanh",
                                "RNN_RELU": "rnn_relu"}[self.mode])
-        return fn(input, hx if self.mode == "LSTM" else hx[0], self._flat_weights, self.bias,
+        hx = hx if self.mode == "LSTM" else hx[0]
+        if batch_sizes is not None:
+            return fn(input, batch_sizes, hx, self._flat_weights, self.bias, self.num_layers,
+                      self.dropout, self.training, self.bidirectional)
+        return fn(input, hx, self._flat_weights, self.bias,
                   self.num_layers, self.dropout, self.training, self.bidirectional,
                   self.batch_first)
+
+    def _state_shapes(self, batch):
+        layers = self.num_layers * (2 if self.bidirectional else 1)
+        shapes = [(layers, batch, self.proj_size or self.hidden_size)]
+        return shapes + [(layers, batch, self.hidden_size)] if self.mode == "LSTM" else shapes
+
+    def _forward_packed(self, packed, hx):
+        """A PackedSequence in, one out: (output, h_n or (h_n, c_n)), the states in
+        the order the sequences were packed from."""
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        weight = self._flat_weights[0]
+        if data.dtype != weight.dtype:
+            raise ValueError(messages.rnn_dtype(data.dtype, weight.dtype))
+        if data.dim() != 2:
+            raise RuntimeError(messages.rnn_packed_input_dims(data.dim()))
+        if data.shape[-1] != self.input_size:
+            raise RuntimeError(messages.rnn_input_size(self.input_size, data.shape[-1]))
+        bs = np.asarray(batch_sizes._data, np.int64)
+        if bs.ndim != 1 or bs.size == 0 or bs[-1] <= 0 or np.any(bs[1:] > bs[:-1]) \
+                or bs.sum() != data.shape[0]:
+            raise RuntimeError(messages.packed_batch_sizes(data.shape[0], int(bs.sum())))
+        expected = self._state_shapes(int(bs[0]))
+        lstm = self.mode == "LSTM"
+        if hx is None:
+            hx = [jitgrad.zeros(*shape, dtype=data.dtype) for shape in expected]
+        else:
+            hx = list(hx) if lstm else [hx]
+            if sorted_indices is not None:
+                hx = [h.index_select(1, sorted_indices) for h in hx]
+            for k, (h, shape) in enumerate(zip(hx, expected)):
+                if tuple(h.shape) != shape:
+                    raise RuntimeError(messages.rnn_hidden_size(shape, h.shape,
+                                                                k if lstm else None))
+                if h.dtype != data.dtype:
+                    raise RuntimeError(messages.addmm_dtypes("mat1", h.dtype._torch_name,
+                                                             data.dtype._torch_name))
+        output, *hidden = self._run(data, hx, batch_sizes)
+        if unsorted_indices is not None:
+            hidden = [h.index_select(1, unsorted_indices) for h in hidden]
+        from ..utils.rnn import PackedSequence
+        output = PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
+        return output, tuple(hidden) if lstm else hidden[0]
 
     def _prepare(self, input, hx):
         """(input as (T, B, I), hx as a list of states (L*D, B, H), batched?)."""
@@ -136,11 +185,11 @@ class RNNBase(Module):
             raise RuntimeError(messages.rnn_input_size(self.input_size, input.shape[-1]))
         if input.shape[1 - batch_dim] == 0:
             raise RuntimeError(messages.RNN_EMPTY_SEQUENCE)
-        directions = 2 if self.bidirectional else 1
-        expected = (self.num_layers * directions, input.shape[batch_dim], self.hidden_size)
-        states = 2 if self.mode == "LSTM" else 1
+        shapes = self._state_shapes(input.shape[batch_dim])
+        states = len(shapes)
         if hx is None:
-            hx = [zeros(*expected, dtype=input.dtype) for _ in range(states)]
+            # (jitgrad.zeros looked up at the call: jitgrad.compile's trace captures it there)
+            hx = [jitgrad.zeros(*shape, dtype=input.dtype) for shape in shapes]
         else:
             hx = list(hx) if states == 2 else [hx]
             want = 3 if batched else 2
@@ -149,9 +198,9 @@ class RNNBase(Module):
             for k, h in enumerate(hx):
                 if not batched:
                     h = h.unsqueeze(1)
-                if tuple(h.shape) != expected:
+                if tuple(h.shape) != shapes[k]:
                     raise RuntimeError(messages.rnn_hidden_size(
-                        expected, h.shape, k if states == 2 else None))
+                        shapes[k], h.shape, k if states == 2 else None))
                 if h.dtype != input.dtype:
                     # torch's product of the state and W_hh refuses it (oneDNN's float32
                     # LSTM words it otherwise)
@@ -175,6 +224,8 @@ class RNN(RNNBase):
                          *args, **kwargs)
 
     def forward(self, input, hx=None):
+        if isinstance(input, tuple) and hasattr(input, "batch_sizes"):
+            return self._forward_packed(input, hx)
         input, hx, batched = self._prepare(input, hx)
         output, h_n = self._run(input, hx)
         if not batched:
@@ -187,6 +238,8 @@ class LSTM(RNNBase):
         super().__init__("LSTM", *args, **kwargs)
 
     def forward(self, input, hx=None):
+        if isinstance(input, tuple) and hasattr(input, "batch_sizes"):
+            return self._forward_packed(input, hx)
         input, hx, batched = self._prepare(input, hx)
         output, h_n, c_n = self._run(input, hx)
         if not batched:
@@ -201,6 +254,8 @@ class GRU(RNNBase):
         super().__init__("GRU", *args, **kwargs)
 
     def forward(self, input, hx=None):
+        if isinstance(input, tuple) and hasattr(input, "batch_sizes"):
+            return self._forward_packed(input, hx)
         input, hx, batched = self._prepare(input, hx)
         output, h_n = self._run(input, hx)
         if not batched:
@@ -256,7 +311,7 @@ class RNNCellBase(Module):
         if input.shape[1] != self.input_size:
             raise RuntimeError(messages.rnn_cell_input_size(input.shape[1], self.input_size))
         if hx is None:
-            hx = [zeros(input.shape[0], self.hidden_size, dtype=input.dtype)
+            hx = [jitgrad.zeros(input.shape[0], self.hidden_size, dtype=input.dtype)
                   for _ in range(states)]
         else:
             hx = list(hx) if states == 2 else [hx]

@@ -1,0 +1,273 @@
+"""torch.nn.functional's 1-d/3-d and transposed convolutions, 1-d and
+adaptive pooling, F.pad, F.interpolate and pixel shuffling: argument
+handling as torch's Python layer does it, over jitgrad/ops/conv_nd.py and
+jitgrad/ops/resample.py (re-exported by jitgrad/nn/functional.py)."""
+import math
+import numbers
+import warnings
+
+from .. import messages
+from ..ops import conv_nd as _cnd
+from ..ops import pooling as _pool
+from ..ops import resample as _rs
+from ..tensor import Tensor
+
+
+# ------------------------------------------------------------------ convolutions
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _cnd.convolution(input, weight, bias, stride, padding, dilation, groups, False, 0, 1,
+                            "conv1d")
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _cnd.convolution(input, weight, bias, stride, padding, dilation, groups, False, 0, 3,
+                            "conv3d")
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _cnd.convolution(input, weight, bias, stride, padding, dilation, groups, True,
+                            output_padding, 1, "conv_transpose1d")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _cnd.convolution(input, weight, bias, stride, padding, dilation, groups, True,
+                            output_padding, 2, "conv_transpose2d")
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _cnd.convolution(input, weight, bias, stride, padding, dilation, groups, True,
+                            output_padding, 3, "conv_transpose3d")
+
+
+# ------------------------------------------------------------------ 1-d pooling (torch: unsqueeze,
+# the 2-d op, squeeze: SqueezeBackward1)
+
+
+def _one(v, name, fname="max_pool1d"):
+    if isinstance(v, (tuple, list)):
+        if len(v) != 1:
+            raise RuntimeError(messages.pool1d_param(fname, name, len(v)))
+        return v[0]
+    return v
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    k = _one(kernel_size, "kernel_size")
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) \
+        else _one(stride, "stride")
+    p, d = _one(padding, "padding"), _one(dilation, "dilation")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(messages.pool1d_input_dims("max_pool1d", input.shape))
+    out, idx = _pool.max_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), (1, d),
+                                ceil_mode=ceil_mode, return_indices=True)
+    return out.squeeze(-2), idx.squeeze(-2)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    if return_indices:
+        return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    k = _one(kernel_size, "kernel_size")
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) \
+        else _one(stride, "stride")
+    p, d = _one(padding, "padding"), _one(dilation, "dilation")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(messages.pool1d_input_dims("max_pool1d", input.shape))
+    return _pool.max_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), (1, d),
+                            ceil_mode=ceil_mode).squeeze(-2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    k = _one(kernel_size, "kernel_size", "avg_pool1d")
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) \
+        else _one(stride, "stride", "avg_pool1d")
+    p = _one(padding, "padding", "avg_pool1d")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(messages.pool1d_input_dims("avg_pool1d", input.shape))
+    return _pool.avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode,
+                            count_include_pad).squeeze(-2)
+
+
+# ------------------------------------------------------------------ adaptive pooling
+
+
+def _adaptive_size(output_size, in_sizes, fname):
+    if isinstance(output_size, (tuple, list)):
+        if len(output_size) != len(in_sizes):
+            if len(in_sizes) == 3:
+                raise RuntimeError(messages.adaptive_output_size(fname, 3, len(output_size)))
+            if len(in_sizes) == 1:
+                raise RuntimeError(messages.adaptive_output_size(fname, 1, len(output_size)))
+            raise ValueError(messages.adaptive_output_size(fname, 2, len(output_size)))
+        sizes = tuple(s if v is None else int(v) for v, s in zip(output_size, in_sizes))
+    else:
+        sizes = (int(output_size),) * len(in_sizes)
+    return sizes
+
+
+def _adaptive_check(input, nd, fname):
+    if not isinstance(input, Tensor):
+        raise TypeError(messages.argument_type(fname, "input", "Tensor", type(input).__name__,
+                                               1))
+    if input.dim() not in (nd + 1, nd + 2) or 0 in input.shape[-nd:] or \
+            (input.dim() == nd + 2 and input.shape[1] == 0):
+        raise RuntimeError(messages.adaptive_input_dims(fname, nd, input.shape))
+
+
+def adaptive_avg_pool2d(input, output_size):
+    _adaptive_check(input, 2, "adaptive_avg_pool2d")
+    size = _adaptive_size(output_size, input.shape[-2:], "adaptive_avg_pool2d")
+    if any(s < 0 for s in size):
+        raise RuntimeError(messages.adaptive_negative("adaptive_avg_pool2d", size))
+    return _rs.adaptive_avg_pool2d(input, size)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    _adaptive_check(input, 3, "adaptive_avg_pool3d")
+    size = _adaptive_size(output_size, input.shape[-3:], "adaptive_avg_pool3d")
+    return _rs.adaptive_avg_pool(input, size)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    _adaptive_check(input, 1, "adaptive_avg_pool1d")
+    (size,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_avg_pool1d")
+    return _rs.adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    _adaptive_check(input, 2, "adaptive_max_pool2d")
+    size = _adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
+    return _rs.adaptive_max_pool2d(input, size, True)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    _adaptive_check(input, 2, "adaptive_max_pool2d")
+    size = _adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
+    return _rs.adaptive_max_pool2d(input, size, return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    _adaptive_check(input, 1, "adaptive_max_pool1d")
+    (size,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
+    out, idx = _rs.adaptive_max_pool2d(input.unsqueeze(-2), (1, size), True)
+    return out.squeeze(-2), idx.squeeze(-2)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    if return_indices:
+        return adaptive_max_pool1d_with_indices(input, output_size)
+    _adaptive_check(input, 1, "adaptive_max_pool1d")
+    (size,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
+    return _rs.adaptive_max_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
+
+
+# ------------------------------------------------------------------ pad, interpolate, shuffle
+
+
+def pad(input, pad, mode="constant", value=None):
+    return _rs.pad(input, pad, mode, value)
+
+
+def pixel_shuffle(input, upscale_factor):
+    return _rs.shuffle(input, int(upscale_factor), False)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    return _rs.shuffle(input, int(downscale_factor), True)
+
+
+_INTERP_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError(messages.INTERP_ALIGN_CORNERS)
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError(messages.INTERP_SIZE_AND_SCALE)
+    elif size is not None:
+        scale_factors = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(messages.interp_size_dims(list(input.shape[2:]), size))
+            if not all(isinstance(s, numbers.Integral) for s in size):
+                raise TypeError(messages.interp_size_types([type(s) for s in size]))
+            output_size = [int(s) for s in size]
+        else:
+            output_size = [int(size)] * dim
+    elif scale_factor is not None:
+        output_size = None
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(messages.interp_scale_dims(list(input.shape[2:]), scale_factor))
+            scale_factors = list(scale_factor)
+        else:
+            scale_factors = [scale_factor] * dim
+    else:
+        raise ValueError(messages.INTERP_NEITHER)
+    if recompute_scale_factor and size is not None:
+        raise ValueError(messages.INTERP_RECOMPUTE_WITH_SIZE)
+    if mode == "area" and output_size is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor:
+        output_size = [math.floor(float(input.shape[i + 2] * scale_factors[i]))
+                       for i in range(dim)]
+        scale_factors = None
+    if antialias:
+        if mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4:
+            raise NotImplementedError(messages.INTERP_ANTIALIAS_UNSUPPORTED)
+        raise ValueError(messages.INTERP_ANTIALIAS)
+    if output_size is None:
+        # torch's upsample ops: the output size from the scales (a C++ truncation)
+        output_size = [int(input.shape[i + 2] * float(scale_factors[i])) for i in range(dim)]
+    scales = [None] * dim if scale_factors is None else [float(s) for s in scale_factors]
+    if mode == "area":
+        if dim == 1:
+            return adaptive_avg_pool1d(input, output_size)
+        if dim == 2:
+            return adaptive_avg_pool2d(input, output_size)
+        if dim == 3:
+            return adaptive_avg_pool3d(input, output_size)
+    elif mode in ("nearest", "nearest-exact") and dim in (1, 2, 3):
+        return _upsample(input, output_size, scales, mode, False)
+    elif _INTERP_DIMS.get(mode) == dim:
+        return _upsample(input, output_size, scales, mode, bool(align_corners))
+    if mode in _INTERP_DIMS and _INTERP_DIMS[mode] + 2 != input.dim():
+        raise NotImplementedError(messages.interp_mode_dims(input.dim(), mode))
+    raise NotImplementedError(messages.interp_unsupported(input.dim(), mode))
+
+
+def _upsample(input, output_size, scales, mode, align_corners):
+    for n_in, n_out in zip(input.shape[2:], output_size):
+        if n_in <= 0 or n_out <= 0:
+            raise RuntimeError(messages.upsample_sizes(list(input.shape[2:]), output_size))
+    return _rs.upsample(input, output_size, scales, mode, align_corners)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)

@@ -1,0 +1,315 @@
+"""1-d/3-d and transposed convolutions, 1-d and adaptive pooling, F.pad,
+F.interpolate and pixel shuffling (jitgrad/ops/conv_nd.py,
+jitgrad/ops/resample.py, jitgrad/nn/_functional_more.py) and their modules:
+finite differences in float64, torch's values, gradients and node names in
+float32 and float64, hand-derived values, create_graph against torch,
+torch's errors, and seeded modules against torch's."""
+from collections import namedtuple
+
+import numpy as np
+import pytest
+
+import jitgrad
+from helpers import assert_same_module, error_tests, table_tests
+
+rng = np.random.default_rng(0)
+pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+
+
+def R(*shape):
+    return np.asarray(rng.standard_normal(shape))
+
+
+def F(lib):
+    return lib.nn.functional
+
+
+CASES = [
+    ("conv1d", "stride-padding-dilation", lambda lib, x, w, b: F(lib).conv1d(x, w, b, 2, 1, 2), [R(2, 3, 9), R(4, 3, 3), R(4)]),
+    ("conv1d", "groups-same-even-non-contiguous",
+     lambda lib, x, w: F(lib).conv1d(x.transpose(1, 2), w, padding="same", groups=2), [R(2, 7, 4), R(6, 2, 4)]),
+    ("squeeze_dim", "conv1d-unbatched", lambda lib, x, w, b: F(lib).conv1d(x, w, b, padding="valid"), [R(3, 6), R(2, 3, 2), R(2)]),
+    ("conv3d", "stride-padding-dilation", lambda lib, x, w, b: F(lib).conv3d(x, w, b, (1, 2, 1), (1, 0, 2), (1, 1, 2)),
+     [R(2, 2, 3, 5, 4), R(3, 2, 2, 2, 3), R(3)]),
+    ("conv3d", "groups-non-contiguous", lambda lib, x, w: F(lib).conv3d(x.transpose(2, 4), w, groups=2, padding=1),
+     [R(1, 4, 3, 3, 3), R(2, 2, 2, 2, 2)]),
+    ("conv_transpose1d", "all-args", lambda lib, x, w, b: F(lib).conv_transpose1d(x, w, b, 2, 1, 1, 1, 2), [R(2, 3, 5), R(3, 2, 3), R(2)]),
+    ("conv_transpose2d", "groups-output-padding", lambda lib, x, w, b: F(lib).conv_transpose2d(x, w, b, (2, 3), (1, 0), (1, 2), 2),
+     [R(1, 4, 3, 3), R(4, 1, 3, 2), R(2)]),
+    ("conv_transpose3d", "strided", lambda lib, x, w: F(lib).conv_transpose3d(x, w, stride=2, padding=1), [R(1, 2, 2, 3, 2), R(2, 2, 3, 2, 2)]),
+    ("squeeze_dim", "max-pool1d", lambda lib, x: F(lib).max_pool1d(x, 3, 2, 1, ceil_mode=True), [R(2, 3, 8)]),
+    ("squeeze_dim", "avg-pool1d-non-contiguous", lambda lib, x: F(lib).avg_pool1d(x.transpose(1, 2), 2, 1, 1, count_include_pad=False),
+     [R(2, 5, 3)]),
+    ("adaptive_avg_pool2d", "uneven-windows", lambda lib, x: F(lib).adaptive_avg_pool2d(x, (3, None)), [R(2, 2, 7, 4)]),
+    ("adaptive_avg_pool2d", "divisible-unbatched-non-contiguous",
+     lambda lib, x: F(lib).adaptive_avg_pool2d(x.transpose(1, 2), (2, 3)), [R(2, 6, 4)]),
+    ("adaptive_avg_pool3d", "mixed-windows-unbatched", lambda lib, x: F(lib).adaptive_avg_pool3d(x, (2, None, 3)), [R(2, 4, 3, 5)]),
+    ("adaptive_max_pool2d", "overlapping", lambda lib, x: F(lib).adaptive_max_pool2d(x, (3, 4)), [R(2, 2, 5, 7)]),
+    ("constant_pad_nd", "crop-and-pad", lambda lib, x: F(lib).pad(x, (1, -1, 2, 0), value=1.5), [R(2, 3, 4)]),
+    ("reflection_pad1d", "basic", lambda lib, x: F(lib).pad(x, (2, 3), "reflect"), [R(2, 5)]),
+    ("reflection_pad2d", "non-contiguous", lambda lib, x: F(lib).pad(x.transpose(2, 3), (1, 2, 2, 0), "reflect"), [R(1, 2, 4, 3)]),
+    ("reflection_pad3d", "basic", lambda lib, x: F(lib).pad(x, (1, 0, 0, 1, 1, 1), "reflect"), [R(1, 2, 2, 3, 2)]),
+    ("replication_pad1d", "basic", lambda lib, x: F(lib).pad(x, (3, 1), "replicate"), [R(1, 2, 3)]),
+    ("replication_pad2d", "unbatched", lambda lib, x: F(lib).pad(x, (2, 1, 1, 3), "replicate"), [R(2, 3, 3)]),
+    ("replication_pad3d", "basic", lambda lib, x: F(lib).pad(x, (0, 1, 1, 0, 2, 1), "replicate"), [R(1, 1, 2, 2, 3)]),
+    ("pad_circular", "crop-and-wrap", lambda lib, x: F(lib).pad(x, (2, -1, 1, 1), "circular"), [R(1, 2, 3, 4)]),
+    ("upsample_nearest1d", "scale", lambda lib, x: F(lib).interpolate(x, scale_factor=2.5), [R(2, 2, 4)]),
+    ("upsample_nearest2d", "downsample-size", lambda lib, x: F(lib).interpolate(x, size=(3, 7)), [R(1, 2, 5, 4)]),
+    ("upsample_nearest3d", "size", lambda lib, x: F(lib).interpolate(x, size=(3, 2, 5)), [R(1, 1, 2, 3, 3)]),
+    ("_upsample_nearest_exact1d", "size", lambda lib, x: F(lib).interpolate(x, size=7, mode="nearest-exact"), [R(1, 2, 5)]),
+    ("_upsample_nearest_exact2d", "scale", lambda lib, x: F(lib).interpolate(x, scale_factor=(1.5, 0.7), mode="nearest-exact"),
+     [R(1, 2, 4, 5)]),
+    ("_upsample_nearest_exact3d", "size", lambda lib, x: F(lib).interpolate(x, size=(3, 3, 1), mode="nearest-exact"),
+     [R(1, 1, 2, 2, 3)]),
+    ("upsample_linear1d", "scale-non-contiguous", lambda lib, x: F(lib).interpolate(x.transpose(1, 2), scale_factor=1.7, mode="linear"),
+     [R(2, 5, 3)]),
+    ("upsample_bilinear2d", "align-corners-recompute",
+     lambda lib, x: F(lib).interpolate(x, scale_factor=1.6, mode="bilinear", align_corners=True, recompute_scale_factor=True),
+     [R(2, 1, 3, 4)]),
+    ("upsample_bicubic2d", "size", lambda lib, x: F(lib).interpolate(x, size=(6, 3), mode="bicubic"), [R(1, 2, 4, 4)]),
+    ("upsample_bicubic2d", "align-corners", lambda lib, x: F(lib).interpolate(x, scale_factor=1.5, mode="bicubic", align_corners=True),
+     [R(1, 1, 3, 4)]),
+    ("upsample_trilinear3d", "scale", lambda lib, x: F(lib).interpolate(x, scale_factor=(1.5, 1, 2), mode="trilinear"), [R(1, 1, 2, 3, 2)]),
+    ("adaptive_avg_pool2d", "interpolate-area", lambda lib, x: F(lib).interpolate(x, size=(2, 3), mode="area"), [R(1, 2, 5, 4)]),
+    ("pixel_shuffle", "batched-extra-dim", lambda lib, x: F(lib).pixel_shuffle(x, 2), [R(2, 1, 8, 2, 3)]),
+    ("pixel_unshuffle", "non-contiguous", lambda lib, x: F(lib).pixel_unshuffle(x.transpose(2, 3), 2), [R(1, 2, 6, 4)]),
+]
+
+test_gradcheck, test_torch, test_node_name_is_the_tables = table_tests(CASES)
+
+
+# ------------------------------------------------------------------ hand-derived values
+
+
+def test_pad_hand_derived():
+    x = jitgrad.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+    P = jitgrad.nn.functional.pad
+    assert P(x, (2, 1), "reflect").tolist() == [[3.0, 2.0, 1.0, 2.0, 3.0, 2.0]]
+    assert P(x, (2, 1), "replicate").tolist() == [[1.0, 1.0, 1.0, 2.0, 3.0, 3.0]]
+    assert P(x, (2, 1), "circular").tolist() == [[2.0, 3.0, 1.0, 2.0, 3.0, 1.0]]
+    assert P(x, (1, -1), value=9.0).tolist() == [[9.0, 1.0, 2.0]]
+    P(x, (2, 1), "reflect").sum().backward()
+    # x[1] is read three times, x[2] twice (once mirrored), x[0] once
+    assert x.grad.tolist() == [[1.0, 3.0, 2.0]]
+
+
+def test_interpolate_and_shuffle_hand_derived():
+    Fn = jitgrad.nn.functional
+    x = jitgrad.tensor([[[0.0, 4.0]]])
+    assert Fn.interpolate(x, size=4, mode="linear").tolist() == [[[0.0, 1.0, 3.0, 4.0]]]
+    assert Fn.interpolate(x, size=3, mode="linear", align_corners=True).tolist() == [[[0.0, 2.0, 4.0]]]
+    assert Fn.interpolate(x, scale_factor=2).tolist() == [[[0.0, 0.0, 4.0, 4.0]]]
+    y = Fn.pixel_shuffle(jitgrad.arange(4.0).reshape(1, 4, 1, 1), 2)
+    assert y.tolist() == [[[[0.0, 1.0], [2.0, 3.0]]]]
+    assert Fn.pixel_unshuffle(y, 2).flatten().tolist() == [0.0, 1.0, 2.0, 3.0]
+    a = Fn.adaptive_avg_pool1d(jitgrad.tensor([[1.0, 2.0, 4.0]]), 2)
+    assert a.tolist() == [[1.5, 3.0]]                     # windows [0, 2) and [1, 3)
+
+
+def test_conv_transpose_is_the_input_gradient_of_conv():
+    x, w = R(2, 3, 7, 7), R(4, 3, 3, 2)
+    xt = jitgrad.tensor(x, requires_grad=True)
+    y = jitgrad.nn.functional.conv2d(xt, jitgrad.tensor(w), stride=2, padding=1)
+    g = R(*y.shape)
+    y.backward(jitgrad.tensor(g))
+    t = jitgrad.nn.functional.conv_transpose2d(jitgrad.tensor(g), jitgrad.tensor(w), stride=2,
+                                               padding=1, output_padding=(0, 1))
+    np.testing.assert_allclose(t.numpy(), xt.grad.numpy(), atol=1e-12)
+
+
+def test_integer_convolutions():
+    Fn = jitgrad.nn.functional
+    x = jitgrad.arange(10).reshape(1, 2, 5)
+    w = jitgrad.arange(12).reshape(3, 2, 2) - 3
+    y = Fn.conv1d(x, w, padding=1)
+    assert y.dtype is jitgrad.int64
+    assert y.tolist() == [[[0, -7, -13, -19, -25, -21], [20, 41, 51, 61, 71, 31],
+                           [40, 89, 115, 141, 167, 83]]]
+    assert Fn.conv_transpose1d(x, w[:2]).tolist() == [[[5, 13, 11, 9, 7, 10],
+                                                       [15, 37, 43, 49, 55, 36]]]
+
+
+# ------------------------------------------------------------------ create_graph against torch
+
+DOUBLE = [
+    ("conv1d", lambda lib, x, w: F(lib).conv1d(x, w, stride=2, padding=1), [R(1, 2, 6), R(3, 2, 3)]),
+    ("conv_transpose2d", lambda lib, x, w: F(lib).conv_transpose2d(x, w, stride=2, groups=2),
+     [R(1, 2, 2, 3), R(2, 2, 2, 2)]),
+    ("reflect", lambda lib, x: F(lib).pad(x, (1, 2), "reflect"), [R(2, 4)]),
+    ("bilinear", lambda lib, x: F(lib).interpolate(x, scale_factor=1.5, mode="bilinear"), [R(1, 1, 3, 2)]),
+    ("adaptive-max", lambda lib, x: F(lib).adaptive_max_pool2d(x, 2), [R(1, 1, 3, 3)]),
+]
+
+
+@pytest.mark.parametrize("name,fn,inputs", DOUBLE, ids=[d[0] for d in DOUBLE])
+def test_create_graph_matches_torch(name, fn, inputs):
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (jitgrad, torch):
+        xs = [lib.tensor(a, requires_grad=True) for a in inputs]
+        y = fn(lib, *xs)
+        g = lib.tensor(np.random.default_rng(1).standard_normal(tuple(y.shape)), requires_grad=True)
+        grads = lib.autograd.grad(y, xs, g, create_graph=True)
+        total = sum((gr * gr).sum() for gr in grads)
+        second = lib.autograd.grad(total, xs + [g], allow_unused=True)
+        results.append(([gr.detach().numpy() for gr in grads],
+                        [None if s is None else s.numpy() for s in second]))
+    (ours_first, ours_second), (theirs_first, theirs_second) = results
+    for a, b in zip(ours_first, theirs_first):
+        np.testing.assert_allclose(a, b, atol=1e-10)
+    for a, b in zip(ours_second, theirs_second):
+        # an input the first gradients do not depend on: None or zeros
+        if a is None or b is None:
+            assert not np.any(a if b is None else b)
+        else:
+            np.testing.assert_allclose(a, b, atol=1e-10)
+
+
+def test_backward_of_backward_node_names():
+    x = jitgrad.tensor(R(1, 1, 4), requires_grad=True)
+    y = jitgrad.nn.functional.interpolate(x, scale_factor=2, mode="linear")
+    (gx,) = jitgrad.autograd.grad(y, x, jitgrad.ones_like(y, requires_grad=True),
+                                  create_graph=True)
+    assert type(gx.grad_fn).__name__ == "UpsampleLinear1DBackwardBackward0"
+    y = jitgrad.nn.functional.pad(x, (1, 1), "reflect")
+    (gx,) = jitgrad.autograd.grad(y, x, jitgrad.ones_like(y, requires_grad=True),
+                                  create_graph=True)
+    assert type(gx.grad_fn).__name__ == "ReflectionPad1DBackwardBackward0"
+
+
+# ------------------------------------------------------------------ errors
+
+E = namedtuple("E", "id run exc message")
+_x3 = np.ones((2, 3, 4), np.float32)
+
+
+def _t(lib, a=_x3):
+    return lib.tensor(a)
+
+
+ERRORS = [
+    E("pad-odd", lambda lib: F(lib).pad(_t(lib), (1, 2, 3)), RuntimeError, "Padding length must be divisible by 2"),
+    E("pad-too-long", lambda lib: F(lib).pad(_t(lib), (1,) * 8), RuntimeError,
+      "Padding length should be less than or equal to two times the input dimension but got padding length 8 and input of dimension 3"),
+    E("pad-reflect-too-wide", lambda lib: F(lib).pad(_t(lib), (4, 1), "reflect"), RuntimeError,
+      "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (4, 1) at dimension 2 of input [2, 3, 4]"),
+    E("pad-mode-dims", lambda lib: F(lib).pad(_t(lib), (1,) * 6, "replicate"), NotImplementedError,
+      "Padding size 6 is not supported for 3D input tensor.\nSupported combinations for non-constant padding:\n"
+      "  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+      "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"),
+    E("shuffle-channels", lambda lib: F(lib).pixel_shuffle(_t(lib, np.ones((1, 3, 2, 2))), 2), RuntimeError,
+      "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=3 is not divisible by 4"),
+    E("interp-size-and-scale", lambda lib: F(lib).interpolate(_t(lib), 4, 2.0), ValueError, "only one of size or scale_factor should be defined"),
+    E("interp-mode-dims", lambda lib: F(lib).interpolate(_t(lib), 4, mode="bilinear"), NotImplementedError,
+      "Got 3D input, but bilinear mode needs 4D input"),
+    E("interp-zero-size", lambda lib: F(lib).interpolate(_t(lib), 0, mode="linear"), RuntimeError,
+      "Input and output sizes should be greater than 0, but got input (W: 4) and output (W: 0)"),
+    E("conv1d-channels", lambda lib: F(lib).conv1d(_t(lib), _t(lib, np.ones((2, 2, 1), np.float32))), RuntimeError,
+      "Given groups=1, weight of size [2, 2, 1], expected input[2, 3, 4] to have 2 channels, but got 3 channels instead"),
+    E("conv1d-stride-type", lambda lib: F(lib).conv1d(_t(lib), _t(lib, np.ones((2, 3, 1), np.float32)), stride=1.5), TypeError,
+      "conv1d() received an invalid combination of arguments - got (Tensor, Tensor, stride=float), but expected one of:\n"
+      " * (Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, tuple of ints padding = 0, tuple of ints dilation = 1, int groups = 1)\n"
+      " * (Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, str padding = \"valid\", tuple of ints dilation = 1, int groups = 1)\n"),
+    E("conv-transpose-channels", lambda lib: F(lib).conv_transpose1d(_t(lib), _t(lib, np.ones((5, 2, 3), np.float32))), RuntimeError,
+      "Given transposed=1, weight of size [5, 2, 3], expected input[2, 3, 4] to have 5 channels, but got 3 channels instead"),
+    E("conv-transpose-output-padding", lambda lib: F(lib).conv_transpose2d(
+        _t(lib, np.ones((1, 1, 2, 2), np.float32)), _t(lib, np.ones((1, 1, 2, 2), np.float32)), stride=2, output_padding=2),
+      RuntimeError, "output padding must be smaller than either stride or dilation, but got output_padding_height: 2 "
+      "output_padding_width: 2 stride_height: 2 stride_width: 2 dilation_height: 1 dilation_width: 1"),
+    E("conv3d-dtype", lambda lib: F(lib).conv3d(_t(lib, np.ones((1, 1, 2, 2, 2), np.float32)), _t(lib, np.ones((1, 1, 1, 1, 1)))),
+      RuntimeError, "expected scalar type Float but found Double"),
+    # (one sample: torch's message for a batch depends on its thread count, oneDNN's
+    # "Input type (FloatTensor) and weight type (DoubleTensor) should be the same...")
+    E("conv1d-dtype", lambda lib: F(lib).conv1d(_t(lib, _x3[:1]), _t(lib, np.ones((2, 3, 1)))),
+      RuntimeError, "expected scalar type Float but found Double"),
+]
+
+test_error, test_error_is_torchs = error_tests(ERRORS)
+
+
+# ------------------------------------------------------------------ modules
+
+MODULES = [
+    ("Conv1d", (3, 4, 3), dict(stride=2, padding=1), (2, 3, 9)),
+    ("Conv1d", (2, 4, 4), dict(padding="same", groups=2, padding_mode="reflect", bias=False), (2, 2, 7)),
+    ("Conv1d", (2, 3, 3), dict(padding=2, padding_mode="circular"), (1, 2, 6)),
+    ("Conv3d", (2, 3, 3), dict(padding=1, dtype="float64"), (1, 2, 3, 3, 3)),
+    ("Conv3d", (2, 3, (2, 3, 2)), dict(padding=(1, 0, 1), padding_mode="replicate"), (1, 2, 3, 4, 3)),
+    ("ConvTranspose1d", (3, 2, 3), dict(stride=2, output_padding=1, dilation=2), (2, 3, 5)),
+    ("ConvTranspose2d", (4, 6, (3, 2)), dict(stride=(2, 1), padding=1, groups=2, bias=False), (1, 4, 3, 4)),
+    ("ConvTranspose3d", (2, 2, 2), dict(stride=2), (1, 2, 2, 2, 2)),
+]
+
+
+def _module(lib, name, args, kw):
+    kw = dict(kw)
+    if "dtype" in kw:
+        kw["dtype"] = getattr(lib, kw["dtype"])
+    lib.manual_seed(0)
+    return getattr(lib.nn, name)(*args, **kw)
+
+
+@pytest.mark.parametrize("name,args,kw,shape", MODULES, ids=[f"{m[0]}-{i}" for i, m in enumerate(MODULES)])
+def test_conv_modules_match_torch(name, args, kw, shape):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _module(jitgrad, name, args, kw), _module(torch, name, args, kw)
+    assert_same_module(ours, theirs)
+    dtype = np.float64 if kw.get("dtype") == "float64" else np.float32
+    x0 = rng.standard_normal(shape).astype(dtype)
+    outs = []
+    for lib, m in ((jitgrad, ours), (torch, theirs)):
+        x = lib.tensor(x0, requires_grad=True)
+        y = m(x)
+        (y * y).sum().backward()
+        outs.append([y.detach().numpy(), x.grad.numpy()] + [p.grad.numpy() for p in m.parameters()])
+    for a, b in zip(*outs):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
+
+
+def test_conv_module_attributes_and_errors():
+    m = jitgrad.nn.ConvTranspose2d(4, 6, 3, stride=2, groups=2)
+    assert tuple(m.weight.shape) == (4, 3, 3, 3) and m.transposed is True
+    assert m.output_padding == (0, 0) and m.kernel_size == (3, 3)
+    # output_size picks the output padding
+    y = m(jitgrad.ones(1, 4, 3, 3), output_size=[8, 8])
+    assert tuple(y.shape) == (1, 6, 8, 8)
+    with pytest.raises(ValueError) as e:
+        m(jitgrad.ones(1, 4, 3, 3), output_size=[9, 9])
+    assert str(e.value).startswith("requested an output size of [9, 9], but valid sizes range from "
+                                   "[7, 7] to [8, 8]")
+    with pytest.raises(ValueError) as e:
+        jitgrad.nn.ConvTranspose1d(1, 1, 3, padding_mode="reflect")
+    assert str(e.value) == 'Only "zeros" padding mode is supported for ConvTranspose1d'
+    c = jitgrad.nn.Conv1d(2, 4, 3)
+    assert tuple(c.weight.shape) == (4, 2, 3) and c.padding == (0,)
+    assert list(c.state_dict()) == ["weight", "bias"]
+
+
+OTHER_MODULES = [
+    ("MaxPool1d", (3, 2, 1), {}, (2, 3, 9)),
+    ("AvgPool1d", (3,), dict(stride=2, ceil_mode=True), (2, 3, 8)),
+    ("AdaptiveAvgPool1d", (4,), {}, (2, 3, 9)),
+    ("AdaptiveAvgPool2d", ((3, 2),), {}, (2, 3, 7, 5)),
+    ("AdaptiveMaxPool2d", (2,), {}, (1, 2, 5, 5)),
+    ("ConstantPad1d", (2, 3.5), {}, (2, 3, 4)),
+    ("ReflectionPad2d", (1,), {}, (1, 2, 3, 3)),
+    ("CircularPad2d", (1,), {}, (1, 2, 3, 3)),
+    ("Upsample", (), dict(scale_factor=2, mode="bilinear"), (1, 2, 3, 3)),
+    ("PixelShuffle", (2,), {}, (1, 8, 2, 3)),
+]
+
+
+@pytest.mark.parametrize("name,args,kw,shape", OTHER_MODULES, ids=[m[0] for m in OTHER_MODULES])
+def test_other_modules_match_torch(name, args, kw, shape):
+    torch = pytest.importorskip("torch")
+    x0 = rng.standard_normal(shape).astype(np.float32)
+    outs = []
+    for lib in (jitgrad, torch):
+        m = getattr(lib.nn, name)(*args, **kw)
+        x = lib.tensor(x0, requires_grad=True)
+        y = m(x)
+        y.backward(lib.ones_like(y))
+        outs.append((repr(m), y.detach().numpy(), x.grad.numpy(), type(y.grad_fn).__name__))
+    assert outs[0][0] == outs[1][0] and outs[0][3] == outs[1][3]
+    for a, b in zip(outs[0][1:3], outs[1][1:3]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
