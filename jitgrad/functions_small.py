@@ -153,12 +153,9 @@ def exp2(input):
 
 
 def logit(input, eps=None):
-    def f(x):
-        x = _as_float(x)
-        if eps is not None:
-            x = x.clamp(eps, 1.0 - eps)
-        return (x / (1 - x)).log()
-    return _composed("LogitBackward0", f, _t(input, "logit"))
+    """Its node (ops/small_nodes.py) has torch's gradient: NaN at a NaN input."""
+    from .ops.small_nodes import logit as _logit
+    return _logit(_as_float(_t(input, "logit")), eps)
 
 
 def sinc(input):
@@ -183,6 +180,8 @@ def rad2deg(input):
 
 
 def copysign(input, other):
+    """Its node (ops/copysign.py) has torch's gradient: NaN at a NaN or infinite input."""
+    from .ops.small_nodes import record_copysign as record
     J = _J()
     _t(input, "copysign")
     if isinstance(other, Tensor):
@@ -191,13 +190,17 @@ def copysign(input, other):
             out_dtype = _dtypes.promote_types(mag.dtype, y.dtype if y.dtype.is_floating_point
                                               else mag.dtype)
             return J.where(signbit(y), -mag, mag).to(out_dtype)
-        return _composed("CopysignBackward0", f, input, other, saves=(0,))
+        with J.no_grad():
+            out = f(input, other)
+        return record(out, input, other)
     neg = _math.copysign(1.0, other) < 0
 
     def g(x):
         mag = _as_float(x).abs()
         return -mag if neg else mag * 1
-    return _composed("CopysignBackward1", g, input)
+    with J.no_grad():
+        out = g(input)
+    return record(out, input, None)
 
 
 def signbit(input):
@@ -347,8 +350,13 @@ def renorm(input, p, dim, maxnorm):
 
     def f(x):
         others = tuple(i for i in range(x.dim()) if i != d)
-        norms = J.linalg.vector_norm(x, p, others, keepdim=True)
-        factor = J.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+        with J.no_grad():
+            big = J.linalg.vector_norm(x, p, others, keepdim=True) > maxnorm
+        # torch's renorm_backward is one where(norm > maxnorm, ..., grad): the slices left
+        # alone (a nan norm too) pass the gradient through untouched, so their norm is
+        # taken of zeros here (no nan from the norm's backward reaching them)
+        norms = J.linalg.vector_norm(J.where(big, x, 0.0), p, others, keepdim=True)
+        factor = J.where(big, maxnorm / (norms + 1e-7), 1.0)
         return x * factor.to(x.dtype)
     return _composed("RenormBackward0", f, input)
 

@@ -2,7 +2,7 @@
 from .api_coverage import module_getattr as _module_getattr
 from .functions import matmul as _matmul
 from .ops import linalg_decomp as _d
-from .ops.linalg_decomp import LinAlgError  # noqa: F401  (torch.linalg.LinAlgError)
+from .ops.linalg_decomp import LinAlgError, _LinAlgError  # noqa: F401  (torch.linalg.LinAlgError)
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):

@@ -2733,6 +2733,19 @@ def matrix_power_int(fname, position, n):
     return f"{fname}(): argument 'n' (position {position}) must be int, not {type(n).__name__}"
 
 
+def lstsq_nan_argument(batch, argument):
+    # torch's text when MKL rejects a nan (its info < 0 trips an internal assert)
+    return ('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/src/ATen/native/'
+            'BatchLinearAlgebra.cpp":1613, please report a bug to PyTorch. '
+            + _linalg_batch("jitgrad.linalg.lstsq", batch) + f"Argument {argument} has illegal "
+            "value. Most certainly there is a bug in the implementation calling the backend library.")
+
+
+def linalg_eigh_no_convergence(batch, code):
+    return (_linalg_batch("linalg.eigh", batch) + "The algorithm failed to converge because the "
+            f"input matrix is ill-conditioned or has too many repeated eigenvalues (error code: {code}).")
+
+
 def linalg_svd_nonfinite(batch):
     return (_linalg_batch("linalg.svd", batch) + "The algorithm failed to converge because the "
             "input matrix contained non-finite values.")

@@ -513,7 +513,8 @@ def mish_backward(grad, x, out):
         one = like(v, 1.0)
         two = like(v, 2.0)
         if v > like(v, 20.0):
-            out[i] = grad[i]
+            # t rounds to 1: torch's x sigmoid(x) (1 - t^2) is x * 0, nan at x = inf
+            out[i] = grad[i] * (one + v * like(v, 0.0))
         else:
             e = vexp(v)
             n = e * (e + two)

@@ -630,10 +630,11 @@ def abs_forward(x, out):
 
 @kernel
 def abs_backward(grad, x, out):
-    # grad * sign(x), with sign(0) == 0 as in torch
+    # grad * sign(x), with sign(0) == sign(nan) == 0 as in torch (so a NaN or infinite
+    # grad there gives NaN, as torch's product does)
     for i in range(out.size):
         xi = x[i]
-        out[i] = grad[i] if xi > 0 else (-grad[i] if xi < 0 else 0)
+        out[i] = grad[i] if xi > 0 else (-grad[i] if xi < 0 else grad[i] * 0)
 
 
 @kernel

@@ -7,9 +7,41 @@ one fused multiply-add, ``mul``/``div``/``addcdiv`` rounded op by op, the 0-d
 """
 import math
 
+from numba.extending import register_jitable
+
 from .jit import kernel
 from .optim import _direction, _lerp
 from .vmath import _fma
+
+
+@register_jitable
+def _adam_constants(p, lr, beta1, beta2, weight_decay, decoupled):
+    """NAdam's and RAdam's per-call constants in ``p``'s dtype (as in
+    ``optim.adam_step``): lerp's weight 1-beta1 with its branch flag and
+    1-weight, beta2 and 1-beta2, the L2 weight, the decoupled shrink factor
+    1-lr*wd, and which of the two weight decays applies."""
+    t = p.dtype.type
+    w = t(1 - beta1)
+    use_wd = weight_decay != 0
+    return (w, abs(w) < 0.5, t(1) - w, t(beta2), t(1 - beta2), t(weight_decay),
+            t(1 - lr * weight_decay), use_wd and not decoupled, use_wd and decoupled)
+
+
+@register_jitable
+def _adam_moments(pf, gf, m1, m2, i, maximize, c):
+    """Element i of the shared first half of NAdam's and RAdam's update, in
+    torch's order: d = g | -g (+ wd*p, L2); x = p (* (1-lr*wd), decoupled);
+    exp_avg.lerp_(d, 1-beta1); exp_avg_sq = exp_avg_sq*beta2 + (1-beta2)*d*d
+    (addcmul: one fused multiply-add). Stores both moments; returns d, x,
+    exp_avg, exp_avg_sq."""
+    w, small, one_minus_w, b2, cb2, wd, decay, l2, shrink = c
+    d = _direction(gf[i], pf[i], maximize, l2, wd)
+    x = pf[i] * decay if shrink else pf[i]
+    m = _lerp(m1[i], d, w, one_minus_w, small)
+    v = _fma(cb2 * d, d, m2[i] * b2)
+    m1[i] = m
+    m2[i] = v
+    return d, x, m, v
 
 
 @kernel
@@ -75,27 +107,13 @@ def nadam_step(p, g, exp_avg, exp_avg_sq, mu_product, step, lr, beta1, beta2, ep
     c1 = -lr * (1.0 - mu) / (1.0 - mpv)
     c2 = (-lr * mu_next) / (1.0 - mpv * mu_next)
     t = p.dtype.type
-    w = t(1 - beta1)
-    small = abs(w) < 0.5
-    one_minus_w = t(1) - w
-    b2 = t(beta2)
-    cb2 = t(1 - beta2)
+    c = _adam_constants(p, lr, beta1, beta2, weight_decay, decoupled)
     bc2 = t(bias_correction2)
     e = t(eps)
     k1 = t(c1)
     k2 = t(c2)
-    wd = t(weight_decay)
-    decay = t(1 - lr * weight_decay)
-    use_wd = weight_decay != 0
-    l2 = use_wd and not decoupled
-    shrink = use_wd and decoupled
     for i in range(n):
-        d = _direction(gf[i], pf[i], maximize, l2, wd)
-        x = pf[i] * decay if shrink else pf[i]
-        m = _lerp(m1[i], d, w, one_minus_w, small)
-        v = _fma(cb2 * d, d, m2[i] * b2)
-        m1[i] = m
-        m2[i] = v
+        d, x, m, v = _adam_moments(pf, gf, m1, m2, i, maximize, c)
         den = math.sqrt(v / bc2) + e
         x = x + k1 * d / den
         pf[i] = x + k2 * m / den
@@ -128,28 +146,14 @@ def radam_step(p, g, exp_avg, exp_avg_sq, step, lr, beta1, beta2, eps, weight_de
         rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
                 / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
     t = p.dtype.type
-    w = t(1 - beta1)
-    small = abs(w) < 0.5
-    one_minus_w = t(1) - w
-    b2 = t(beta2)
-    cb2 = t(1 - beta2)
+    c = _adam_constants(p, lr, beta1, beta2, weight_decay, decoupled)
     bc1 = t(bias_correction1)
     bc2s = t(bias_correction2 ** 0.5)
     r = t(rect)
     lr_t = t(lr)
     e = t(eps)
-    wd = t(weight_decay)
-    decay = t(1 - lr * weight_decay)
-    use_wd = weight_decay != 0
-    l2 = use_wd and not decoupled
-    shrink = use_wd and decoupled
     for i in range(n):
-        d = _direction(gf[i], pf[i], maximize, l2, wd)
-        x = pf[i] * decay if shrink else pf[i]
-        m = _lerp(m1[i], d, w, one_minus_w, small)
-        v = _fma(cb2 * d, d, m2[i] * b2)
-        m1[i] = m
-        m2[i] = v
+        d, x, m, v = _adam_moments(pf, gf, m1, m2, i, maximize, c)
         u = m / bc1 * lr_t
         if rectify:
             u = u * (bc2s / (math.sqrt(v) + e)) * r

@@ -247,7 +247,8 @@ def test_every_pointwise_entry_is_fused_or_in_place():
     assert all(fusable(derivatives.COMPOSITE[n]) for n in POINTWISE_CALLS)
 
 
-@pytest.mark.parametrize("mode,dtype", PER_OP + CROSS, ids=config_ids(PER_OP + CROSS))
+# (PER_OP's two combinations: each activation meets both modes and both dtypes)
+@pytest.mark.parametrize("mode,dtype", PER_OP, ids=config_ids(PER_OP))
 @pytest.mark.parametrize("name", sorted(POINTWISE_CALLS))
 def test_pointwise(name, mode, dtype):
     def make(rng, noncontig):

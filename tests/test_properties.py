@@ -609,6 +609,42 @@ NON_FINITE_UNCOMPARABLE = {
     # vectorised-nan / scalar-loop-grad split by the tensor's size
     ("selu", None): ("nan",),
     ("selu_", None): ("nan",),
+    # softshrink's gradient at nan: 0 from torch's vectorised loop (a blend on the
+    # |x| <= lambd mask), grad from its scalar loop (small tensors and the tail)
+    ("softshrink", None): ("nan",),
+    # celu's gradient is torch's elu_backward kernel too (input_scale 1 / alpha): the same
+    # vectorised-nan / scalar-loop-grad split by the tensor's size
+    ("celu", None): ("nan",),
+    ("celu_", None): ("nan",),
+    # hardshrink's and hardtanh's gradients at nan: 0 from torch's vectorised loop (a blend
+    # on the comparison mask), grad from its scalar loop, which takes the elements after
+    # the last full block of 16 float32 / 8 float64 (of a 15-element case: all float32
+    # ones, float64 ones from the 9th on); jitgrad's is grad
+    ("hardshrink", None): ("nan",),
+    ("hardtanh", None): ("nan",),
+    # a NaN (or, with reflection padding, infinite) grid coordinate: torch's CPU
+    # grid_sampler_2d backward indexes out of bounds and crashes the process (its forward
+    # runs, and jitgrad's forward matches it: tests/test_non_finite_ops.py)
+    ("grid_sample", 1): ("nan", "inf"),
+    # SVD-based ops on an infinite entry: torch runs LAPACK's gesdd on it and returns
+    # position-dependent output (S nan, U/Vh identity-like or partly nan) or an "error
+    # code: 2" failure; jitgrad refuses inf with torch's non-finite LinAlgError before
+    # LAPACK (gesdd can run for minutes on an inf). lstsq's drivers (gelsy/gelsd) do the
+    # same with an inf in A. An entry near float's limit: both sides are below rounding
+    # precision in the small singular values (jitgrad's answers for these inputs:
+    # tests/test_linalg_non_finite.py)
+    ("linalg_svd", None): ("inf", "extreme"),
+    ("linalg_pinv", None): ("inf", "extreme"),
+    ("linalg_lstsq", 0): ("inf", "extreme"),
+    # and in B: gelsd scales B by its largest entry, so which other columns an inf or a
+    # near-limit entry spoils differs between torch's MKL and numpy's OpenBLAS builds
+    ("linalg_lstsq", 1): ("inf", "extreme"),
+    # an entry of 1e30 (float32) or 1e300 (float64) among O(1) entries: the other
+    # eigenvalues, R's small entries and det's cofactors are below the rounding of the
+    # big one, so torch's MKL and jitgrad's OpenBLAS give different noise there
+    ("linalg_eigh", None): ("extreme",),
+    ("linalg_qr", None): ("extreme",),
+    ("linalg_det", None): ("extreme",),
 }
 NAN_GRAD_DEPENDS_ON_SIZE = {"elu", "elu_"}
 

@@ -259,9 +259,10 @@ class GluNode(Node):
     def apply(self, grad):
         x, dim = self._saved_or_raise()[:2]
         a, b = np.split(x, 2, axis=dim)
-        s = 1 / (1 + np.exp(-b))
-        return (np.concatenate([grad * s, grad * a * s * (1 - s)], axis=dim).astype(x.dtype,
-                                                                                    copy=False),)
+        with np.errstate(all="ignore"):             # exp overflows, inf * 0: silent in torch
+            s = 1 / (1 + np.exp(-b))
+            g = np.concatenate([grad * s, grad * a * s * (1 - s)], axis=dim)
+        return (g.astype(x.dtype, copy=False),)
 
     def apply_graph(self, grad):
         _, dim, xt = self._saved_or_raise()
@@ -285,7 +286,7 @@ def glu(x, dim=-1):
         raise RuntimeError(messages.glu_odd(d, a.shape[d]))
     _float_only(x, "glu_cpu")
     first, second = np.split(a, 2, axis=d)
-    with np.errstate(over="ignore"):
+    with np.errstate(all="ignore"):
         out = (first * (1 / (1 + np.exp(-second)))).astype(a.dtype, copy=False)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)

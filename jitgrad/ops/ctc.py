@@ -122,20 +122,26 @@ class CtcNode(Node):
         lp, ext, skip, valid, il, tl, la, nll, zero_inf = self._saved_or_raise()[:9]
         T, n, c = lp.shape
         lb = _beta(lp, ext, skip, valid, il, tl)
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            rows = np.arange(n)[None, :, None]
-            lp_ext = lp[:, np.arange(n)[:, None], ext]                    # (T, N, L)
-            occ = np.exp(la + lb + nll[None, :, None] - lp_ext)
-            occ = np.where(np.isfinite(occ) & valid[None], occ, 0)
-            g = np.exp(lp)
-            t_idx = np.broadcast_to(np.arange(T)[:, None, None], occ.shape)
-            n_idx = np.broadcast_to(rows, occ.shape)
-            c_idx = np.broadcast_to(ext[None], occ.shape)
-            np.subtract.at(g, (t_idx.ravel(), n_idx.ravel(), c_idx.ravel()), occ.ravel())
+        with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+            # as torch's kernel: per (t, n, label) the log-sum of log_alpha + log_beta over
+            # the extended positions of that label (-inf where none), accumulated in s
+            # order with its max-shifted pairwise log-sum-exp (so a NaN anywhere spreads)
+            lcab = np.full((T, n, c), -np.inf, lp.dtype)
+            cols = np.arange(n)
+            for s in range(ext.shape[1]):
+                on = valid[:, s]
+                if not on.any():
+                    continue
+                cs, ns = ext[on, s], cols[on]
+                v = la[:, ns, s] + lb[:, ns, s]                    # (T, k)
+                cur = lcab[:, ns, cs]
+                m = np.where(cur < v, v, cur)                     # std::max(cur, v)
+                pair = np.log(np.exp(cur - m) + np.exp(v - m)) + m
+                lcab[:, ns, cs] = np.where(cur == -np.inf, v, pair)
+            g = np.exp(lp) - np.exp(lcab + nll[None, :, None] - lp)
         g[np.arange(T)[:, None] >= np.asarray(il)[None, :]] = 0
-        bad = ~np.isfinite(nll)
         if zero_inf:
-            g[:, bad] = 0
+            g[:, nll == np.inf] = 0
         return g.astype(lp.dtype, copy=False)
 
     def apply(self, grad):

@@ -96,9 +96,10 @@ def affine_grid(theta, size, align_corners=None):
     N = int(size[0])
     # base @ theta^T with the products added left to right, as torch's bmm does here
     T = np.swapaxes(a, 1, 2)                                                  # (N, nd+1, nd)
-    out = base[None, :, 0:1] * T[:, 0:1, :]
-    for k in range(1, nd + 1):
-        out = out + base[None, :, k:k + 1] * T[:, k:k + 1, :]
+    with np.errstate(all="ignore"):               # inf * 0 is NaN, silently as in torch
+        out = base[None, :, 0:1] * T[:, 0:1, :]
+        for k in range(1, nd + 1):
+            out = out + base[None, :, k:k + 1] * T[:, k:k + 1, :]
     out = out.astype(a.dtype)                                                  # (N, L, nd)
     out = out.reshape([N] + [int(s) for s in spatial] + [nd])
     if theta._requires_grad and grad_state.enabled:
@@ -127,7 +128,8 @@ def _fma(a, b, c):
     s = p + c
     bb = s - p
     err = (p - (s - bb)) + (c - bb)
-    return s + (e + err)
+    # (an infinite or NaN product: the plain a * b + c, whose error terms are NaN)
+    return np.where(np.isfinite(p), s + (e + err), s)
 
 
 def _unnormalize(c, size, align_corners, dt):
@@ -187,6 +189,10 @@ class GridSampleNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
+        with np.errstate(all="ignore"):
+            return self._apply(grad)
+
+    def _apply(self, grad):
         a, mode, corners, mults, shape = self._saved_or_raise()[:5]
         N, C = a.shape[:2]
         P = int(np.prod(a.shape[2:]))
@@ -198,7 +204,8 @@ class GridSampleNode(Node):
             base = (np.arange(N)[:, None, None] * C + np.arange(C)[None, :, None]) * P
             for idx, w, ok, _, _ in corners:
                 fi = (base + idx[:, None, :]).reshape(-1)
-                vals = (g * (w * ok)[:, None, :]).reshape(-1)
+                # (outside corners add nothing, as torch's masked adds: not NaN * 0)
+                vals = (g * np.where(ok != 0, w, 0)[:, None, :]).reshape(-1)
                 flat += np.bincount(fi, vals, minlength=flat.size)
             gin = flat.reshape(a.shape).astype(a.dtype)
         if need_grid:
@@ -206,10 +213,14 @@ class GridSampleNode(Node):
             if mode == "bilinear":
                 av = a.reshape(N, C, P).astype(np.float64)
                 for idx, w, ok, dws, _ in corners:
-                    v = np.take_along_axis(av, idx[:, None, :], 2) * ok[:, None, :]
+                    # outside corners read as 0 (torch's masked gather), whatever the
+                    # value at the stand-in index 0 (a NaN there must not spread)
+                    v = np.where(ok[:, None, :] != 0, np.take_along_axis(av, idx[:, None, :], 2),
+                                 0)
                     s = (v * g).sum(1)
                     for acc, dw in zip(gs, dws):
-                        acc += s * dw
+                        # 3-d: torch's scalar kernel adds in-bounds corners only (not 0 * NaN)
+                        acc += s * dw if len(mults) == 2 else np.where(ok != 0, s * dw, 0)
             ggrid = np.stack([acc * m for acc, m in zip(gs, mults)], -1)
             ggrid = ggrid.reshape(shape).astype(a.dtype)
         return gin, ggrid
@@ -219,7 +230,12 @@ class GridSampleNode(Node):
         # grid -> pixel map is piecewise linear: its local linear form, then the
         # interpolation weights of the pixel coordinates times gathered values),
         # differentiated with create_graph
+        with np.errstate(all="ignore"):
+            return self._apply_graph(grad)
+
+    def _apply_graph(self, grad):
         from ..autograd import grad as autograd_grad
+        from ..functions import where
         a, mode, corners, mults, shape, coords, input, grid = self._saved_or_raise()
         N, C = a.shape[:2]
         nd = len(mults)
@@ -235,7 +251,7 @@ class GridSampleNode(Node):
         out = None
         for idx, _, ok, _, bits in corners:
             index = _wrap(np.ascontiguousarray(np.broadcast_to(idx[:, None, :], (N, C, L))))
-            v = flat.gather(2, index) * _wrap(ok.astype(dt)[:, None, :])
+            v = where(_wrap(ok[:, None, :] != 0), flat.gather(2, index), _wrap(np.zeros((), dt)))
             if mode == "bilinear":
                 w = None
                 for k in range(nd):
@@ -308,6 +324,11 @@ def _corner_grads(coords, lows, bits):
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     align_corners = _check(input, grid, mode, padding_mode, align_corners)
+    with np.errstate(all="ignore"):     # NaN/inf coordinates (inf - inf): silent in torch
+        return _grid_sample(input, grid, mode, padding_mode, align_corners)
+
+
+def _grid_sample(input, grid, mode, padding_mode, align_corners):
     if input._data.ndim == 5:
         return _grid_sample_3d(input, grid, mode, padding_mode, align_corners)
     a, gr = input._data, grid._data
@@ -410,6 +431,11 @@ def _grid_sample_3d(input, grid, mode, padding_mode, align_corners):
     corners = []
     with np.errstate(invalid="ignore"):
         lows = tuple(np.floor(c) for c in coords)
+    # torch's 3-d backward clips with clip_coordinates_set_grad, which keeps a NaN
+    # (its forward's std::min/max makes it size - 1): every corner of a point with a
+    # NaN coordinate is then out of bounds, so it adds to no gradient
+    # (with reflection an infinite one too: its fmod is NaN)
+    live = ~(np.isnan(gl) | (np.isinf(gl) if padding_mode == "reflection" else False)).any(-1)
     if mode == "bilinear":
         # torch's 3-d kernel: weights as products left to right of (x1 - x)/(x - x0)
         # style factors in the dtype, the 8 corners added in order to a zero
@@ -426,14 +452,15 @@ def _grid_sample_3d(input, grid, mode, padding_mode, align_corners):
                     ok = (cx >= 0) & (cx < W) & (cy >= 0) & (cy < H) & (cz >= 0) & (cz < D)
                     idx = np.where(ok, (cz * H + cy) * W + cx, 0).astype(np.int64)
                     w, dws = _corner_grads(coords, lows, bits)
-                    corners.append((idx, w, ok.astype(np.float64), dws, bits))
+                    corners.append((idx, w, (ok & live).astype(np.float64), dws, bits))
                     v = np.take_along_axis(av, idx[:, None, :], 2)
                     out = np.where(ok[:, None, :], out + v * wdt[:, None, :], out)
     else:
         cx, cy, cz = (np.rint(c) for c in coords)
         ok = (cx >= 0) & (cx < W) & (cy >= 0) & (cy < H) & (cz >= 0) & (cz < D)
         idx = np.where(ok, (cz * H + cy) * W + cx, 0).astype(np.int64)
-        corners.append((idx, np.ones_like(coords[0]), ok.astype(np.float64), None, None))
+        corners.append((idx, np.ones_like(coords[0]), (ok & live).astype(np.float64), None,
+                        None))
         out = np.where(ok[:, None, :], np.take_along_axis(av, idx[:, None, :], 2), dt(0))
     out = np.ascontiguousarray(out, a.dtype).reshape(N, C, Do, Ho, Wo)
     return _record(input, grid, out, a, mode, corners, mults, coords)

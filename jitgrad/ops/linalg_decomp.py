@@ -31,11 +31,13 @@ from ..tensor import Tensor, _wrap, _wrap_result
 from .shapes import normalize_dim, normalize_dims, sum_to_shape
 
 
-class LinAlgError(RuntimeError):
-    """torch.linalg.LinAlgError: a singular or not positive-definite input."""
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a singular or not positive-definite input (its class
+    is named ``_LinAlgError``, as torch's ``torch._C._LinAlgError``)."""
 
 
-LinAlgError.__module__ = "jitgrad.linalg"
+_LinAlgError.__module__ = "jitgrad.linalg"
+LinAlgError = _LinAlgError
 
 
 # ------------------------------------------------------------------ named tuples
@@ -165,7 +167,13 @@ def _first_bad_pivot(m, L=None):
                 L[j, j] = ajj
                 return j + 1
             L[j, j] = math.sqrt(ajj)
-            L[j + 1:, j] = (m[j + 1:, j] - L[j + 1:, :j] @ L[j, :j]) / L[j, j]
+            col = m[j + 1:, j] - L[j + 1:, :j] @ L[j, :j]
+            if m.dtype == np.float32 and math.isinf(ajj):
+                # MKL's spotrf scales by sqrt(ajj) / ajj: an infinite pivot gives
+                # inf / inf, a nan column (its dpotrf divides: zeros)
+                L[j + 1:, j] = col * (L[j, j] / m.dtype.type(ajj))
+            else:
+                L[j + 1:, j] = col / L[j, j]
     return 0
 
 
@@ -193,6 +201,8 @@ def _nan_where_nan(X, a):
 
 
 def _inv_or_raise(a, fname="linalg.inv"):
+    if not np.isfinite(a).all():        # torch: LU solves of I (inf/nan as its LAPACK's)
+        return _nan_where_nan(_lu_solve_all(a, np.array(np.broadcast_to(_eye_like(a), a.shape))), a)
     try:
         return _nan_where_nan(_quiet(np.linalg.inv, a), a)
     except np.linalg.LinAlgError:
@@ -212,6 +222,62 @@ def _lu_infos(a):
     return info
 
 
+def _getf2(a):
+    """LAPACK's unblocked LU (getf2: idamax's first largest |pivot|, nan never larger;
+    the column scaled by 1 / pivot; ger's update skipping zero multipliers) of one
+    square matrix: (LU, pivots, info). Where an inf or nan meets the pivoting this
+    gives torch's (MKL's) inf/nan pattern, which OpenBLAS's blocked getrf does not."""
+    A = np.array(a, order="C", copy=True)
+    n = A.shape[0]
+    piv = np.arange(n)
+    info = 0
+    one = A.dtype.type(1)
+    tiny = np.finfo(A.dtype).tiny
+    with np.errstate(all="ignore"):
+        for j in range(n):
+            col = np.abs(A[j:, j])
+            jp = j + (0 if np.isnan(col[0]) else int(np.argmax(np.where(np.isnan(col), -1, col))))
+            piv[j] = jp
+            if A[jp, j] != 0:
+                if jp != j:
+                    A[[j, jp]] = A[[jp, j]]
+                if abs(A[j, j]) >= tiny:
+                    A[j + 1:, j] *= one / A[j, j]
+                else:
+                    A[j + 1:, j] /= A[j, j]
+            elif info == 0:
+                info = j + 1
+            row = A[j, j + 1:]
+            A[j + 1:, j + 1:] -= np.where(row != 0, np.outer(A[j + 1:, j], row), 0)
+    return A, piv, info
+
+
+def _getrs(lu, piv, b, trans=0):
+    """A X = b (``trans`` 0) or A^T X = b (1) from ``_getf2``'s factors, as LAPACK's
+    getrs (MKL's substitutions multiply through zeros: 0 * inf is nan there too)."""
+    B = np.array(b, copy=True)
+    n = lu.shape[0]
+    with np.errstate(all="ignore"):
+        if trans == 0:
+            for i in range(n):
+                if piv[i] != i:
+                    B[[i, piv[i]]] = B[[piv[i], i]]
+            for k in range(n):
+                B[k + 1:] -= np.outer(lu[k + 1:, k], B[k])
+            for k in range(n - 1, -1, -1):
+                B[k] = B[k] / lu[k, k]
+                B[:k] -= np.outer(lu[:k, k], B[k])
+        else:
+            for i in range(n):
+                B[i] = (B[i] - lu[:i, i] @ B[:i]) / lu[i, i]
+            for i in range(n - 1, -1, -1):
+                B[i] = B[i] - lu[i + 1:, i] @ B[i + 1:]
+            for i in range(n - 1, -1, -1):
+                if piv[i] != i:
+                    B[[i, piv[i]]] = B[[piv[i], i]]
+    return B
+
+
 def _lu_solve_all(a, rhs, trans=0):
     """LU solves that run on through a zero pivot (inf/nan), as torch's without checks."""
     from scipy.linalg import lu_factor, lu_solve
@@ -221,9 +287,26 @@ def _lu_solve_all(a, rhs, trans=0):
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         for i in range(ab.shape[0]):
-            ob[i] = lu_solve(lu_factor(ab[i], check_finite=False), rb[i], trans=trans,
-                             check_finite=False)
+            if np.isfinite(ab[i]).all():
+                ob[i] = lu_solve(lu_factor(ab[i], check_finite=False), rb[i], trans=trans,
+                                 check_finite=False)
+            else:
+                lu, piv, _ = _getf2(ab[i])
+                ob[i] = _getrs(lu, piv, rb[i], trans)
     return out
+
+
+def _solve_like_torch(a, rhs, trans=0):
+    """A X = rhs (``trans`` 0) or A^T X = rhs (1). torch factors A itself in both
+    cases (LU, then getrs with the transpose flag); numpy's solve of A^T factors A^T,
+    which pivots differently: the same in exact arithmetic, but not where an inf or
+    NaN of A meets the pivoting. Finite A: numpy's batched solve (may raise
+    LinAlgError on a singular matrix); else LU solves run on through, as torch's."""
+    if np.isfinite(a).all():
+        return _quiet(np.linalg.solve, _T(a) if trans else a, rhs)
+    batch = np.broadcast_shapes(a.shape[:-2], rhs.shape[:-2])
+    return _lu_solve_all(np.broadcast_to(a, batch + a.shape[-2:]),
+                         np.array(np.broadcast_to(rhs, batch + rhs.shape[-2:])), trans)
 
 
 def _needs(*tensors):
@@ -329,7 +412,9 @@ def inv_ex(A, check_errors=False):
         X, info = _inv_or_raise(a, fname), np.zeros(a.shape[:-2], np.int32)
     else:
         try:
-            X, info = _nan_where_nan(_quiet(np.linalg.inv, a), a), np.zeros(a.shape[:-2], np.int32)
+            if not np.isfinite(a).all():
+                raise np.linalg.LinAlgError     # torch's LU solves, below
+            X, info = _quiet(np.linalg.inv, a), np.zeros(a.shape[:-2], np.int32)
         except np.linalg.LinAlgError:
             X = _lu_solve_all(a, np.array(_eye_like(a)))
             info = _lu_infos(a)
@@ -345,7 +430,7 @@ def _inv_transpose_scaled(a, scale):
     solve runs on regardless (inf/nan, as torch's lu_solve gives)."""
     rhs = scale[..., None, None] * _eye_like(a)
     try:
-        return _nan_where_nan(_quiet(np.linalg.solve, _T(a), rhs), a)
+        return _nan_where_nan(_solve_like_torch(_T(a), rhs), a)   # torch: solve(A^H, .)
     except np.linalg.LinAlgError:
         from scipy.linalg import lu_factor, lu_solve
         out = np.empty(np.broadcast_shapes(a.shape, rhs.shape), a.dtype)
@@ -357,6 +442,30 @@ def _inv_transpose_scaled(a, scale):
                 ob[i] = lu_solve(lu_factor(ab[i], check_finite=False), rb[i], trans=1,
                                  check_finite=False)
         return out
+
+
+def _lu_det(a):
+    """(sign, log|det|, det) from LAPACK's getrf of each matrix of ``a`` itself, as
+    torch's (numpy's det/slogdet factor the transpose, which pivots otherwise: the
+    same numbers for finite matrices, not where an inf or nan meets the pivoting)."""
+    getrf = _lapack("getrf", a)
+    n = a.shape[-1]
+    sign = np.empty(a.shape[:-2], a.dtype)
+    logabs = np.empty(a.shape[:-2], a.dtype)
+    det = np.empty(a.shape[:-2], a.dtype)
+    with np.errstate(all="ignore"):
+        for idx in np.ndindex(a.shape[:-2]):
+            m = a[idx]
+            # (torch factors a matrix's memory as it is, column-major: A^T when row-major)
+            lu, piv, _ = getrf(np.array(m, order="F")) if np.isfinite(m).all() else \
+                _getf2(m if m.flags.f_contiguous and not m.flags.c_contiguous else _T(m))
+            d = np.diagonal(lu)
+            flips = int(np.count_nonzero(piv != np.arange(n))) % 2
+            parity = a.dtype.type(-1 if flips else 1)
+            sign[idx] = parity * np.prod(np.nan_to_num(np.sign(d), nan=0.0))   # torch: sign(nan) = 0
+            logabs[idx] = np.sum(np.log(np.abs(d)))
+            det[idx] = parity * np.prod(d)
+    return sign, logabs, det
 
 
 def _det_backward(grads, need, a, det):
@@ -374,7 +483,10 @@ def _det_backward(grads, need, a, det):
 
 def det(A, fname="linalg.det"):
     a = _square_float(fname, _tensor_arg(A, fname))
-    d = np.asarray(_quiet(np.linalg.det, a), a.dtype)
+    if np.isfinite(a).all():
+        d = np.asarray(_quiet(np.linalg.det, a), a.dtype)
+    else:
+        d = np.asarray(_lu_det(a)[2], a.dtype)
     return _record("LinalgDetBackward0", (A,), [d], (0,), _det_backward, (a, d),
                    saved_inputs=(0,), graph=_det_graph)[0]
 
@@ -384,12 +496,18 @@ def _slogdet_backward(grads, need, a):
     if g_logabs is None:
         return (None,)
     g = _cast(g_logabs, a)
-    return (_inv_transpose_scaled(a, g),)
+    if np.isfinite(a).all():
+        return (_inv_transpose_scaled(a, g),)
+    # torch: g * A^{-H} (an inf/nan of the inverse stays one where g is 0)
+    return (_inv_transpose_scaled(a, np.ones_like(g)) * g[..., None, None],)
 
 
 def _slogdet_arrays(fname, A):
     a = _square_float(fname, _tensor_arg(A, fname))
-    sign, logabs = _quiet(np.linalg.slogdet, a)
+    if np.isfinite(a).all():
+        sign, logabs = _quiet(np.linalg.slogdet, a)
+    else:
+        sign, logabs = _lu_det(a)[:2]
     return a, np.asarray(sign, a.dtype), np.asarray(logabs, a.dtype)
 
 
@@ -415,10 +533,10 @@ def _solve_backward(grads, need, a, X, left, vector, a_shape, b_shape):
     if vector:
         g = g[..., None]
     if left:
-        gB = _nan_where_nan(_quiet(np.linalg.solve, _T(a), g), a)
+        gB = _nan_where_nan(_solve_like_torch(a, g, 1), a)
         gA = -(gB @ _T(X)) if need[0] else None
     else:
-        gB = _T(_nan_where_nan(_quiet(np.linalg.solve, a, _T(g)), a))
+        gB = _T(_nan_where_nan(_solve_like_torch(a, _T(g)), a))
         gA = -(_T(X) @ gB) if need[0] else None
     if vector:
         gB = gB[..., 0]
@@ -449,11 +567,11 @@ def solve(A, B, *, left=True, ex=False, check_errors=True):
         raise RuntimeError(messages.linalg_solve_shapes(left, (n, n), bm.shape[-2:])) from None
     try:
         if left:
-            X = _quiet(np.linalg.solve, np.broadcast_to(a, batch + a.shape[-2:]),
-                       np.broadcast_to(bm, batch + bm.shape[-2:]))
+            X = _solve_like_torch(np.broadcast_to(a, batch + a.shape[-2:]),
+                                  np.broadcast_to(bm, batch + bm.shape[-2:]))
         else:
-            X = _T(_quiet(np.linalg.solve, np.broadcast_to(_T(a), batch + a.shape[-2:]),
-                          np.broadcast_to(_T(bm), batch + bm.shape[-2:][::-1])))
+            X = _T(_solve_like_torch(np.broadcast_to(a, batch + a.shape[-2:]),
+                                     np.broadcast_to(_T(bm), batch + bm.shape[-2:][::-1]), 1))
         info = np.zeros(batch, np.int32)
     except np.linalg.LinAlgError:
         ab = np.broadcast_to(a, batch + a.shape[-2:])
@@ -486,10 +604,28 @@ def _phi(m):
     return out
 
 
+def _solve_lt(L, B):
+    """L^T X = B for lower-triangular L (each matrix; trsm's substitution, as torch's
+    solve_triangular, so an inf of L's diagonal gives zeros, not an inverse's nans)."""
+    from scipy.linalg import solve_triangular
+    out = np.empty(B.shape, L.dtype)
+    for idx in np.ndindex(B.shape[:-2]):
+        out[idx] = solve_triangular(L[idx], B[idx], lower=True, trans="T", check_finite=False)
+    return out
+
+
 def _cholesky_backward(grads, need, L, upper):
     g = grads[0]
     g = _cast(g, L)
     gL = _T(g) if upper else g
+    # torch: P = tril(L^H gL), P = (P + tril(P, -1)^H) / 2, then L^{-H} P L^{-1} by two
+    # triangular solves (no symmetrisation after: an inf pivot leaves its row nan only)
+    P = np.tril(_T(L) @ gL)
+    P = (P + _T(np.tril(P, -1))) * np.asarray(0.5, L.dtype)
+    try:
+        return (_T(_solve_lt(L, _T(_solve_lt(L, P)))),)
+    except np.linalg.LinAlgError:           # a zero pivot (cholesky_ex's partial factor)
+        pass
     Linv = _quiet(np.linalg.inv, L)
     gA = _T(Linv) @ _phi(_T(L) @ gL) @ Linv
     return ((gA + _T(gA)) * np.asarray(0.5, L.dtype),)
@@ -502,7 +638,9 @@ def cholesky(A, upper=False, fname="linalg.cholesky", node="LinalgCholeskyExBack
     L = None
     try:
         L = _quiet(np.linalg.cholesky, a)
-        failed = np.isnan(L).any()          # a nan pivot: torch's LAPACK stops there
+        # a nan pivot (torch's LAPACK stops there) or an inf one (inf / inf below it,
+        # see _first_bad_pivot; OpenBLAS's potrf gives zeros): potf2's steps, as torch's
+        failed = not np.isfinite(L).all()
     except np.linalg.LinAlgError:
         failed = True
     if failed:
@@ -511,8 +649,7 @@ def cholesky(A, upper=False, fname="linalg.cholesky", node="LinalgCholeskyExBack
             b, order = (None if a.ndim == 2 else 0), a.shape[-1]
         if order is not None and check_errors:
             raise LinAlgError(messages.linalg_not_pd(fname, b, order)) from None
-        if order is not None:
-            L, info = _partial_choleskys(a)
+        L, info = _partial_choleskys(a)
     out = np.ascontiguousarray(_T(L)) if upper else L
     result = _record(node, (A,), [out, info], (0,), _cholesky_backward, (L, upper),
                      saved_outputs=(0,), graph=_cholesky_graph_for(bool(upper)))
@@ -557,8 +694,15 @@ def _qr_square_backward(Q, R, gQ, gR):
     b = Q @ _copyltu(M)
     if gQ is not None:
         b = b + gQ
-    # b R^{-T}: solve R X^T = b^T
-    return _T(_quiet(np.linalg.solve, R, _T(b)))
+    # b R^{-T}: solve R X^T = b^T by back substitution (torch's solve_triangular)
+    from scipy.linalg import solve_triangular
+    bt = np.array(np.broadcast_to(_T(b), R.shape[:-2] + _T(b).shape[-2:]))
+    try:
+        for idx in np.ndindex(R.shape[:-2]):
+            bt[idx] = solve_triangular(R[idx], bt[idx], lower=False, check_finite=False)
+    except np.linalg.LinAlgError:       # a zero on R's diagonal: LU's inf/nan, as before
+        return _T(_quiet(np.linalg.solve, R, _T(b)))
+    return _T(bt)
 
 
 def _qr_backward(grads, need, a, Q, R, mode):
@@ -644,9 +788,36 @@ def _eigh_arrays(fname, A, UPLO):
     return a, _uplo(UPLO)
 
 
+def _np_eigh(a, uplo, vectors=True):
+    """numpy's eigh; where the read triangle holds inf/nan, LAPACK's syevd matrix by
+    matrix (OpenBLAS's fails, or gives nans, where torch's MKL does) and torch's error
+    on a failure: MKL's info is LAPACK's with vectors (steqr, n <= 25), one less
+    without (sterf)."""
+    tri = np.tril(a) if uplo == "L" else np.triu(a)
+    if np.isfinite(tri).all():
+        if vectors:
+            return np.linalg.eigh(a, UPLO=uplo)
+        return np.linalg.eigvalsh(a, UPLO=uplo), None
+    n = a.shape[-1]
+    syevd = _lapack("syevd", a)
+    w = np.empty(a.shape[:-1], a.dtype)
+    V = np.empty(a.shape, a.dtype)
+    for b, m in _batches(a):
+        with np.errstate(all="ignore"):
+            wb, vb, info = syevd(m, compute_v=1 if vectors else 0, lower=1 if uplo == "L" else 0)
+        if info > (0 if vectors else 1) and not (vectors and n > 25):
+            raise LinAlgError(messages.linalg_eigh_no_convergence(b, info if vectors else info - 1))
+        if info > 0:                        # torch's (MKL's) runs through: nans
+            wb, vb = np.full(n, np.nan, a.dtype), np.full((n, n), np.nan, a.dtype)
+        w[() if b is None else np.unravel_index(b, a.shape[:-2])] = wb
+        if vectors:
+            V[() if b is None else np.unravel_index(b, a.shape[:-2])] = vb
+    return w, (V if vectors else None)
+
+
 def eigh(A, UPLO="L"):
     a, uplo = _eigh_arrays("linalg.eigh", A, UPLO)
-    w, V = np.linalg.eigh(a, UPLO=uplo)
+    w, V = _np_eigh(a, uplo)
     w, V = np.ascontiguousarray(w, a.dtype), np.ascontiguousarray(V, a.dtype)
     out = _record("LinalgEighBackward0", (A,), [w, V], (0, 1), _eigh_backward, (w, V),
                   saved_outputs=(0, 1), graph=_eigh_graph_for(uplo))
@@ -656,8 +827,8 @@ def eigh(A, UPLO="L"):
 def eigvalsh(A, UPLO="L"):
     a, uplo = _eigh_arrays("linalg.eigvalsh", A, UPLO)
     if not _needs(A):
-        return _wrap(np.ascontiguousarray(np.linalg.eigvalsh(a, UPLO=uplo), a.dtype))
-    w, V = np.linalg.eigh(a, UPLO=uplo)
+        return _wrap(np.ascontiguousarray(_np_eigh(a, uplo, False)[0], a.dtype))
+    w, V = _np_eigh(a, uplo)
     w, V = np.ascontiguousarray(w, a.dtype), np.ascontiguousarray(V, a.dtype)
     return _record("LinalgEighBackward0", (A,), [w], (0,),
                    lambda grads, need, w, V: _eigh_backward([grads[0], None], need, w, V),
@@ -779,7 +950,7 @@ def _pinv_array(a, atol, rtol, hermitian):
     m, n = a.shape[-2:]
     eps = np.finfo(a.dtype).eps
     if hermitian:
-        w, V = np.linalg.eigh(a)
+        w, V = _np_eigh(a, "L")
         s = np.abs(w)
     else:
         U, s, Vh = _np_svd(a)
@@ -788,9 +959,10 @@ def _pinv_array(a, atol, rtol, hermitian):
         rtol = 0.0 if atol is not None and atol > 0 else eps * max(m, n)
     thresh = np.maximum(0.0 if atol is None else atol, rtol * smax)
     keep = s > thresh
+    if hermitian:       # torch: where(|w| > tol, 1 / w, 0) (a nan w gives 0 there)
+        inv_w = np.where(keep, 1 / np.where(keep, w, 1), 0).astype(a.dtype)
+        return np.ascontiguousarray((V * inv_w[..., None, :]) @ _T(V), a.dtype)
     inv_s = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(a.dtype)
-    if hermitian:
-        return np.ascontiguousarray((V * (inv_s * np.sign(w))[..., None, :]) @ _T(V), a.dtype)
     return np.ascontiguousarray((_T(Vh) * inv_s[..., None, :]) @ _T(U), a.dtype)
 
 
@@ -810,13 +982,15 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
 
 def _lstsq_backward(grads, need, a, b, X, vector, has_residuals):
     gX, gres = _cast(grads[0], a), _cast(grads[1], a)
+    if gX is None and not (gres is not None and has_residuals and gres.size):
+        return (None, None)     # torch: only the empty residuals' gradient, no gradients
     bm = b[..., None] if vector else b
     batch = X.shape[:-2]
     ab = np.broadcast_to(a, batch + a.shape[-2:])
     bb = np.broadcast_to(bm, batch + bm.shape[-2:])
     gA = np.zeros(ab.shape, a.dtype)
     gB = np.zeros(bb.shape, a.dtype)
-    if not (np.isfinite(ab).all() and np.isfinite(bb).all()):
+    if not np.isfinite(ab).all():
         # the forward's solution is nan there: so is its gradient (no SVD of an inf)
         gA.fill(np.nan)
         gB.fill(np.nan)
@@ -869,15 +1043,26 @@ def lstsq(A, B, rcond=None, *, driver=None):
     ranks = np.empty(ab.shape[0], np.int64)
     svals = np.empty((ab.shape[0], min(m, n)), a.dtype)
     for i in range(ab.shape[0]):
-        if not (np.isfinite(ab[i]).all() and np.isfinite(bb[i]).all()):
-            X[i], ranks[i], svals[i] = np.nan, 0, np.nan     # (LAPACK would fail, loudly)
-            continue
-        sol, _, rank, sv = np.linalg.lstsq(ab[i], bb[i], rcond=rcond)
-        X[i], ranks[i], svals[i] = sol, rank, sv
+        # a nan: MKL refuses the argument (info < 0), torch's internal assert trips
+        for arr, arg in ((ab, 5 if driver == "gels" else 4), (bb, 7 if driver == "gels" else 6)):
+            if np.isnan(arr[i]).any():
+                raise RuntimeError(messages.lstsq_nan_argument(i if batch else None, arg))
+    with np.errstate(all="ignore"):         # (float32 solutions past its range: inf)
+        for i in range(ab.shape[0]):
+            if not np.isfinite(ab[i]).all():
+                X[i], ranks[i], svals[i] = np.nan, 0, np.nan     # (LAPACK would fail, loudly)
+                continue
+            if not np.isfinite(bb[i]).all():    # an inf of B: a nan solution, A's rank
+                _, _, rank, sv = np.linalg.lstsq(ab[i], np.zeros_like(bb[i]), rcond=rcond)
+                X[i], ranks[i], svals[i] = np.nan, rank, sv
+                continue
+            sol, _, rank, sv = np.linalg.lstsq(ab[i], bb[i], rcond=rcond)
+            X[i], ranks[i], svals[i] = sol, rank, sv
     X = X.reshape(batch + (n, k))
     has_residuals = driver != "gelsy" and m > n and bool((ranks == n).all())
     if has_residuals:
-        res = ((a @ X - bm) ** 2).sum(-2).astype(a.dtype)
+        with np.errstate(all="ignore"):
+            res = ((a @ X - bm) ** 2).sum(-2).astype(a.dtype)
     else:
         res = np.zeros((0,), a.dtype)
     rank = ranks.reshape(batch) if driver != "gels" else np.zeros((0,), np.int64)
@@ -1053,9 +1238,11 @@ def _neg_norm_backward(grads, need, x3, n, p, kept_shape, in_shape):
     g = grads[0]
     g = _cast(g, x3).reshape(n.shape)
     if p == -math.inf:
-        mask = (np.abs(x3) == n).astype(x3.dtype)
+        # torch: the minimum's places, or the NaNs (whose sign torch takes as 0)
+        ax = np.abs(x3)
+        mask = ((ax == n) | np.isnan(ax)).astype(x3.dtype)
         count = mask.sum(-1, keepdims=True)
-        out = g * np.sign(x3) * mask / count
+        out = np.nan_to_num(np.sign(x3), nan=0.0) * (g / count * mask)
     else:
         with np.errstate(all="ignore"):
             out = g * np.sign(x3) * (np.abs(x3) / n) ** np.asarray(p - 1, x3.dtype)
@@ -1411,8 +1598,9 @@ def _neg_norm_graph_for(p, dims, kept_shape):
         n = vector_norm(x, p, dims, True)
         g = grads[0].reshape(kept_shape)
         if p == -math.inf:
-            mask = _wrap((np.abs(x._data) == n._data).astype(x._data.dtype))
+            ax = np.abs(x._data)
+            mask = _wrap(((ax == n._data) | np.isnan(ax)).astype(x._data.dtype))
             count = _wrap(mask._data.sum(dims, keepdims=True))
-            return (g * sign(x) * mask / count,)
+            return (sign(x).nan_to_num(0.0) * (g / count * mask),)
         return (g * sign(x) * (x.abs() / n) ** (p - 1),)
     return graph

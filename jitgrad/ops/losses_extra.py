@@ -58,8 +58,9 @@ class HuberNode(Node):
 
     def apply(self, grad):
         d, delta, reduction, xs, ys = self._saved_or_raise()[:5]
-        g = _grad_scale(grad, reduction, d.size, d.dtype)
-        gd = (np.clip(d, -delta, delta) * g).astype(d.dtype, copy=False)
+        with np.errstate(all="ignore"):
+            g = _grad_scale(grad, reduction, d.size, d.dtype)
+            gd = (np.clip(d, -delta, delta) * g).astype(d.dtype, copy=False)
         gx = sum_to_shape(gd, xs) if self._next[0] is not None else None
         gy = sum_to_shape(-gd, ys) if self._next[1] is not None else None
         return gx, gy
@@ -101,11 +102,12 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if dtype.kind != "f":
         raise NotImplementedError(messages.not_implemented_for(
             "huber_cpu", input.dtype._torch_name if a.dtype.kind != "f" else target.dtype._torch_name))
-    d = (a - b).astype(dtype, copy=False)
-    dl = dtype.type(delta)
-    ad = np.abs(d)
-    loss = np.where(ad < dl, dtype.type(0.5) * d * d, dl * (ad - dtype.type(0.5) * dl))
-    out = _reduce_array(loss.astype(dtype, copy=False), reduction)
+    with np.errstate(all="ignore"):     # (the unused branch may overflow; inf - inf)
+        d = (a - b).astype(dtype, copy=False)
+        dl = dtype.type(delta)
+        ad = np.abs(d)
+        loss = np.where(ad < dl, dtype.type(0.5) * d * d, dl * (ad - dtype.type(0.5) * dl))
+        out = _reduce_array(loss.astype(dtype, copy=False), reduction)
     if not ((input._requires_grad or target._requires_grad) and grad_state.enabled):
         return _wrap(out)
     node = _HUBER((edge(input), edge(target)), (d, dl, reduction, a.shape, b.shape, input,

@@ -26,6 +26,10 @@ class GroupNormNode(Node):
         x, xhat, rstd, w, c, shape = self._saved_or_raise()[:6]
         n, g, d = x.shape
         gy = np.asarray(grad, x.dtype).reshape(n, c, -1)
+        with np.errstate(all="ignore"):
+            return self._grads(gy, x, xhat, rstd, w, c, shape, n, g, d)
+
+    def _grads(self, gy, x, xhat, rstd, w, c, shape, n, g, d):
         gx = gw = gb = None
         if self._next[0] is not None:
             gxh = (gy * w[:, None] if w is not None else gy).reshape(n, g, d)
@@ -78,16 +82,17 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
                                                                input.dtype._torch_name))
     dtype = a.dtype
     x = np.ascontiguousarray(a).reshape(n, num_groups, -1)
-    mean = x.mean(2, keepdims=True, dtype=np.float64)
-    var = ((x - mean) ** 2).mean(2, keepdims=True)
-    rstd = (1.0 / np.sqrt(var + eps)).astype(dtype)
-    xhat = ((x - mean) * rstd).astype(dtype)
-    out = xhat.reshape(n, c, -1)
-    w = None if weight is None else weight._data.astype(dtype, copy=False)
-    if w is not None:
-        out = out * w[:, None]
-    if bias is not None:
-        out = out + bias._data.astype(dtype, copy=False)[:, None]
+    with np.errstate(all="ignore"):         # inf - inf, overflowing squares: silent in torch
+        mean = x.mean(2, keepdims=True, dtype=np.float64)
+        var = ((x - mean) ** 2).mean(2, keepdims=True)
+        rstd = (1.0 / np.sqrt(var + eps)).astype(dtype)
+        xhat = ((x - mean) * rstd).astype(dtype)
+        out = xhat.reshape(n, c, -1)
+        w = None if weight is None else weight._data.astype(dtype, copy=False)
+        if w is not None:
+            out = out * w[:, None]
+        if bias is not None:
+            out = out + bias._data.astype(dtype, copy=False)[:, None]
     out = out.astype(dtype, copy=False).reshape(a.shape)
     tensors = [t for t in (input, weight, bias) if t is not None]
     if not (any(t._requires_grad for t in tensors) and grad_state.enabled):

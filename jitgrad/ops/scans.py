@@ -13,6 +13,7 @@ from .. import dtypes, messages, return_types
 from ..autograd.graph import node_class
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.anomaly_mode import maybe_record
+from ..quiet import quiet
 from ..tensor import _wrap
 from .scatter import _record, formula_node
 from .shapes import normalize_dim
@@ -50,6 +51,8 @@ def _cumprod_backward(grad, x, result, d):
     from ..functions import where
     if x._data.size == 0:
         return grad * 0
+    if not (grad_state.enabled and (grad._requires_grad or x._requires_grad)):
+        return _wrap(_cumprod_backward_array(grad._data, x._data, result._data, d))
     zero = x == 0
     if not bool(zero._data.any()):
         return _reverse_cumsum(grad * result, d) / x
@@ -61,11 +64,40 @@ def _cumprod_backward(grad, x, result, d):
     at_first = _reverse_cumsum(grad * x1.cumprod(d), d)
     before = _reverse_cumsum(grad * result, d) / x.masked_fill(zero, 1)
     g = where(first_t, at_first, before)
-    if not (grad_state.enabled and (grad._requires_grad or x._requires_grad)):
-        return g.masked_fill(after, 0)
     xk = (x * first_t.to(x.dtype)).sum(d, keepdim=True)          # x_k, recorded
     rest = _cumprod_backward(grad, x1, x1.cumprod(d), d)
     return where(after, xk * rest, g)
+
+
+def _rev_cumsum_array(a, d):
+    return np.flip(np.cumsum(np.flip(a, d), axis=d), d)
+
+
+def _cumprod_backward_array(g, x, result, d):
+    """torch's cumprod_backward without grad mode, mask for mask (so a NaN or inf
+    after a slice's first zero does not reach the gradients before it): before the
+    first zero z1 the reversed cumsum of result * grad (masked to before z1) / x; at
+    z1 the sum over [z1, z2) of grad times the product of x over (z1, j], times the
+    product before z1; 0 from z1 on otherwise."""
+    if x.ndim == 0 or x.size <= 1 or x.shape[d] == 1:
+        return g
+    with np.errstate(all="ignore"):
+        w = result * g
+        zero = x == 0
+        if not zero.any():
+            return (_rev_cumsum_array(w, d) / x).astype(g.dtype, copy=False)
+        cs = np.cumsum(zero, axis=d)
+        before = cs == 0
+        one = g.dtype.type(1)
+        out = np.where(before, _rev_cumsum_array(np.where(before, w, 0), d) / x, 0)
+        in_one = cs == 1
+        first = zero & in_one
+        between = in_one & ~first
+        at_first = (np.cumprod(np.where(between, x, one), axis=d)
+                    * np.where(in_one, g, 0)).sum(d, keepdims=True) \
+            * np.prod(np.where(before, x, one), axis=d, keepdims=True)
+        out = np.where(first, at_first, out)
+    return out.astype(g.dtype, copy=False)
 
 
 _CUMPROD_NODE = formula_node("CumprodBackward0", _cumprod_grad)
@@ -81,7 +113,8 @@ def cumprod(x, dim, dtype=None):
     if a.dtype.kind in "biu" and a.dtype != np.int64:
         a = a.astype(np.int64)               # torch multiplies integers and bools as int64
     w, d = _scan_axis(a, dim, "cumprod")
-    out = np.cumprod(w, axis=d, dtype=a.dtype).reshape(a.shape)
+    # inf * 0 is NaN and products overflow, silently as in torch
+    out = quiet(lambda: np.cumprod(w, axis=d, dtype=a.dtype)).reshape(a.shape)
     return _record(out, _CUMPROD_NODE, (x,), (x, out, d), (x,))
 
 
@@ -167,7 +200,8 @@ def logcumsumexp(x, dim):
         raise NotImplementedError(messages.not_implemented_for(
             "logcumsumexp_out_cpu", dtypes.from_numpy(a.dtype)._torch_name))
     w, d = _scan_axis(a, dim, "logcumsumexp")
-    out = np.logaddexp.accumulate(w, axis=d) if w.size else w.copy()
+    # a NaN spreads silently, as in torch
+    out = quiet(np.logaddexp.accumulate, w, d) if w.size else w.copy()
     out = out.reshape(a.shape)
     return _record(out, _LOGCUMSUMEXP_NODE, (x,), (x, out, d), (x,))
 

@@ -146,7 +146,9 @@ def _reduce_into(out, pos, vals, reduce, include_self):
     """out (flat, a fresh array) with ``vals`` reduced in at ``pos``."""
     if not include_self:
         out[pos] = _identity(reduce, out.dtype)
-    _UFUNC[reduce].at(out, pos, vals)
+    # NaN compared, inf - inf, overflowing products: silent, as torch's loops
+    with np.errstate(all="ignore"):
+        _UFUNC[reduce].at(out, pos, vals)
     if reduce == "mean":
         count = np.bincount(pos, minlength=out.size)
         if include_self:

@@ -356,16 +356,67 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     return _wrap_result(dist, node)
 
 
-def _euclid_mm(x1, x2):
-    """torch's _euclidean_dist: |x1|^2 - 2 x1.x2 + |x2|^2 as one matrix product."""
+class EuclideanDistNode(Node):
+    """EuclideanDistBackward0 (torch's _euclidean_dist_backward): with
+    ratio = grad / result (0 where the result is 0), x1 * sum_j ratio - ratio @ x2
+    and x2 * sum_i ratio - ratio^T @ x1. Saved: x1, x2, result (arrays), and x1, x2
+    (the expanded Tensors, for create_graph)."""
+    __slots__ = ()
+
+    def apply(self, grad):
+        a, b, res = self._saved_or_raise()[:3]
+        with np.errstate(all="ignore"):
+            ratio = np.asarray(grad) / res
+            ratio[res == 0] = 0
+            ga = gb = None
+            if self._next[0] is not None:
+                ga = a * ratio.sum(axis=-1, keepdims=True) - ratio @ b
+            if self._next[1] is not None:
+                gb = b * ratio.sum(axis=-2)[..., None] - np.swapaxes(ratio, -1, -2) @ a
+        return ga, gb
+
+    def apply_graph(self, grad):
+        x1, x2 = self._saved_or_raise()[3:]
+        from ..autograd.grad_mode import enable_grad
+        with enable_grad():
+            res = _euclid_mm_graph(x1, x2)
+            ratio = (grad / res).masked_fill(res == 0, 0)
+            ga = x1 * ratio.sum(-1, keepdim=True) - ratio.matmul(x2)
+            gb = x2 * ratio.sum(-2).unsqueeze(-1) - ratio.transpose(-1, -2).matmul(x1)
+        return (ga if self._next[0] is not None else None,
+                gb if self._next[1] is not None else None)
+
+
+_EUCLID_NODE = node_class("EuclideanDistBackward0", EuclideanDistNode)
+
+
+def _euclid_mm_graph(x1, x2):
+    """torch's _euclidean_dist in recorded Tensor ops (for create_graph)."""
     from ..factories import ones_like
     from ..functions import cat
-    batch = np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
-    x1 = x1.expand(*batch, *x1.shape[-2:]) if batch != tuple(x1.shape[:-2]) else x1
-    x2 = x2.expand(*batch, *x2.shape[-2:]) if batch != tuple(x2.shape[:-2]) else x2
     n1 = x1.pow(2).sum(-1, keepdim=True)
     n2 = x2.pow(2).sum(-1, keepdim=True)
     a = cat([x1 * -2, n1, ones_like(n1)], -1)
     b = cat([x2, ones_like(n2), n2], -1)
-    r = a.matmul(b.transpose(-1, -2)).clamp_min(0).sqrt()
-    return r.view(*r.shape)
+    return a.matmul(b.transpose(-1, -2)).clamp_min(0).sqrt()
+
+
+def _euclid_mm(x1, x2):
+    """torch's _euclidean_dist: |x1|^2 - 2 x1.x2 + |x2|^2 as one matrix product,
+    its own node (EuclideanDistBackward0) under a view, as torch's cdist."""
+    batch = np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    x1 = x1.expand(*batch, *x1.shape[-2:]) if batch != tuple(x1.shape[:-2]) else x1
+    x2 = x2.expand(*batch, *x2.shape[-2:]) if batch != tuple(x2.shape[:-2]) else x2
+    a, b = x1._data, x2._data
+    with np.errstate(all="ignore"):        # torch computes through inf/nan silently
+        n1 = (a * a).sum(axis=-1, keepdims=True)
+        n2 = (b * b).sum(axis=-1, keepdims=True)
+        A = np.concatenate([a * -2, n1, np.ones_like(n1)], -1)
+        B = np.concatenate([b, np.ones_like(n2), n2], -1)
+        r = np.sqrt(np.maximum(A @ np.swapaxes(B, -1, -2), 0)).astype(a.dtype, copy=False)
+    if not (grad_state.enabled and (x1._requires_grad or x2._requires_grad)):
+        return _wrap(r)
+    node = _EUCLID_NODE((edge(x1) if x1._requires_grad else None,
+                         edge(x2) if x2._requires_grad else None), (a, b, r, x1, x2))
+    out = _wrap_result(r, node)
+    return out.view(*out.shape)

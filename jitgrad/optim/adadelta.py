@@ -2,8 +2,8 @@
 kernel call per parameter."""
 from .. import messages
 from ..kernels.optim_more import adadelta_step as _adadelta_step
-from .optimizer import (Optimizer, check_lr, flat, run_closure, run_update, step_tensor,
-                        update_arrays, zeros_state)
+from .optimizer import (Optimizer, check_lr, check_nonnegative, flat, params_with_grad,
+                        run_closure, run_update, step_tensor, zeros_state)
 
 
 adadelta_step = flat(_adadelta_step)
@@ -15,10 +15,8 @@ class Adadelta(Optimizer):
         check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(messages.optim_invalid("rho value", rho))
-        if not 0.0 <= eps:
-            raise ValueError(messages.optim_invalid("epsilon value", eps))
-        if not 0.0 <= weight_decay:
-            raise ValueError(messages.optim_invalid("weight_decay value", weight_decay))
+        check_nonnegative("epsilon value", eps)
+        check_nonnegative("weight_decay value", weight_decay)
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
                     "maximize": maximize, "capturable": capturable, "foreach": foreach,
                     "differentiable": differentiable}
@@ -26,12 +24,8 @@ class Adadelta(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        self._fix_step_state()
+        self._set_group_defaults(foreach=None, maximize=False, differentiable=False,
+                                 capturable=False)
 
     def step(self, closure=None):
         loss = None if closure is None else run_closure(closure)
@@ -39,14 +33,8 @@ class Adadelta(Optimizer):
         for group in self.param_groups:
             hyper = (float(group["lr"]), float(group["rho"]), float(group["eps"]),
                      float(group["weight_decay"]), bool(group["maximize"]))
-            if group["capturable"] and any(p._grad is not None for p in group["params"]):
-                raise AssertionError(messages.OPTIM_CAPTURABLE_ADADELTA)
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
-                pa, ga = update_arrays(p, g)
-                s = state[p]
+            for p, s, pa, ga in params_with_grad(group, state,
+                                                 messages.OPTIM_CAPTURABLE_ADADELTA):
                 if not s:
                     s["step"] = step_tensor()
                     s["square_avg"] = zeros_state(p)

@@ -1,9 +1,8 @@
 """Adamax (weight decay, maximize) with torch's single-tensor update, one
 kernel call per parameter."""
-from .. import messages
 from ..kernels.optim_more import adamax_step as _adamax_step
-from .optimizer import (Optimizer, check_betas, check_lr, flat, run_closure, run_update,
-                        step_tensor, update_arrays, zeros_state)
+from .optimizer import (Optimizer, check_betas, check_lr, check_nonnegative, flat,
+                        params_with_grad, run_closure, run_update, step_tensor, zeros_state)
 
 
 adamax_step = flat(_adamax_step)
@@ -13,11 +12,9 @@ class Adamax(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  foreach=None, *, maximize=False, differentiable=False, capturable=False):
         check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(messages.optim_invalid("epsilon value", eps))
+        check_nonnegative("epsilon value", eps)
         check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(messages.optim_invalid("weight_decay value", weight_decay))
+        check_nonnegative("weight_decay value", weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable, "capturable": capturable}
@@ -25,12 +22,8 @@ class Adamax(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        self._fix_step_state()
+        self._set_group_defaults(foreach=None, maximize=False, differentiable=False,
+                                 capturable=False)
 
     def step(self, closure=None):
         loss = None if closure is None else run_closure(closure)
@@ -39,14 +32,7 @@ class Adamax(Optimizer):
             beta1, beta2 = group["betas"]
             hyper = (float(group["lr"]), float(beta1), float(beta2), float(group["eps"]),
                      float(group["weight_decay"]), bool(group["maximize"]))
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
-                if group["capturable"]:
-                    raise AssertionError(messages.OPTIM_CAPTURABLE)
-                pa, ga = update_arrays(p, g)
-                s = state[p]
+            for p, s, pa, ga in params_with_grad(group, state):
                 if not s:
                     s["step"] = step_tensor()
                     s["exp_avg"] = zeros_state(p)

@@ -3,8 +3,8 @@ single-tensor update, one kernel call per parameter."""
 from .. import messages
 from ..kernels.optim_more import asgd_step as _asgd_step
 from ..tensor import Tensor
-from .optimizer import (Optimizer, check_lr, flat, run_closure, run_update, step_tensor,
-                        update_arrays, zeros_state)
+from .optimizer import (Optimizer, check_lr, check_nonnegative, flat, params_with_grad,
+                        run_closure, run_update, step_tensor, zeros_state)
 
 
 asgd_step = flat(_asgd_step)
@@ -14,8 +14,7 @@ class ASGD(Optimizer):
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
                  foreach=None, maximize=False, differentiable=False, capturable=False):
         check_lr(lr)
-        if not 0.0 <= weight_decay:
-            raise ValueError(messages.optim_invalid("weight_decay value", weight_decay))
+        check_nonnegative("weight_decay value", weight_decay)
         defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0,
                     "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable, "capturable": capturable}
@@ -23,12 +22,8 @@ class ASGD(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        self._fix_step_state()
+        self._set_group_defaults(foreach=None, maximize=False, differentiable=False,
+                                 capturable=False)
         for s in self.state.values():
             if isinstance(s, dict):
                 for key in ("eta", "mu"):
@@ -41,14 +36,8 @@ class ASGD(Optimizer):
         for group in self.param_groups:
             hyper = (float(group["lr"]), float(group["lambd"]), float(group["alpha"]),
                      float(group["t0"]), float(group["weight_decay"]), bool(group["maximize"]))
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
-                if group["capturable"]:
-                    raise AssertionError(messages.OPTIM_CAPTURABLE_ASGD)
-                pa, ga = update_arrays(p, g)
-                s = state[p]
+            for p, s, pa, ga in params_with_grad(group, state,
+                                                 messages.OPTIM_CAPTURABLE_ASGD):
                 if not s:
                     s["step"] = step_tensor()
                     s["eta"] = step_tensor(float(group["lr"]))

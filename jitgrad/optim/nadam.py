@@ -3,8 +3,8 @@ single-tensor update, one kernel call per parameter."""
 from .. import messages
 from ..kernels.optim_more import nadam_step as _nadam_step
 from ..tensor import Tensor
-from .optimizer import (Optimizer, check_betas, check_lr, flat, run_closure, run_update,
-                        step_tensor, update_arrays, zeros_state)
+from .optimizer import (Optimizer, check_betas, check_lr, check_nonnegative, flat,
+                        params_with_grad, run_closure, run_update, step_tensor, zeros_state)
 
 
 nadam_step = flat(_nadam_step)
@@ -15,13 +15,10 @@ class NAdam(Optimizer):
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
                  maximize=False, capturable=False, differentiable=False):
         check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(messages.optim_invalid("epsilon value", eps))
+        check_nonnegative("epsilon value", eps)
         check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(messages.optim_invalid("weight_decay value", weight_decay))
-        if not 0.0 <= momentum_decay:
-            raise ValueError(messages.optim_invalid("momentum_decay value", momentum_decay))
+        check_nonnegative("weight_decay value", weight_decay)
+        check_nonnegative("momentum_decay value", momentum_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "momentum_decay": momentum_decay,
                     "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize,
@@ -31,13 +28,8 @@ class NAdam(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-        self._fix_step_state()
+        self._set_group_defaults(maximize=False, foreach=None, capturable=False,
+                                 differentiable=False, decoupled_weight_decay=False)
         for s in self.state.values():
             if isinstance(s, dict) and "mu_product" in s and not isinstance(s["mu_product"],
                                                                             Tensor):
@@ -51,14 +43,8 @@ class NAdam(Optimizer):
             hyper = (float(group["lr"]), float(beta1), float(beta2), float(group["eps"]),
                      float(group["weight_decay"]), float(group["momentum_decay"]),
                      bool(group["decoupled_weight_decay"]), bool(group["maximize"]))
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
-                if group["capturable"]:
-                    raise AssertionError(messages.OPTIM_CAPTURABLE_NADAM)
-                pa, ga = update_arrays(p, g)
-                s = state[p]
+            for p, s, pa, ga in params_with_grad(group, state,
+                                                 messages.OPTIM_CAPTURABLE_NADAM):
                 if not s:
                     s["step"] = step_tensor()
                     s["mu_product"] = step_tensor(1.0)

@@ -188,7 +188,15 @@ class Optimizer:
                 new_group["param_names"] = group["param_names"]
         self.__setstate__({"state": state, "param_groups": saved_groups})
 
-    # ---- helpers for the subclasses' step()
+    # ---- helpers for the subclasses' __setstate__ and step()
+    def _set_group_defaults(self, **defaults):
+        """The tail of a subclass's ``__setstate__``: each group's missing keys
+        set to torch's defaults (in the order given), then ``_fix_step_state``."""
+        for group in self.param_groups:
+            for key, value in defaults.items():
+                group.setdefault(key, value)
+        self._fix_step_state()
+
     def _fix_step_state(self):
         """Turn a ``step`` saved as a number (older state dicts) into torch's
         0-d tensor, as torch's ``__setstate__`` does."""
@@ -268,6 +276,12 @@ def check_lr(lr):
         raise ValueError(messages.optim_invalid("learning rate", lr))
 
 
+def check_nonnegative(name, value):
+    """torch's ``if not 0.0 <= value: raise ValueError(f"Invalid {name}: {value}")``."""
+    if not 0.0 <= value:
+        raise ValueError(messages.optim_invalid(name, value))
+
+
 def check_betas(betas):
     if not 0.0 <= betas[0] < 1.0:
         raise ValueError(messages.optim_invalid("beta parameter at index 0", betas[0]))
@@ -285,6 +299,21 @@ def update_arrays(p, g):
     if not ga.flags.c_contiguous:
         ga = ga.copy()
     return pa, ga
+
+
+def params_with_grad(group, state, capturable_message=messages.OPTIM_CAPTURABLE):
+    """Each ``(p, state[p], pa, ga)`` of a group's parameters that have a
+    gradient (``pa``, ``ga`` from ``update_arrays``), in order; a capturable
+    group raises torch's AssertionError at its first such parameter, before
+    any of the group is updated."""
+    for p in group["params"]:
+        g = p._grad
+        if g is None:
+            continue
+        if group["capturable"]:
+            raise AssertionError(capturable_message)
+        pa, ga = update_arrays(p, g)
+        yield p, state[p], pa, ga
 
 
 def flat(kernel):

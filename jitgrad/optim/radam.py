@@ -1,9 +1,8 @@
 """RAdam (L2 or decoupled weight decay, maximize) with torch's single-tensor
 update, one kernel call per parameter."""
-from .. import messages
 from ..kernels.optim_more import radam_step as _radam_step
-from .optimizer import (Optimizer, check_betas, check_lr, flat, run_closure, run_update,
-                        step_tensor, update_arrays, zeros_state)
+from .optimizer import (Optimizer, check_betas, check_lr, check_nonnegative, flat,
+                        params_with_grad, run_closure, run_update, step_tensor, zeros_state)
 
 
 radam_step = flat(_radam_step)
@@ -14,11 +13,9 @@ class RAdam(Optimizer):
                  decoupled_weight_decay=False, *, foreach=None, maximize=False,
                  capturable=False, differentiable=False):
         check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(messages.optim_invalid("epsilon value", eps))
+        check_nonnegative("epsilon value", eps)
         check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(messages.optim_invalid("weight_decay value", weight_decay))
+        check_nonnegative("weight_decay value", weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,
                     "decoupled_weight_decay": decoupled_weight_decay,
@@ -27,13 +24,8 @@ class RAdam(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("capturable", False)
-        self._fix_step_state()
+        self._set_group_defaults(foreach=None, maximize=False, differentiable=False,
+                                 decoupled_weight_decay=False, capturable=False)
 
     def step(self, closure=None):
         loss = None if closure is None else run_closure(closure)
@@ -43,14 +35,7 @@ class RAdam(Optimizer):
             hyper = (float(group["lr"]), float(beta1), float(beta2), float(group["eps"]),
                      float(group["weight_decay"]), bool(group["decoupled_weight_decay"]),
                      bool(group["maximize"]))
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
-                if group["capturable"]:
-                    raise AssertionError(messages.OPTIM_CAPTURABLE)
-                pa, ga = update_arrays(p, g)
-                s = state[p]
+            for p, s, pa, ga in params_with_grad(group, state):
                 if not s:
                     s["step"] = step_tensor()
                     s["exp_avg"] = zeros_state(p)

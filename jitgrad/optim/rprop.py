@@ -2,8 +2,8 @@
 kernel call per parameter."""
 from .. import messages
 from ..kernels.optim_more import rprop_step as _rprop_step
-from .optimizer import (Optimizer, check_lr, flat, full_state, run_closure, run_update,
-                        step_tensor, update_arrays, zeros_state)
+from .optimizer import (Optimizer, check_lr, flat, full_state, params_with_grad,
+                        run_closure, run_update, step_tensor, zeros_state)
 
 
 rprop_step = flat(_rprop_step)
@@ -22,12 +22,8 @@ class Rprop(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        self._fix_step_state()
+        self._set_group_defaults(foreach=None, maximize=False, differentiable=False,
+                                 capturable=False)
 
     def step(self, closure=None):
         loss = None if closure is None else run_closure(closure)
@@ -37,14 +33,7 @@ class Rprop(Optimizer):
             step_size_min, step_size_max = group["step_sizes"]
             hyper = (float(etaminus), float(etaplus), float(step_size_min),
                      float(step_size_max), bool(group["maximize"]))
-            for p in group["params"]:
-                g = p._grad
-                if g is None:
-                    continue
-                if group["capturable"]:
-                    raise AssertionError(messages.OPTIM_CAPTURABLE)
-                pa, ga = update_arrays(p, g)
-                s = state[p]
+            for p, s, pa, ga in params_with_grad(group, state):
                 if not s:
                     s["step"] = step_tensor()
                     s["prev"] = zeros_state(p)

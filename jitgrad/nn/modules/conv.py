@@ -1,4 +1,5 @@
-"""Conv2d, and Unfold/Fold (the sliding-window modules built on the same ops)."""
+"""``_ConvNd`` (the shared convolution constructor, init and repr), Conv2d, and
+Unfold/Fold (the sliding-window modules built on the same ops)."""
 import math
 
 from ...factories import empty
@@ -9,18 +10,28 @@ from ..parameter import Parameter
 from .module import Module
 
 
-def _pair(v):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+def _ntuple(n):
+    def parse(v):
+        if isinstance(v, (tuple, list)):
+            return tuple(v)
+        return (v,) * n
+    return parse
 
 
-class Conv2d(Module):
+_single, _pair, _triple = _ntuple(1), _ntuple(2), _ntuple(3)
+
+
+class _ConvNd(Module):
+    _nd = 0
+    _transposed = False
+
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
+                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None,
+                 output_padding=0):
         super().__init__()
-        kernel_size = _pair(kernel_size)
-        stride = _pair(stride)
-        padding = padding if isinstance(padding, str) else _pair(padding)
-        dilation = _pair(dilation)
+        tup = _ntuple(self._nd)
+        kernel_size, stride, dilation = tup(kernel_size), tup(stride), tup(dilation)
+        padding = padding if isinstance(padding, str) else tup(padding)
         if groups <= 0:
             raise ValueError(messages.conv_groups_value())
         if in_channels % groups != 0:
@@ -43,11 +54,10 @@ class Conv2d(Module):
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
-        self.transposed = False
-        self.output_padding = (0, 0)
+        self.transposed = self._transposed
+        self.output_padding = tup(output_padding)
         self.groups = groups
         self.padding_mode = padding_mode
-        # F.pad's (left, right, top, bottom) for the non-zero padding modes
         if isinstance(padding, str):
             self._reversed_padding_repeated_twice = [0, 0] * len(kernel_size)
             if padding == "same":
@@ -57,8 +67,11 @@ class Conv2d(Module):
                     self._reversed_padding_repeated_twice[2 * i + 1] = total - total // 2
         else:
             self._reversed_padding_repeated_twice = [p for p in reversed(padding) for _ in (0, 1)]
-        self.weight = Parameter(empty((out_channels, in_channels // groups, *kernel_size),
-                                      dtype=dtype, device=device))
+        if self._transposed:
+            shape = (in_channels, out_channels // groups, *kernel_size)
+        else:
+            shape = (out_channels, in_channels // groups, *kernel_size)
+        self.weight = Parameter(empty(shape, dtype=dtype, device=device))
         if bias:
             self.bias = Parameter(empty(out_channels, dtype=dtype, device=device))
         else:
@@ -66,25 +79,12 @@ class Conv2d(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # torch's default: kaiming_uniform_(a=sqrt(5)) on the weight, U(-1/sqrt(fan_in),
-        # 1/sqrt(fan_in)) on the bias
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
-
-    def _conv_forward(self, input, weight, bias):
-        if self.padding_mode != "zeros":
-            # F.pad records torch's nodes (ReflectionPad2DBackward0, ..., CopySlices)
-            return F.conv2d(F.pad(input, self._reversed_padding_repeated_twice,
-                                  mode=self.padding_mode),
-                            weight, bias, self.stride, (0, 0), self.dilation, self.groups)
-        return F.conv2d(input, weight, bias, self.stride, self.padding, self.dilation,
-                        self.groups)
-
-    def forward(self, input):
-        return self._conv_forward(input, self.weight, self.bias)
+            if fan_in != 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
 
     def extra_repr(self):
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
@@ -102,6 +102,32 @@ class Conv2d(Module):
         if self.padding_mode != "zeros":
             s += f", padding_mode={self.padding_mode}"
         return s
+
+
+class _Conv(_ConvNd):
+    # the nn.functional function's name, looked up at each call (so that jitgrad.compile's
+    # trace, which wraps nn.functional's functions, sees the call)
+    _fn = None
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device, dtype)
+
+    def _conv_forward(self, input, weight, bias):
+        fn = getattr(F, self._fn)
+        if self.padding_mode != "zeros":
+            return fn(F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode),
+                      weight, bias, self.stride, 0, self.dilation, self.groups)
+        return fn(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
+
+    def forward(self, input):
+        return self._conv_forward(input, self.weight, self.bias)
+
+
+class Conv2d(_Conv):
+    _nd = 2
+    _fn = "conv2d"
 
 
 class Unfold(Module):

@@ -1,132 +1,24 @@
-"""Conv1d, Conv3d, ConvTranspose1d/2d/3d; 1-d and adaptive pooling; the
+"""Conv1d, Conv3d, ConvTranspose1d/2d/3d (on conv.py's ``_ConvNd``); the
 padding modules; Upsample and PixelShuffle/PixelUnshuffle (torch's
 constructors, attributes, reprs and seeded initial weights)."""
-import math
-
 from ... import messages
-from ...factories import empty
 from .. import functional as F
-from .. import init
-from ..parameter import Parameter
+from .conv import _Conv, _ConvNd, _ntuple, _single
 from .module import Module
-
-
-def _ntuple(n):
-    def parse(v):
-        if isinstance(v, (tuple, list)):
-            return tuple(v)
-        return (v,) * n
-    return parse
-
-
-_single, _pair, _triple = _ntuple(1), _ntuple(2), _ntuple(3)
-
-
-class _ConvNd(Module):
-    _nd = 0
-    _transposed = False
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None,
-                 output_padding=0):
-        super().__init__()
-        tup = _ntuple(self._nd)
-        kernel_size, stride, dilation = tup(kernel_size), tup(stride), tup(dilation)
-        padding = padding if isinstance(padding, str) else tup(padding)
-        if groups <= 0:
-            raise ValueError(messages.conv_groups_value())
-        if in_channels % groups != 0:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups != 0:
-            raise ValueError("out_channels must be divisible by groups")
-        valid_padding_strings = {"same", "valid"}
-        if isinstance(padding, str):
-            if padding not in valid_padding_strings:
-                raise ValueError(messages.conv_module_padding_string(padding,
-                                                                     valid_padding_strings))
-            if padding == "same" and any(s != 1 for s in stride):
-                raise ValueError(messages.CONV_SAME_STRIDED)
-        valid_padding_modes = {"zeros", "reflect", "replicate", "circular"}
-        if padding_mode not in valid_padding_modes:
-            raise ValueError(messages.conv_padding_mode(valid_padding_modes, padding_mode))
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.kernel_size = kernel_size
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
-        self.transposed = self._transposed
-        self.output_padding = tup(output_padding)
-        self.groups = groups
-        self.padding_mode = padding_mode
-        if isinstance(padding, str):
-            self._reversed_padding_repeated_twice = [0, 0] * len(kernel_size)
-            if padding == "same":
-                for d, k, i in zip(dilation, kernel_size, range(len(kernel_size) - 1, -1, -1)):
-                    total = d * (k - 1)
-                    self._reversed_padding_repeated_twice[2 * i] = total // 2
-                    self._reversed_padding_repeated_twice[2 * i + 1] = total - total // 2
-        else:
-            self._reversed_padding_repeated_twice = [p for p in reversed(padding) for _ in (0, 1)]
-        if self._transposed:
-            shape = (in_channels, out_channels // groups, *kernel_size)
-        else:
-            shape = (out_channels, in_channels // groups, *kernel_size)
-        self.weight = Parameter(empty(shape, dtype=dtype, device=device))
-        if bias:
-            self.bias = Parameter(empty(out_channels, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
-
-    def extra_repr(self):
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
-        if self.padding != (0,) * len(self.padding):
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * len(self.dilation):
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * len(self.output_padding):
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        if self.padding_mode != "zeros":
-            s += f", padding_mode={self.padding_mode}"
-        return s
-
-
-class _Conv(_ConvNd):
-    _fn = None
-
-    def _conv_forward(self, input, weight, bias):
-        fn = type(self)._fn
-        if self.padding_mode != "zeros":
-            return fn(F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode),
-                      weight, bias, self.stride, 0, self.dilation, self.groups)
-        return fn(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
-
-    def forward(self, input):
-        return self._conv_forward(input, self.weight, self.bias)
+# MaxPool1d, AvgPool1d and the adaptive pools live in pooling.py (one base per
+# family); they stay in __all__ here for ``from .conv_more import *``.
+from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,  # noqa: F401
+                      AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, MaxPool1d)
 
 
 class Conv1d(_Conv):
     _nd = 1
-    _fn = staticmethod(F.conv1d)
+    _fn = "conv1d"
 
 
 class Conv3d(_Conv):
     _nd = 3
-    _fn = staticmethod(F.conv3d)
+    _fn = "conv3d"
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -170,116 +62,23 @@ class _ConvTransposeNd(_ConvNd):
     def forward(self, input, output_size=None):
         output_padding = self._output_padding(input, output_size, self.stride, self.padding,
                                               self.kernel_size, self._nd, self.dilation)
-        return type(self)._fn(input, self.weight, self.bias, self.stride, self.padding,
-                              output_padding, self.groups, self.dilation)
+        return getattr(F, self._fn)(input, self.weight, self.bias, self.stride, self.padding,
+                                    output_padding, self.groups, self.dilation)
 
 
 class ConvTranspose1d(_ConvTransposeNd):
     _nd = 1
-    _fn = staticmethod(F.conv_transpose1d)
+    _fn = "conv_transpose1d"
 
 
 class ConvTranspose2d(_ConvTransposeNd):
     _nd = 2
-    _fn = staticmethod(F.conv_transpose2d)
+    _fn = "conv_transpose2d"
 
 
 class ConvTranspose3d(_ConvTransposeNd):
     _nd = 3
-    _fn = staticmethod(F.conv_transpose3d)
-
-
-# ------------------------------------------------------------------ pooling
-
-
-class MaxPool1d(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-        self.dilation = dilation
-        self.return_indices = return_indices
-        self.ceil_mode = ceil_mode
-
-    def forward(self, input):
-        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
-
-
-class AvgPool1d(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True):
-        super().__init__()
-        self.kernel_size = _single(kernel_size)
-        self.stride = _single(stride if stride is not None else kernel_size)
-        self.padding = _single(padding)
-        self.ceil_mode = ceil_mode
-        self.count_include_pad = count_include_pad
-
-    def forward(self, input):
-        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad)
-
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
-
-class _AdaptivePool(Module):
-    _fn = None
-
-    def __init__(self, output_size, return_indices=False):
-        super().__init__()
-        self.output_size = output_size
-        if self._max:
-            self.return_indices = return_indices
-
-    def forward(self, input):
-        if self._max:
-            return type(self)._fn(input, self.output_size, self.return_indices)
-        return type(self)._fn(input, self.output_size)
-
-    def extra_repr(self):
-        return f"output_size={self.output_size}"
-
-
-class AdaptiveAvgPool1d(_AdaptivePool):
-    _max = False
-    _fn = staticmethod(F.adaptive_avg_pool1d)
-
-    def __init__(self, output_size):
-        super().__init__(output_size)
-
-
-class AdaptiveAvgPool2d(_AdaptivePool):
-    _max = False
-    _fn = staticmethod(F.adaptive_avg_pool2d)
-
-    def __init__(self, output_size):
-        super().__init__(output_size)
-
-
-class AdaptiveAvgPool3d(_AdaptivePool):
-    _max = False
-    _fn = staticmethod(F.adaptive_avg_pool3d)
-
-    def __init__(self, output_size):
-        super().__init__(output_size)
-
-
-class AdaptiveMaxPool1d(_AdaptivePool):
-    _max = True
-    _fn = staticmethod(F.adaptive_max_pool1d)
-
-
-class AdaptiveMaxPool2d(_AdaptivePool):
-    _max = True
-    _fn = staticmethod(F.adaptive_max_pool2d)
+    _fn = "conv_transpose3d"
 
 
 # ------------------------------------------------------------------ padding

@@ -7,12 +7,10 @@ import warnings
 from ... import messages
 from .. import functional as F
 from .activation_extra import PairwiseDistance
+from .conv import _ntuple
 from .loss import NLLLoss, _Loss
 from .module import Module
-
-
-def _tuple(v, n):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
+from .pooling import AdaptiveMaxPool3d, AvgPool3d, MaxPool3d  # noqa: F401 (in __all__)
 
 
 class Softplus(Module):
@@ -61,22 +59,22 @@ class _DropoutNd(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return type(self)._fn(input, self.p, self.training, self.inplace)
+        return getattr(F, self._fn)(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
 
 
 class Dropout1d(_DropoutNd):
-    _fn = staticmethod(F.dropout1d)
+    _fn = "dropout1d"
 
 
 class Dropout2d(_DropoutNd):
-    _fn = staticmethod(F.dropout2d)
+    _fn = "dropout2d"
 
 
 class Dropout3d(_DropoutNd):
-    _fn = staticmethod(F.dropout3d)
+    _fn = "dropout3d"
 
 
 class AlphaDropout(_DropoutNd):
@@ -87,58 +85,6 @@ class AlphaDropout(_DropoutNd):
 class FeatureAlphaDropout(_DropoutNd):
     def forward(self, input):
         return F.feature_alpha_dropout(input, self.p, self.training)
-
-
-class MaxPool3d(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-        self.dilation = dilation
-        self.return_indices = return_indices
-        self.ceil_mode = ceil_mode
-
-    def forward(self, input):
-        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
-
-
-class AvgPool3d(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True, divisor_override=None):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-        self.ceil_mode = ceil_mode
-        self.count_include_pad = count_include_pad
-        self.divisor_override = divisor_override
-
-    def forward(self, input):
-        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad, self.divisor_override)
-
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
-
-class AdaptiveMaxPool3d(Module):
-    def __init__(self, output_size, return_indices=False):
-        super().__init__()
-        self.output_size = output_size
-        self.return_indices = return_indices
-
-    def forward(self, input):
-        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
-
-    def extra_repr(self):
-        return f"output_size={self.output_size}"
 
 
 class _LPPoolNd(Module):
@@ -152,8 +98,8 @@ class _LPPoolNd(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input):
-        return type(self)._fn(input, float(self.norm_type), self.kernel_size, self.stride,
-                              self.ceil_mode)
+        return getattr(F, self._fn)(input, float(self.norm_type), self.kernel_size, self.stride,
+                                    self.ceil_mode)
 
     def extra_repr(self):
         return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
@@ -161,15 +107,15 @@ class _LPPoolNd(Module):
 
 
 class LPPool1d(_LPPoolNd):
-    _fn = staticmethod(F.lp_pool1d)
+    _fn = "lp_pool1d"
 
 
 class LPPool2d(_LPPoolNd):
-    _fn = staticmethod(F.lp_pool2d)
+    _fn = "lp_pool2d"
 
 
 class LPPool3d(_LPPoolNd):
-    _fn = staticmethod(F.lp_pool3d)
+    _fn = "lp_pool3d"
 
 
 class _MaxUnpoolNd(Module):
@@ -178,13 +124,14 @@ class _MaxUnpoolNd(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size = _tuple(kernel_size, self._n)
-        self.stride = _tuple(stride if stride is not None else kernel_size, self._n)
-        self.padding = _tuple(padding, self._n)
+        tup = _ntuple(self._n)
+        self.kernel_size = tup(kernel_size)
+        self.stride = tup(stride if stride is not None else kernel_size)
+        self.padding = tup(padding)
 
     def forward(self, input, indices, output_size=None):
-        return type(self)._fn(input, indices, self.kernel_size, self.stride, self.padding,
-                              output_size)
+        return getattr(F, self._fn)(input, indices, self.kernel_size, self.stride, self.padding,
+                                    output_size)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -192,17 +139,17 @@ class _MaxUnpoolNd(Module):
 
 class MaxUnpool1d(_MaxUnpoolNd):
     _n = 1
-    _fn = staticmethod(F.max_unpool1d)
+    _fn = "max_unpool1d"
 
 
 class MaxUnpool2d(_MaxUnpoolNd):
     _n = 2
-    _fn = staticmethod(F.max_unpool2d)
+    _fn = "max_unpool2d"
 
 
 class MaxUnpool3d(_MaxUnpoolNd):
     _n = 3
-    _fn = staticmethod(F.max_unpool3d)
+    _fn = "max_unpool3d"
 
 
 class ChannelShuffle(Module):
