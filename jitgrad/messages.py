@@ -2667,12 +2667,11 @@ LSTSQ_ROWS = "jitgrad.linalg.lstsq: input.size(-2) should match other.size(-2)"
 
 def lstsq_dims(a_dim, b_dim):
     return ("jitgrad.linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
-            f"(input.dim() - other.dim()) <= 1")
+            "(input.dim() - other.dim()) <= 1")
 
 
 def lstsq_driver(driver):
-    return (f"torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"
-            .replace("torch.", "jitgrad."))
+    return "jitgrad.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"
 
 
 def multi_dot_count(n):
@@ -3135,10 +3134,6 @@ CTC_LENGTH_KINDS = ("ctc_loss(): input_lengths and target_lengths must be both T
 # ------------------------------------------------------------------ kthvalue/median/mode/quantile/unique,
 # rot90/diag/diagonal, bincount/histc/searchsorted, repeat_interleave/tensor_split/cdist...
 # (jitgrad/ops/selection_more.py, structure_more.py, binning.py, combining.py)
-
-def reduction_dim_empty(fname, dim):
-    return f"{fname}(): Expected reduction dim {dim} to have non-zero size."
-
 
 def kthvalue_k_range(dim):
     return f"kthvalue(): selected number k out of range for dimension {dim}"
