@@ -2,7 +2,9 @@
 jitgrad steps with every product on 1 and on 2 BLAS threads (jitgrad's size
 gate turned off, so the pool size alone decides), on an idle machine and
 next to a process spinning on one core. The measurements behind the default
-in jitgrad/threads.py.
+in jitgrad/threads.py. (jitgrad now runs BLAS on one thread and splits large
+products over its own threads, benchmarks/threads.py; this script sets BLAS's
+threads itself, through threadpoolctl, to time BLAS's own threading.)
 
     python benchmarks/blas_threads.py
 """
@@ -11,6 +13,7 @@ import statistics
 import time
 
 import numpy as np
+import threadpoolctl
 
 import jitgrad
 
@@ -53,7 +56,8 @@ def median_time(fn, n, repeats=5):
 
 
 def main():
-    jitgrad.threads.PARALLEL_MIN_MACS = 0          # every product on the whole pool
+    jitgrad.set_num_threads(1)          # jitgrad's own threads: one, BLAS's: set below
+    jitgrad.parallel.MATMUL_MIN = 1 << 62
     a = np.random.default_rng(0).standard_normal((1024, 1024), dtype=np.float32)
     workloads = {"MLP 784-256-128-10 step, batch 64": (training_step("mlp784", 64), 100),
                  "demo CNN step, batch 64": (training_step("cnn", 64), 100),
@@ -69,9 +73,9 @@ def main():
             neighbour.start()
             time.sleep(0.5)
         for threads in (1, 2):
-            jitgrad.set_num_threads(threads)
-            for name, (fn, n) in workloads.items():
-                results[name, busy, threads] = median_time(fn, n)
+            with threadpoolctl.threadpool_limits(threads, user_api="blas"):
+                for name, (fn, n) in workloads.items():
+                    results[name, busy, threads] = median_time(fn, n)
         if neighbour is not None:
             stop.set()
             neighbour.join()

@@ -44,6 +44,7 @@ from .legacy_tensors import (BoolTensor, DoubleTensor, FloatTensor, IntTensor,  
                              LongTensor)
 from . import autograd, nn, optim, utils  # noqa: E402,F401
 from . import distributions  # noqa: E402,F401
+from . import distributed  # noqa: E402,F401  (MPI; mpi4py imported on first use)
 from . import linalg  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from .nn.functional import (celu, celu_, cosine_similarity, hardshrink,  # noqa: E402,F401

@@ -7,8 +7,14 @@ backward with retain_graph=True) with ``import jitgrad as torch``. Then an
 MLP and a small CNN trained with Adam on the digits that ship with the
 package (1,433 training and 364 test images), one line per epoch and a
 summary; ``--compare-torch`` runs the identical program in torch too.
+
+``mpiexec -n 2 python -m jitgrad.demo --distributed`` trains data-parallel
+over the ranks that mpiexec starts (jitgrad.distributed on MPI: the model
+in DistributedDataParallel, each epoch split by DistributedSampler, the
+batch of 64 split over the ranks); rank 0 prints.
 """
 import argparse
+import sys
 import time
 
 import jitgrad as torch
@@ -62,7 +68,8 @@ def load_torch():
     return real_torch
 
 
-def train_models(models, epochs, seed, compare_torch, compile=False):  # noqa: A002
+def train_models(models, epochs, seed, compare_torch, compile=False,  # noqa: A002
+                 distributed=False):
     # imported here so that the tutorial alone also runs with torch bound to
     # jitgrad's name (tests/test_tutorial.py)
     from jitgrad import digits_training as training
@@ -74,8 +81,12 @@ def train_models(models, epochs, seed, compare_torch, compile=False):  # noqa: A
     for name in models:
         print(f"\nTraining the {name.upper()} on the 8x8 digits: Adam, batch size "
               f"{training.BATCH_SIZE}, {epochs} epochs, seed {seed}")
+        if distributed:
+            world = torch.distributed.get_world_size()
+            print(f"  data-parallel on {world} ranks (DistributedDataParallel over MPI): "
+                  f"{training.BATCH_SIZE // world} samples per rank and step")
         print(training.build_model(torch, name))
-        result = training.train(torch, name, epochs, seed)
+        result = training.train(torch, name, epochs, seed, distributed=distributed)
         if compile:
             print("  the same training step through jitgrad.compile:")
             result["compiled"] = training.train(torch, name, epochs, seed, compile=True)
@@ -124,9 +135,19 @@ def main(argv=None):
                              "jitgrad.compile, and print its speed beside eager's")
     parser.add_argument("--skip-tutorial", action="store_true",
                         help="go straight to training")
+    parser.add_argument("--distributed", action="store_true",
+                        help="train data-parallel over the ranks of `mpiexec -n N python -m "
+                             "jitgrad.demo --distributed` (needs pip install -e "
+                             "\".[distributed]\"); rank 0 prints")
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
+    if args.distributed:
+        if args.compare_torch or args.compile:
+            parser.error("--distributed trains on jitgrad alone: leave out --compare-torch "
+                         "and --compile")
+        _distributed_main(args, parser)
+        return
     if not args.skip_tutorial:
         start = time.perf_counter()
         tutorial(args.seed)
@@ -134,6 +155,29 @@ def main(argv=None):
     models = {"all": MODELS, "none": ()}.get(args.model, (args.model,))
     if models:
         train_models(models, args.epochs, args.seed, args.compare_torch, args.compile)
+
+
+
+def _distributed_main(args, parser):
+    import contextlib
+    import os
+
+    import jitgrad.distributed as dist
+    try:
+        dist.init_process_group("mpi")
+    except RuntimeError as err:           # no mpi4py: say how to install it
+        parser.error(f"--distributed: {err}")
+    quiet = dist.get_rank() != 0
+    with open(os.devnull, "w") as devnull, \
+            contextlib.redirect_stdout(devnull if quiet else sys.stdout):
+        if not args.skip_tutorial:
+            start = time.perf_counter()
+            tutorial(args.seed)
+            print(f"\n(tutorial ran in {time.perf_counter() - start:.3f} s)")
+        models = {"all": MODELS, "none": ()}.get(args.model, (args.model,))
+        if models:
+            train_models(models, args.epochs, args.seed, False, distributed=True)
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":

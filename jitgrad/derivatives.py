@@ -132,6 +132,33 @@ class Nary:
         return (*self.inputs, *self.params)
 
 
+@dataclass(frozen=True)
+class Kernel:
+    """An op that is not elementwise, whose work is two array functions of
+    ``jitgrad/ops/<module>.py`` that its eager node and ``jitgrad.compile``
+    share: ``<name>_forward(<the API's arguments, with arrays for tensors>)``
+    returns (outputs, saved), and ``<name>_backward(saved, grads, needs)``
+    returns a gradient (or None) per name in ``inputs``, given an array (or
+    None) per output and a bool per input. ``api``: the public functions whose
+    calls jitgrad.compile captures as this op (the rest of its table entry is
+    as a Composite's: the node name, a formula per input). ``api`` paths are
+    attributes of the ``jitgrad`` package ("nn.functional.conv2d",
+    "Tensor.matmul")."""
+    name: str
+    node: str
+    module: str
+    inputs: tuple
+    formulas: dict
+    api: tuple = ()
+    elementwise: bool = False
+
+    def functions(self):
+        """(forward, backward): the array functions, imported on first use."""
+        import importlib
+        module = importlib.import_module(f"jitgrad.ops.{self.module}")
+        return getattr(module, f"{self.name}_forward"), getattr(module, f"{self.name}_backward")
+
+
 GRAD = Grad(None, "grad")
 
 UNARY = {op.name: op for op in [
@@ -280,7 +307,8 @@ COMPOSITE = {op.name: op for op in [
     Composite("mv",        "MvBackward0",       {"self": "grad.ger(vec)", "vec": "self.t().mv(grad)"}),
     Composite("mm",        "MmBackward0",       {"self": "grad.mm(mat2.t())", "mat2": "self.t().mm(grad)"}),
     Composite("vm",        "SqueezeBackward4",  {"self": "mat2.mv(grad)", "mat2": "self.outer(grad)"}),
-    Composite("matmul",    "UnsafeViewBackward0", {"self": "sum_to(grad.matmul(other.mT), self)", "other": "sum_to(self.mT.matmul(grad), other)"}),
+    Kernel("matmul",       "UnsafeViewBackward0", "linalg", ("input", "other"),
+           {"input": "sum_to(grad.matmul(other.mT), input)", "other": "sum_to(input.mT.matmul(grad), other)"}, ("matmul", "Tensor.matmul", "Tensor.__matmul__")),
     Composite("matmul_2d_batched", "CloneBackward0", {"self": "sum_to(grad.matmul(other.mT), self)", "other": "self.mT.matmul(grad)"}),
     Composite("clone",     "CloneBackward0",    {"self": "grad"}),
     Composite("to",        "ToCopyBackward0",   {"self": "grad.to(self.dtype)"}),
@@ -469,7 +497,7 @@ COMPOSITE = {op.name: op for op in [
     Pointwise("hardtanh",    "HardtanhBackward0", A.hardtanh_forward,   Grad(A.hardtanh_backward, "grad", "self"),       "hardtanh_backward(grad, self, min_val, max_val)", ("min_val", "max_val")),
     Pointwise("hardsigmoid", "HardsigmoidBackward0", A.hardsigmoid_forward, Grad(A.hardsigmoid_backward, "grad", "self"), "hardsigmoid_backward(grad, self)"),
     Pointwise("hardswish",   "HardswishBackward0", A.hardswish_forward, Grad(A.hardswish_backward, "grad", "self"),      "hardswish_backward(grad, self)"),
-    Pointwise("mish",        "MishBackward0",     A.mish_forward,       Grad(A.mish_backward, "grad", "self"),           "grad * (self.exp().log1p().tanh() + self * self.sigmoid() * (1 - self.exp().log1p().tanh().pow(2)))"),
+    Pointwise("mish",        "MishBackward0",     A.mish_forward,       Grad(A.mish_backward, "grad", "self"),           "mish_backward(grad, self)"),
     Pointwise("log_sigmoid", "LogSigmoidBackward0", A.log_sigmoid_forward, Grad(A.log_sigmoid_backward, "grad", "self"), "grad * (-self).sigmoid()"),
     Pointwise("selu",        "EluBackward0",      A.elu_scaled_forward, Grad(A.elu_scaled_backward, "grad", "self"),     "elu_scaled_backward(grad, self, alpha, scale, grad_input_scale)", ("alpha", "scale", "input_scale", "grad_input_scale")),
     Pointwise("selu_",       "EluBackward1",      A.elu_scaled_forward, Grad(A.elu_scaled_backward_result, "grad", "result"), "elu_scaled_backward_result(grad, result, alpha, scale, grad_input_scale)", ("alpha", "scale", "input_scale", "grad_input_scale")),
@@ -516,7 +544,8 @@ COMPOSITE = {op.name: op for op in [
     Composite("ctc_loss",    "CtcLossBackward0",  {"log_probs": "grad * (exp(log_probs) - exp(logsumexp_{s: l'_s = c}(log_alpha + log_beta) + nll - log_probs))  (0 for t >= input_length)"}),
     Composite("softmax",     "SoftmaxBackward0",  {"self": "result * (grad - (grad * result).sum(dim, true))"}),
     Composite("log_softmax", "LogSoftmaxBackward0", {"self": "grad - result.exp() * grad.sum(dim, true)"}),
-    Composite("dropout",     "MulBackward0",      {"self": "grad * noise  (noise = bernoulli(1 - p) / (1 - p))"}),
+    Kernel("dropout",        "MulBackward0", "activations", ("input",),
+           {"input": "grad * noise  (noise = bernoulli(1 - p) / (1 - p))"}, ("nn.functional.dropout",)),
     Composite("linear",      "AddmmBackward0",    {"bias": "sum_to(grad, bias)", "input": "grad.mm(weight)", "weight": "grad.t().mm(input)"}),
     Composite("linear_no_bias", "MmBackward0",    {"input": "grad.mm(weight)", "weight": "grad.t().mm(input)"}),
     Composite("linear_1d",   "SqueezeBackward4",  {"input": "grad.mm(weight)", "weight": "grad.t().mm(input)"}),
@@ -543,14 +572,15 @@ COMPOSITE = {op.name: op for op in [
                "target": "-grad * (1 - ls) * weight * log_softmax(self, 1)"}),
     # convolution and pooling (jitgrad/ops/conv.py, jitgrad/ops/pooling.py); an unbatched
     # conv2d is unsqueeze -> ConvolutionBackward0 -> squeeze, as torch records it
-    Composite("conv2d",      "ConvolutionBackward0",
+    Kernel("conv2d",         "ConvolutionBackward0", "conv", ("input", "weight", "bias"),
               {"input": "col2im(weight.view(groups, -1, k).transpose(1, 2) @ grad.view(N, groups, -1, L))  (fold)",
                "weight": "(grad.view(N, groups, -1, L) @ im2col(input).view(N, groups, k, L).transpose(2, 3)).sum(0)",
-               "bias": "grad.sum((0, 2, 3))"}),
+               "bias": "grad.sum((0, 2, 3))"}, ("nn.functional.conv2d", "conv2d")),
     Composite("unfold",      "Im2ColBackward0",   {"self": "col2im(grad, self.sizes()[-2:], kernel_size, dilation, padding, stride)  (fold)"}),
     Composite("fold",        "Col2ImBackward0",   {"self": "im2col(grad, kernel_size, dilation, padding, stride)  (unfold)"}),
-    Composite("max_pool2d",  "MaxPool2DWithIndicesBackward0",
-              {"self": "zeros_like(self).view(N * C, -1).scatter_add(1, indices, grad)  (result1: indices)"}),
+    Kernel("max_pool2d",     "MaxPool2DWithIndicesBackward0", "pooling", ("input",),
+              {"input": "zeros_like(input).view(N * C, -1).scatter_add(1, indices, grad)  (result1: indices)"},
+              ("nn.functional.max_pool2d",)),
     Composite("avg_pool2d",  "AvgPool2DBackward0",
               {"self": "col2im(grad / divisor expanded over the kernel positions)"}),
     # 1-d/3-d and transposed convolutions (jitgrad/ops/conv_nd.py): an N-d im2col and one
@@ -612,9 +642,10 @@ COMPOSITE = {op.name: op for op in [
     Composite("grid_sample_3d",      "GridSampler3DBackward0",      {"input": "grad * trilinear weights (nearest: 1) scattered to the sampled voxels", "grid": "sum_c grad * value * d(weight)/d(voxel) * d(voxel)/d(grid) (nearest: 0)"}),
     Composite("affine_grid",         "AffineGridGeneratorBackward0", {"theta": "grad.view(N, L, k).transpose(1, 2).bmm(base_grid.view(L, k + 1))"}),
     # embedding and normalisation layers (jitgrad/ops/normalization.py)
-    Composite("embedding",   "EmbeddingBackward0",
+    Kernel("embedding",      "EmbeddingBackward0", "normalization", ("input", "weight"),
               {"weight": "embedding_dense_backward(grad, indices, num_weights, padding_idx, scale_grad_by_freq)"
-                         "  (index_add of grad's rows; none at padding_idx; / count with scale_grad_by_freq)"}),
+                         "  (index_add of grad's rows; none at padding_idx; / count with scale_grad_by_freq)"},
+           ("nn.functional.embedding",)),
     # embedding_bag and bilinear (jitgrad/ops/embedding_bag.py)
     Composite("embedding_bag", "EmbeddingBagBackward0",
               {"weight": "sum/mean: index_add of grad[bag(i)] * per_sample_weights[i] / bag size (none at padding_idx); "
@@ -627,12 +658,13 @@ COMPOSITE = {op.name: op for op in [
                "bias": "sum_to(grad, bias)"}),
     Composite("bilinear_no_bias", "ViewBackward0",
               {"input1": "as bilinear", "input2": "as bilinear", "weight": "as bilinear"}),
-    Composite("layer_norm",  "NativeLayerNormBackward0",
+    Kernel("layer_norm",     "NativeLayerNormBackward0", "normalization", ("input", "weight", "bias"),
               {"input": "rstd * (grad * weight - mean(grad * weight) - xhat * mean(grad * weight * xhat))  (means over normalized_shape)",
-               "weight": "(grad * xhat).sum(batch dims)", "bias": "grad.sum(batch dims)"}),
-    Composite("batch_norm",  "NativeBatchNormBackward0",
+               "weight": "(grad * xhat).sum(batch dims)", "bias": "grad.sum(batch dims)"}, ("nn.functional.layer_norm",)),
+    Kernel("batch_norm",     "NativeBatchNormBackward0", "normalization",
+           ("input", "running_mean", "running_var", "weight", "bias"),
               {"input": "training: invstd * weight * (grad - mean(grad) - xhat * mean(grad * xhat)); eval: grad * invstd * weight  (means per channel)",
-               "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"}),
+               "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"}, ("nn.functional.batch_norm",)),
     # recurrent layers, one layer and direction per op (jitgrad/ops/rnn.py, kernels/rnn.py):
     # dG, the gates' pre-activation gradients of every step, comes from one backward
     # kernel; the rest is one product each. torch's float32 LSTM is oneDNN's layer

@@ -40,25 +40,39 @@ def accuracy(lib, model, x, y):
     return correct / len(y)
 
 
-def train(lib, name, epochs, seed=0, log=print, compile=False):  # noqa: A002
+def train(lib, name, epochs, seed=0, log=print, compile=False,  # noqa: A002
+          distributed=False):
     """Train model ``name`` for ``epochs`` epochs; returns a summary dict.
 
     One line per epoch: mean training loss, test accuracy and training steps
     per second (the optimisation steps only: the test pass is not timed).
     With ``compile``, the training step (forward, backward, update) goes
-    through ``lib.compile``.
+    through ``lib.compile``. With ``distributed`` (after
+    ``lib.distributed.init_process_group``), every rank trains the model
+    wrapped in ``DistributedDataParallel`` on its share of each epoch
+    (``DistributedSampler``), the batch of ``BATCH_SIZE`` split over the
+    ranks; the loss logged is the mean over the ranks.
     """
     data_utils = lib.utils.data
     x_train, y_train, x_test, y_test = digits_for(lib)
     lib.manual_seed(seed)
-    model = build_model(lib, name)
-    optimizer = lib.optim.Adam(model.parameters(), lr=LEARNING_RATE[name])
+    model = net = build_model(lib, name)
+    dataset = data_utils.TensorDataset(x_train, y_train)
+    sampler = None
+    if distributed:
+        world = lib.distributed.get_world_size()
+        net = lib.nn.parallel.DistributedDataParallel(model)
+        sampler = data_utils.distributed.DistributedSampler(dataset, seed=seed)
+        loader = data_utils.DataLoader(dataset, batch_size=max(1, BATCH_SIZE // world),
+                                       sampler=sampler)
+    else:
+        loader = data_utils.DataLoader(dataset, batch_size=BATCH_SIZE, shuffle=True)
+    optimizer = lib.optim.Adam(net.parameters(), lr=LEARNING_RATE[name])
     loss_fn = lib.nn.CrossEntropyLoss()
-    loader = data_utils.DataLoader(data_utils.TensorDataset(x_train, y_train),
-                                   batch_size=BATCH_SIZE, shuffle=True)
+
     def step(xb, yb):
         optimizer.zero_grad()
-        loss = loss_fn(model(xb), yb)
+        loss = loss_fn(net(xb), yb)
         loss.backward()
         optimizer.step()
         return loss
@@ -70,12 +84,18 @@ def train(lib, name, epochs, seed=0, log=print, compile=False):  # noqa: A002
     rates = []
     for epoch in range(1, epochs + 1):
         total, batches = 0.0, 0
+        if sampler is not None:
+            sampler.set_epoch(epoch)
         start = time.perf_counter()
         for xb, yb in loader:
             loss = step(xb, yb)
             total += loss.item()
             batches += 1
         elapsed = time.perf_counter() - start
+        if distributed:
+            mean = lib.tensor([total], dtype=lib.float64)
+            lib.distributed.all_reduce(mean, op=lib.distributed.ReduceOp.AVG)
+            total = mean.item()
         train_time += elapsed
         steps += batches
         rates.append(batches / elapsed)

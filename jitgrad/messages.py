@@ -3826,3 +3826,262 @@ def unpool_indices_shape(ishape, jshape):
             f"[{', '.join(map(str, jshape))}]")
 
 MULTILABEL_TARGET_RANGE = "argument #2 'target' is out of range"
+
+
+# ---- jitgrad.distributed (torch.distributed on MPI), DistributedDataParallel,
+# DistributedSampler, and the engine hooks they use
+
+QUEUE_CALLBACK_OUTSIDE_BACKWARD = "Final callbacks can only be installed during backward pass."
+POST_ACCUMULATE_HOOK_NON_LEAF = "post accumulate grad hooks cannot be registered on non-leaf tensors"
+
+DIST_NOT_INITIALIZED = ("Default process group has not been initialized, please make sure to "
+                        "call init_process_group.")
+DIST_INIT_TWICE = "trying to initialize the default process group twice!"
+DIST_INVALID_GROUP = "Invalid process group specified"
+DIST_GROUP_NONE = "Process group cannot be None"
+DIST_NO_MPI = ("Distributed package doesn't have MPI: jitgrad.distributed runs on mpi4py and an "
+               "MPI runtime, which are not installed. Install them with "
+               "pip install -e \".[distributed]\" (or pip install mpi4py mpich) and start the "
+               "ranks with mpiexec -n N python script.py")
+DIST_BOTH_RANKS = "Can't specify both group_rank and global_rank"
+DIST_NO_RANK = "Must specify global_rank or group_rank"
+DIST_GATHER_LIST_DST = "Argument ``gather_list`` must be specified on destination rank."
+DIST_GATHER_LIST_NON_DST = "Argument ``gather_list`` must NOT be specified on non-destination ranks."
+DIST_SCATTER_LIST_SRC = "Argument ``scatter_list`` must be specified on source rank."
+DIST_SCATTER_LIST_NON_SRC = "Argument ``scatter_list`` must NOT be specified on non-source ranks."
+DIST_BACKEND_NOT_STR = "Backend constructor parameter must be string-ish"
+DIST_REDUCE_SCATTER_LIST = "invalid input tensor list size, must be world size"
+
+
+def dist_backend_unavailable(backend):
+    label = {"gloo": "Gloo", "nccl": "NCCL", "xccl": "XCCL", "ucc": "UCC"}.get(backend)
+    head = (f"Distributed package doesn't have {label} built in" if label else
+            f"Invalid backend: '{backend}'")
+    return (f"{head}: jitgrad.distributed has the \"mpi\" backend only. Use "
+            "init_process_group(backend=\"mpi\") and start the ranks with "
+            "mpiexec -n N python script.py")
+
+
+def dist_mpi_ignores_rank(world_size, rank):
+    return (f"For MPI backend, world_size ({world_size}) and rank ({rank}) are ignored since "
+            "they are assigned by the MPI runtime.")
+
+
+def dist_env_mismatch(name, value, mpi_rank, mpi_size):
+    return (f"{name}={value} in the environment, but MPI started this process as rank "
+            f"{mpi_rank} of {mpi_size}: jitgrad.distributed takes the ranks from MPI, so start "
+            "the processes with mpiexec -n N python script.py (and set RANK and WORLD_SIZE "
+            "to MPI's values, or not at all)")
+
+
+def dist_timeout_type(timeout):
+    return ("Expected timeout argument to be of type datetime.timedelta, got "
+            f"{type(timeout)}")
+
+
+def dist_not_tensor(param_name, param):
+    return (f"Invalid function argument. Expected parameter `{param_name}` of type "
+            f"jitgrad.Tensor\n             but got {type(param)} instead.")
+
+
+def dist_not_tensor_list(param_name, param):
+    if not isinstance(param, list):
+        return (f"Invalid function argument. Expected parameter `{param_name}` of type "
+                f"List[jitgrad.Tensor]\n             but got {type(param)} instead.")
+    return (f"Invalid function argument. Expected parameter `{param_name}` of type "
+            f"List[jitgrad.Tensor]\n             but got {type(param)} with elements of type "
+            f"{[type(p) for p in param]}.")
+
+
+def dist_dtypes_differ(first, other):
+    return f"Invalid usage of tensors with different dtypesFound {first} and  {other}"
+
+
+def dist_self_rank(rank_type):
+    return (f"Invalid {rank_type} rank: {rank_type} rank should not be the same as the rank of "
+            "the current process.")
+
+
+def dist_invalid_root(op, rank):
+    return f"ProcessGroupMPI::{op}: invalid root rank: {rank}"
+
+
+def dist_list_length(op, which, expected, got):
+    return (f"ProcessGroupMPI::{op}: invalid {which} tensor list at index 0 (expected length "
+            f"{expected}, got {got})")
+
+
+def dist_tensor_size(op, index, expected, got):
+    return (f"ProcessGroupMPI::{op}: invalid tensor size at index {index} (expected "
+            f"({', '.join(map(str, expected))}), got ({', '.join(map(str, got))}))")
+
+
+def dist_tensor_type(op, index, expected, got):
+    return (f"ProcessGroupMPI::{op}: invalid tensor type at index {index} (expected dtype="
+            f"{expected}, got dtype={got})")
+
+
+def dist_gather_list_size(op, got, size):
+    return (f"ProcessGroupMPI::{op}: Incorrect output list size {got}. Output list size should "
+            f"be {size}, same as size of the process group.")
+
+
+def dist_bad_op(func, op):
+    return (f"{func}(): op must be a jitgrad.distributed.ReduceOp (SUM, AVG, PRODUCT, MIN, MAX, "
+            f"BAND, BOR, BXOR), got {op!r}")
+
+
+def dist_op_unsupported(op):
+    return f"Cannot use {op} with non-integral dtype"
+
+
+def dist_deprecated(name, instead):
+    return (f"`torch.distributed.{name}` is deprecated. Please use "
+            f"`torch.distributed.{instead}` instead.")
+
+
+def dist_rank_out_of_range(rank, size):
+    return f"Group rank {rank} is not part of group of size {size}"
+
+
+# DistributedDataParallel
+DDP_NO_GRAD_PARAMS = ("DistributedDataParallel is not needed when a module doesn't have any "
+                      "parameter that requires a gradient.")
+DDP_DEVICE_IDS_LEN = "device_ids can only be None or contain a single element."
+DDP_BROADCAST_BUFFERS_DEPRECATED = (
+    "`broadcast_buffers` is deprecated. Use `forward_sync_buffers` instead. IMPORTANT: unlike "
+    "`broadcast_buffers=False`, `forward_sync_buffers=False` still syncs buffers at init. If "
+    "you rely on buffers NOT being synced at init (e.g. rank-local buffers), keep using "
+    "`broadcast_buffers=False` until `init_sync_buffers` is available.")
+DDP_BOTH_BUFFER_FLAGS = (
+    "Both `broadcast_buffers` and `forward_sync_buffers` were specified. `broadcast_buffers` is "
+    "deprecated and its value is ignored when `forward_sync_buffers` is provided.")
+DDP_CHECK_REDUCTION = ("The `check_reduction` argument in `DistributedDataParallel` module is "
+                       "deprecated. Please avoid using it.")
+DDP_NO_UNUSED_FOUND = (
+    "find_unused_parameters=True was specified in DDP constructor, but did not find any unused "
+    "parameters in the forward pass. This flag results in an extra traversal of the autograd "
+    "graph every iteration,  which can adversely affect performance. If your model indeed never "
+    "has any unused parameters in the forward pass, consider turning this flag off. Note that "
+    "this warning may be a false positive if your model has flow control causing later "
+    "iterations to have unused parameters.")
+def ddp_marked_twice(index, find_unused):
+    msg = ("Expected to mark a variable ready only once. This error is caused by one of the "
+           "following reasons: 1) Use of a module parameter outside the `forward` function. "
+           "Please make sure model parameters are not shared across multiple concurrent "
+           "forward-backward passes. or try to use _set_static_graph() as a workaround if this "
+           "module graph does not change during training loop.2) Reused parameters in multiple "
+           "reentrant backward passes. For example, if you use multiple `checkpoint` functions "
+           "to wrap the same part of your model, it would result in the same set of parameters "
+           "been used by different reentrant backward passes multiple times, and hence marking "
+           "a variable ready multiple times. DDP does not support such use cases in default. "
+           "You can try to use _set_static_graph() as a workaround if your module graph does "
+           "not change over iterations.")
+    if find_unused:
+        msg += ("3) Incorrect unused parameter detection. The return value of the `forward` "
+                "function is inspected by the distributed data parallel wrapper to figure out "
+                "if any of the module's parameters went unused. For unused parameters, DDP "
+                "would not expect gradients from then. However, if an unused parameter becomes "
+                "part of the autograd graph at a later point in time (e.g., in a reentrant "
+                "backward when using `checkpoint`), the gradient will show up unexpectedly. If "
+                "all parameters in the model participate in the backward pass, you can disable "
+                "unused parameter detection by passing the keyword argument "
+                "`find_unused_parameters=False` to `torch.nn.parallel.DistributedDataParallel`. "
+                "If unused parameters in the model do not change over iterations, You can try "
+                "to use _set_static_graph() as a workaround if this module graph does not "
+                "change during training loop.")
+    return msg + (f"\nParameter at index {index} has been marked as ready twice. This means "
+                  "that multiple autograd engine  hooks have fired for this particular "
+                  "parameter during this iteration. You can set the environment variable "
+                  "TORCH_DISTRIBUTED_DEBUG to either INFO or DETAIL to print parameter names "
+                  "for further debugging.")
+
+
+DDP_GRAD_NOT_BUCKET_VIEW = (
+    "Detected at least one parameter gradient is not the expected DDP bucket view with "
+    "gradient_as_bucket_view=True. This may happen (for example) if multiple allreduce hooks "
+    "were registered onto the same parameter. If you hit this error, please file an issue "
+    "with a minimal repro.")
+
+
+def ddp_device_args(device_ids, output_device):
+    return ("DistributedDataParallel device_ids and output_device arguments only work with "
+            "single-device/multiple-device GPU modules or CPU modules, but got device_ids "
+            f"{device_ids}, output_device {output_device}, and module parameters "
+            "{device(type='cpu')}.")
+
+
+def ddp_unsupported(option):
+    return f"jitgrad's DistributedDataParallel does not support {option} yet"
+
+
+def ddp_prior_reduction(find_unused, rank, indices):
+    msg = ("Expected to have finished reduction in the prior iteration before starting a new "
+           "one. This error indicates that your module has parameters that were not used in "
+           "producing loss. ")
+    outputs = "making sure all `forward` function outputs participate in calculating loss. "
+    bug = ("\nIf you already have done the above, then the distributed data parallel module "
+           "wasn't able to locate the output tensors in the return value of your module's "
+           "`forward` function. Please include the loss function and the structure of the "
+           "return value of `forward` of your module when reporting this issue (e.g. list, "
+           "dict, iterable).")
+    if not find_unused:
+        msg += ("You can enable unused parameter detection by passing the keyword argument "
+                "`find_unused_parameters=True` to `torch.nn.parallel.DistributedDataParallel`, "
+                "and by \n" + outputs + bug)
+    else:
+        msg += ("Since `find_unused_parameters=True` is enabled, this likely  means that not "
+                "all `forward` outputs participate in computing loss. You can fix this by "
+                + outputs + bug)
+    return (msg + f"\nParameter indices which did not receive grad for rank {rank}: "
+            + " ".join(map(str, indices)) +
+            "\n In addition, you can set the environment variable TORCH_DISTRIBUTED_DEBUG to "
+            "either INFO or DETAIL to print out information about which particular parameters "
+            "did not receive gradient on this rank as part of this error")
+
+
+def ddp_param_count(rank, count, other_rank, other_count):
+    return (f"DDP expects same model across all ranks, but Rank {rank} has {count} params, "
+            f"while rank {other_rank} has inconsistent {other_count} params.")
+
+
+def ddp_param_shape(index, shape, other_rank):
+    return (f"DDP expects same model across all ranks, but params[{index}] in this process with "
+            f"sizes [{', '.join(map(str, shape))}] appears not to match sizes of the same param "
+            f"in process {other_rank}.")
+
+
+# DistributedSampler
+DIST_SAMPLER_UNAVAILABLE = "Requires distributed package to be available"
+
+
+def dist_sampler_rank(rank, num_replicas):
+    return f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]"
+
+DIST_ABORTING = ("this rank raised: aborting the MPI job (MPI_Abort), so that the other ranks "
+                 "do not wait for it")
+
+
+def dist_env_mismatch_elsewhere():
+    return ("another rank's RANK or WORLD_SIZE environment variable disagrees with MPI's "
+            "ranks (its error says which): start the processes with mpiexec -n N python "
+            "script.py")
+
+
+def dist_wait_timeout(seconds):
+    return f"Work.wait: the operation did not complete within the timeout of {seconds:g} s"
+
+
+def dist_scatter_list_size(op, got, size):
+    return (f"ProcessGroupMPI::{op}: Incorrect input list size {got}. Input list size should "
+            f"be {size}, same as size of the process group.")
+
+
+def dist_invalid_peer(kind, rank, size):
+    return f"Invalid {kind} rank {rank}: the group has ranks 0 to {size - 1}"
+
+DIST_SUBGROUPS = ("jitgrad.distributed does not support process groups of some of the ranks yet: "
+                  "new_group() takes the whole world only")
+
+DDP_COMPILE_BREAK = ("DistributedDataParallel: its gradient all-reduce runs in autograd hooks, "
+                     "which jitgrad.compile does not capture")

@@ -298,6 +298,10 @@ class Tensor:
         from .autograd.hooks import tensor_hook
         return tensor_hook(self, hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        from .autograd.hooks import post_accumulate_grad_hook
+        return post_accumulate_grad_hook(self, hook)
+
     def detach(self):
         t = _wrap(self._data)
         t._vc = self._vc          # torch: a detached tensor shares the version counter

@@ -1,33 +1,27 @@
-"""Threads: ``set_num_threads``/``get_num_threads`` as torch has them, acting
-on the BLAS that numpy uses (through threadpoolctl), and the size gate that
-keeps small matrix products on one thread.
-
-Why the gate: OpenBLAS's worker threads spin while they wait for each other.
-When another process keeps a core busy, a product that takes well under a
-millisecond waits a scheduler slice for its descheduled partner, so a
-training step of small products ran 2-4x slower on two threads than on one
-(``benchmarks/blas_threads.py``), while on an idle machine two threads gained
-at most 1.4x on those products, and in some runs lost. Large products lose
-about 10% to a busy neighbour and gain 1.7x on an idle machine. So products of fewer than
-``PARALLEL_MIN_MACS`` multiply-adds run on one thread, larger ones on
-``get_num_threads()``. The default is the BLAS pool's own size at start-up:
-one thread per core, or what ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``/
+"""Threads: ``set_num_threads``/``get_num_threads`` as torch has them. The
+number is how many threads jitgrad's kernels of large tensors split over
+(jitgrad/parallel.py), matrix products included; the default is the size
+of numpy's BLAS pool at start-up (through threadpoolctl): one thread per
+core, or what ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``/
 ``MKL_NUM_THREADS`` asked for.
 
-jitgrad's own kernels are serial today; Numba's threading layer is never
-started, so ``fork()`` stays safe.
+numpy's BLAS itself runs on one thread from jitgrad's first use on.
+BLAS's threads split a product by the thread count, and its sums with it
+(OpenBLAS's 512^3 float32 product differs in the last bits between one and
+two threads), which would make a seeded program print other numbers at
+another thread count; and OpenBLAS's threads spin while they wait for each
+other, so next to a busy process a small product waited a scheduler slice
+for its partner (``benchmarks/blas_threads.py`` measured training steps
+2-4x slower on two BLAS threads than on one). So a product of at least
+``parallel.MATMUL_MIN`` multiply-adds is cut into panels of rows whose
+sizes depend on the shapes only, each one single-threaded BLAS call, and the
+panels are shared out over jitgrad's threads; smaller products are one call.
 """
 import os
-import threading
 
 from . import messages
+from . import parallel as _parallel
 from .quiet import quiet_matmul
-
-# 2^26 multiply-adds: about 1 ms on one core of this machine, where a busy
-# neighbour's delay (a scheduler slice) is small next to the work
-PARALLEL_MIN_MACS = 1 << 26
-
-_MAIN_THREAD = threading.main_thread().ident
 
 
 class _Blas:
@@ -40,8 +34,9 @@ class _Blas:
         # OpenBLAS's own setter through ctypes: ~0.3 us, cheap enough per product
         self.setters = [_raw_setter(c) for c in self.controllers]
         counts = [c.num_threads for c in self.controllers if c.num_threads]
-        self.limit = max(counts) if counts else _cores()
+        self.limit = max(counts) if counts else _cores()    # jitgrad's thread count
         self.current = self.limit
+        self.use(1)
 
     def use(self, n):
         if n != self.current:
@@ -71,15 +66,15 @@ def _pools():
 
 
 def get_num_threads():
-    """The number of threads used for intra-op parallelism: the BLAS pool's
-    size for large products (small ones run on one thread)."""
+    """The number of threads used for intra-op parallelism: jitgrad's kernel
+    threads (large tensors' kernels split over them)."""
     return _pools().limit
 
 
 def set_num_threads(int):  # noqa: A002  (torch's argument name)
-    """Sets the number of threads used for intra-op parallelism on CPU: the
-    BLAS pool numpy uses, for products above the size gate (jitgrad's own
-    kernels are serial)."""
+    """Sets the number of threads used for intra-op parallelism on CPU:
+    jitgrad's kernel threads (its products' BLAS calls run in them, each on
+    one BLAS thread)."""
     if isinstance(int, bool) or not isinstance(int, type(1)):
         raise RuntimeError(messages.set_num_threads_type(type(int).__name__))
     if int <= 0:
@@ -87,26 +82,24 @@ def set_num_threads(int):  # noqa: A002  (torch's argument name)
     pools = _pools()
     pools.limit = int
     pools.current = None
-    pools.use(int)
-
-
-def _resize(want):
-    # only the main thread resizes the shared pool: resizing it while another
-    # thread's product runs is not safe in every OpenBLAS
-    if threading.get_ident() == _MAIN_THREAD:
-        _pools().use(want)
+    pools.use(1)            # (see above: BLAS runs inside jitgrad's threads)
 
 
 def matmul(a, b):
-    """``np.matmul(a, b)`` on as many BLAS threads as its size deserves."""
+    """``np.matmul(a, b)``, the same numbers at any thread count: BLAS on one
+    thread, and a product of at least ``parallel.MATMUL_MIN`` multiply-adds
+    as fixed panels of rows (2-d) or batches on jitgrad's threads."""
     sa, sb = a.shape, b.shape
     macs = (sa[-2] if len(sa) > 1 else 1) * sa[-1] * (sb[-1] if len(sb) > 1 else 1)
     if len(sa) > 2 or len(sb) > 2:
         macs *= max(_batch(a), _batch(b))
-    blas = _blas
-    want = 1 if macs < PARALLEL_MIN_MACS else (blas.limit if blas is not None else 0)
-    if blas is None or blas.current != want:
-        _resize(_pools().limit if macs >= PARALLEL_MIN_MACS else 1)
+    if _blas is None:
+        _pools()
+    if macs >= _parallel.MATMUL_MIN:
+        if len(sa) == 2 and len(sb) == 2:
+            return _parallel.matmul(a, b)
+        if len(sa) > 2 and sa[:-2] == sb[:-2]:
+            return _parallel.batched_matmul(a, b)
     # inf * 0 in a product is nan, silently, as in torch (numpy would warn)
     return quiet_matmul(a, b)
 

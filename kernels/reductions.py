@@ -39,6 +39,33 @@ def sum_middle_axis(xf, A, R, B, of, zero):
                 of[row + b] += xf[base + b]
 
 
+@reduction_kernel
+def sum_runs(xf, run, partials, zero):
+    # partials[c] = sum of xf[c * run:(c + 1) * run] (the last run may be shorter),
+    # accumulated in ``zero``'s type: the per-run partial sums of a long
+    # contiguous sum, which jitgrad/parallel.py then adds in order
+    n = xf.size
+    for c in range(partials.size):
+        s = zero
+        for i in range(c * run, min(c * run + run, n)):
+            s += xf[i]
+        partials[c] = s
+
+
+@reduction_kernel
+def sum_middle_axis_columns(xf, A, R, B, b0, b1, of):
+    # sum_middle_axis's B > 1 case for the columns b0 <= b < b1 only: the same
+    # sums in the same order, so threads may share the columns out
+    for a in range(A):
+        row = a * B
+        for b in range(b0, b1):
+            of[row + b] = 0
+        for r in range(R):
+            base = (a * R + r) * B
+            for b in range(b0, b1):
+                of[row + b] += xf[base + b]
+
+
 @kernel
 def repeat_middle_axis(xf, A, R, B, of):
     # of[a, r, b] = xf[a, b]

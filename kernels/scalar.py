@@ -462,6 +462,42 @@ def threshold(x, threshold, value):
     return value if x <= threshold else x
 
 
+@scalar
+def mish(x):
+    # as kernels/activations.py's mish_forward: tanh(log1p(e)) = n / (n + 2), n = e (e + 2)
+    e = vexp(x)
+    n = e * (e + like(x, 2.0))
+    return x * (like(x, 1.0) if x > like(x, 20.0) else n / (n + like(x, 2.0)))
+
+
+@scalar
+def mish_backward(grad, x):
+    # as kernels/activations.py's mish_backward (t rounds to 1 past 20: x * 0 stays nan at inf)
+    one = like(x, 1.0)
+    two = like(x, 2.0)
+    if x > like(x, 20.0):
+        return grad * (one + x * like(x, 0.0))
+    e = vexp(x)
+    n = e * (e + two)
+    d = n + two
+    return grad * (n / d + x * (e / (one + e)) * (like(x, 4.0) * (n + one) / (d * d)))
+
+
+@scalar
+def elu_scaled(x, alpha, scale, input_scale, grad_input_scale):
+    # selu and celu: torch's elu with a scale and an input scale
+    return x * scale if x > like(x, 0.0) else vexpm1(x * input_scale) * (alpha * scale)
+
+
+selu = celu = elu_scaled
+
+
+@scalar
+def elu_scaled_backward(grad, x, alpha, scale, grad_input_scale):
+    return grad * scale if x > like(x, 0.0) \
+        else grad * grad_input_scale * (alpha * scale) * vexp(x * grad_input_scale)
+
+
 # ---------------------------------------- torch's pointwise ops (kernels/pointwise.py)
 # (each calls the helper its array kernel calls)
 

@@ -233,13 +233,15 @@ POINTWISE_CALLS = {"leaky_relu": lambda x: F.leaky_relu(x, 0.2),
                    "log_sigmoid": lambda x: F.logsigmoid(x),
                    "hardshrink": lambda x: F.hardshrink(x, 0.7),
                    "softshrink": lambda x: F.softshrink(x),
-                   "threshold": lambda x: F.threshold(x, 0.25, -2.0)}
+                   "threshold": lambda x: F.threshold(x, 0.25, -2.0),
+                   # (x * 3 reaches past mish's cut-over at 20)
+                   "mish": lambda x: F.mish(x * 3), "selu": lambda x: F.selu(x),
+                   "celu": lambda x: F.celu(x, alpha=0.3) + F.celu(x)}
 POINTWISE_IN_PLACE = {"leaky_relu_", "elu_"}
 # entries with no scalar form yet: jitgrad.compile runs them as calls of the eager op
 # (test_compile_extern.py); their own tests are in test_ops_activations_losses.py and
 # test_ops_special.py. The in-place forms here record their eager op too.
-POINTWISE_EAGER = {"mish", "selu", "selu_", "celu", "celu_", "threshold_",
-                   "lgamma", "digamma", "polygamma"}
+POINTWISE_EAGER = {"selu_", "celu_", "threshold_", "lgamma", "digamma", "polygamma"}
 
 
 def test_every_pointwise_entry_is_fused_or_in_place():
@@ -564,6 +566,12 @@ COMPOSITES = [
      [(normal, (6, 4)), (classes4, (6,))]),
     ("mlp", lambda x, w, b: F.log_softmax(F.linear(x.tanh(), w, b).relu(), dim=1),
      [(normal, (5, 4)), (normal, (3, 4)), (normal, (3,))]),
+    # views as rules: permute, squeeze, unflatten, contiguous, a row; linear of a 3-d input
+    ("views-3d-linear", lambda x, w, b: (
+        F.linear(x.permute(1, 0, 2).contiguous(), w, b).permute(1, 0, 2).unflatten(0, (1, 2))
+        .squeeze(0).sum(0) * x.unsqueeze(0).squeeze()[1] + x.permute((0, 2, 1))[0].t()
+        + jitgrad.permute(x, (0, 2, 1)).contiguous().view_as(x)[-1]),
+     [(normal, (2, 3, 4)), (normal, (4, 4)), (normal, (4,))]),
 ]
 
 
@@ -584,3 +592,98 @@ def test_composite(name, fn, spec, mode, dtype):
     probe = fn(*_make(calls[0]))
     cotangent = np.random.default_rng(99).standard_normal(tuple(probe.shape)).astype(dtype)
     check_compiled(fn, calls, mode, cotangent)
+
+
+# ------------------------------------------------ the table's Kernel entries
+
+
+def _table_calls(compiled):
+    """The names of the Kernel entries a compiled function's graphs call."""
+    from jitgrad.compiler import codegen
+    from jitgrad.compiler.kernel_call import KernelCall
+    names = set()
+    for entries in compiled._entries.values():
+        for entry in entries:
+            for step, _ in entry.steps:
+                if step is not None and not isinstance(step, codegen.Segment) \
+                        and isinstance(step.attrs.get("call"), KernelCall):
+                    names.add(step.attrs["call"].name)
+    return names
+
+
+KERNELS = sorted(n for n, op in derivatives.COMPOSITE.items() if isinstance(op, derivatives.Kernel))
+# (fn, [(domain, shape)]) per Kernel entry; dropout draws: test_kernel_dropout
+KERNEL_CALLS = {
+    "layer_norm": (lambda x, w, b: F.layer_norm(x, (4,), w, b) + F.layer_norm(x * 2, (3, 4)),
+                   [(normal, (2, 3, 4)), (normal, (4,)), (normal, (4,))]),
+    "matmul": (lambda a, b, c: (a @ b) @ c.unsqueeze(0) + jitgrad.matmul(a, b).sum(0),
+               [(normal, (2, 3, 4)), (normal, (4, 5)), (normal, (5, 5))]),
+    "conv2d": (lambda x, w, b: F.conv2d(x, w, b, padding=1) + F.conv2d(x, w, stride=(1, 1),
+                                                                     padding=1),
+               [(normal, (2, 2, 5, 5)), (normal, (3, 2, 3, 3)), (normal, (3,))]),
+    "max_pool2d": (lambda x: F.max_pool2d(x, 2) + F.max_pool2d(x, 3, stride=2, padding=1),
+                   [(normal, (2, 3, 4, 4))]),
+    "embedding": (lambda i, w: F.embedding(i, w) * F.embedding(i, w * 2, padding_idx=-1),
+                  [(classes4, (3, 5)), (normal, (4, 3))]),
+    # training (the batch's statistics) and evaluation (the running ones, not differentiated)
+    "batch_norm": (lambda x, w, b, rm, rv: F.batch_norm(x, None, None, w, b, training=True)
+                   + F.batch_norm(x * 2, rm.detach(), rv.detach().exp(), w, None),
+                   [(normal, (4, 3, 5)), (normal, (3,)), (normal, (3,)), (normal, (3,)),
+                    (normal, (3,))]),
+}
+
+
+def test_every_kernel_entry_has_a_call():
+    assert sorted([*KERNEL_CALLS, "dropout"]) == KERNELS
+
+
+@pytest.mark.parametrize("mode,dtype", PER_OP, ids=config_ids(PER_OP))
+@pytest.mark.parametrize("name", sorted(KERNEL_CALLS))
+def test_kernel(name, mode, dtype):
+    """A Kernel entry's call is captured from the table (its array functions,
+    no eager op) and gives eager's values and gradients."""
+    fn, spec = KERNEL_CALLS[name]
+
+    def make(rng, noncontig):
+        inputs = []
+        for domain, shape in spec:
+            a = domain(shape, rng)
+            floating = a.dtype.kind == "f"
+            inputs.append(In(a.astype(dtype) if floating else a, grad=floating,
+                             noncontig=noncontig and floating and len(shape) == 2))
+        return inputs
+    calls = three_calls(make)
+    probe = fn(*_make(calls[0]))
+    cotangent = np.random.default_rng(99).standard_normal(tuple(probe.shape)).astype(dtype)
+    compiled = check_compiled(fn, calls, mode, cotangent)
+    assert name in _table_calls(compiled)
+
+
+@pytest.mark.parametrize("mode", ["returned", "step"])
+def test_kernel_dropout(mode):
+    """dropout's table forward draws its mask from the generator as the eager
+    op does: seeded alike, compiled and eager calls agree."""
+    def fn(x):
+        return F.dropout(x * 2, 0.3) + F.dropout(x, 0.5, training=True)
+    if mode == "step":
+        def run(x):
+            out = fn(x)
+            out.sum().backward()
+            return out
+    else:
+        run = fn
+    compiled = jitgrad.compile(run)
+    base = np.random.default_rng(5).standard_normal((6, 7))
+    for call in range(3):
+        got_x = jitgrad.tensor(base + call, requires_grad=True)
+        want_x = jitgrad.tensor(base + call, requires_grad=True)
+        jitgrad.manual_seed(call)
+        got = compiled(got_x)
+        jitgrad.manual_seed(call)
+        want = fn(want_x)
+        if mode == "returned":
+            got.sum().backward()
+        want.sum().backward()
+        np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
+        np.testing.assert_array_equal(got_x.grad.numpy(), want_x.grad.numpy())
+    assert "dropout" in _table_calls(compiled)

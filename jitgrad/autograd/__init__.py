@@ -4,6 +4,7 @@ import numpy as np
 from .. import messages
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .engine import accumulate, run_backward, run_backward_graph
+from . import engine as _engine
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
                         set_grad_enabled)
 from . import functional  # noqa: F401
@@ -22,6 +23,9 @@ def Variable(data, requires_grad=False, volatile=False):
     if requires_grad:
         data.requires_grad_(True)
     return data
+
+
+Variable._execution_engine = _engine._ExecutionEngine()   # queue_callback's home in torch
 
 
 
@@ -106,6 +110,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
             t._grad = g if t._grad is None else t._grad + g
         else:
             accumulate(t, g, False)
+        acc = t._accumulator if t._grad_fn is None else None
+        if acc is not None and acc._post_hooks:
+            for hook in list(acc._post_hooks.values()):
+                hook(t)
 
 
 def _input_node(t):

@@ -8,7 +8,11 @@ buffer or the caller's gradient. A leaf may keep an owned array as its
 ``.grad``; a borrowed one is copied first. So nodes must never return one
 fresh array for two inputs, nor a view of an array saved in forward.
 """
-from ..kernels.elementwise import add_forward
+from ..kernels.elementwise import add_forward as _add_kernel
+from ..parallel import ELEMENTWISE_MIN as _PAR_MIN
+from ..parallel import copy as _parallel_copy
+from ..parallel import elementwise as _parallel_elementwise
+from .. import messages
 from ..tensor import _wrap
 from .anomaly_mode import apply_checked
 from .anomaly_mode import state as anomaly_state
@@ -34,10 +38,21 @@ def _dependencies(roots):
     return deps
 
 
+def add_forward(a, b, out):
+    if out.size < _PAR_MIN:
+        _add_kernel(a, b, out)
+    else:
+        _parallel_elementwise(_add_kernel, (a, b, out), out.size)
+
+
+def _copy(a):
+    return a.copy() if a.size < _PAR_MIN else _parallel_copy(a)
+
+
 def _add(a, b):
     if type(a) is not type(b) or not hasattr(a, "dtype"):
         return a.merge(b)               # the per-output gradients of one Function
-    out = a.copy() if a.dtype == b.dtype else a.astype(b.dtype)
+    out = _copy(a) if a.dtype == b.dtype else a.astype(b.dtype)
     if b.flags.c_contiguous and out.shape == b.shape:
         add_forward(out.reshape(-1), b.reshape(-1), out.reshape(-1))
     else:
@@ -45,7 +60,44 @@ def _add(a, b):
     return out
 
 
-def run_backward(roots, root_grads, keep_graph, capture=None):
+# queue_callback: one list per running backward (a hook may start another),
+# None until a callback is queued; the callbacks run when the walk ends
+_callbacks = []
+
+
+def queue_callback(callback):
+    """torch's ``Variable._execution_engine.queue_callback``: run ``callback``
+    (no arguments) once the current backward pass has finished."""
+    if not _callbacks:
+        raise RuntimeError(messages.QUEUE_CALLBACK_OUTSIDE_BACKWARD)
+    if _callbacks[-1] is None:
+        _callbacks[-1] = []
+    _callbacks[-1].append(callback)
+
+
+def _run_queued(queued):
+    # still "during backward": a callback may queue another, which runs too
+    _callbacks.append(queued)
+    try:
+        i = 0
+        while i < len(queued):
+            queued[i]()
+            i += 1
+    finally:
+        _callbacks.pop()
+
+
+class _ExecutionEngine:
+    """``torch.autograd.Variable._execution_engine``."""
+    queue_callback = staticmethod(queue_callback)
+
+
+def _run_post_hooks(node, leaf):
+    for hook in list(node._post_hooks.values()):
+        hook(leaf)
+
+
+def _run_backward(roots, root_grads, keep_graph, capture=None):
     """Propagate ``root_grads`` (arrays) from ``roots`` (nodes) to the leaves.
 
     With ``capture`` (a dict node -> None) the gradients arriving at those
@@ -104,6 +156,8 @@ def run_backward(roots, root_grads, keep_graph, capture=None):
                     leaf = nxt._variable()
                     if leaf is not None:
                         _accumulate_fast(leaf, gi, gi_owned)
+                        if nxt._post_hooks:
+                            _run_post_hooks(nxt, leaf)
                     continue
                 prev = get(nxt)
                 if prev is None or prev[0] is None:
@@ -147,7 +201,7 @@ def _accumulate_fast(leaf, grad, owned):
     existing = leaf._grad
     if grad.shape == data.shape and grad.dtype == data.dtype:
         if existing is None:
-            leaf._grad = _wrap(grad if owned else grad.copy())
+            leaf._grad = _wrap(grad if owned else _copy(grad))
             return
         gd = existing._data
         if gd.ndim == 1 and gd.shape == grad.shape:
@@ -160,6 +214,8 @@ def _accumulate_node(node, grad, owned):
     leaf = node._variable()
     if leaf is not None:
         accumulate(leaf, grad, owned)
+        if node._post_hooks:
+            _run_post_hooks(node, leaf)
 
 
 def accumulate(leaf, grad, owned):
@@ -171,7 +227,7 @@ def accumulate(leaf, grad, owned):
         grad = grad.reshape(data.shape)
     existing = leaf._grad
     if existing is None:
-        leaf._grad = _wrap(grad if owned else grad.copy())
+        leaf._grad = _wrap(grad if owned else _copy(grad))
         return
     gd = existing._data
     if gd.ndim == 1 and grad.ndim == 1:
@@ -183,7 +239,7 @@ def accumulate(leaf, grad, owned):
         existing._data = gd + grad
 
 
-def run_backward_graph(roots, root_grads, keep_graph, capture=None):
+def _run_backward_graph(roots, root_grads, keep_graph, capture=None):
     """``create_graph=True``: the same walk, with gradients as Tensors and each
     node's ``apply_graph`` (Tensor ops, recorded under enable_grad), so the
     gradients come with a graph of their own."""
@@ -210,6 +266,8 @@ def run_backward_graph(roots, root_grads, keep_graph, capture=None):
                     leaf = node._variable()
                     if leaf is not None:
                         leaf._grad = grad if leaf._grad is None else leaf._grad + grad
+                        if node._post_hooks:
+                            _run_post_hooks(node, leaf)
                 continue
             if grad is not None and anomaly_state[0]:
                 grads = apply_checked(node, grad, node.apply_graph)
@@ -231,3 +289,25 @@ def run_backward_graph(roots, root_grads, keep_graph, capture=None):
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
                     ready.append(nxt)
+
+
+def run_backward(roots, root_grads, keep_graph, capture=None):
+    """``_run_backward``, then the callbacks queued during it."""
+    _callbacks.append(None)
+    try:
+        _run_backward(roots, root_grads, keep_graph, capture)
+    finally:
+        queued = _callbacks.pop()
+    if queued is not None:
+        _run_queued(queued)
+
+
+def run_backward_graph(roots, root_grads, keep_graph, capture=None):
+    """``_run_backward_graph``, then the callbacks queued during it."""
+    _callbacks.append(None)
+    try:
+        _run_backward_graph(roots, root_grads, keep_graph, capture)
+    finally:
+        queued = _callbacks.pop()
+    if queued is not None:
+        _run_queued(queued)

@@ -120,11 +120,14 @@ class AccumulateGrad(Node):
     The leaf owns its AccumulateGrad (one per leaf, shared by every graph
     that uses it) and the node refers back weakly, so no cycle forms.
     """
-    __slots__ = ("_variable",)
+    __slots__ = ("_variable", "_post_hooks")
 
     def __init__(self, variable):
         Node.__init__(self, (), ())
         self._variable = weakref.ref(variable)
+        # ``register_post_accumulate_grad_hook``: called with the leaf after
+        # each accumulation into its ``.grad`` (DistributedDataParallel's cue)
+        self._post_hooks = None
 
     @property
     def variable(self):

@@ -1,5 +1,6 @@
 """Hooks the engine runs on a node's incoming gradient."""
 import weakref
+from collections import OrderedDict
 
 from .. import messages
 from ..tensor import _wrap
@@ -39,3 +40,41 @@ def _checked(hook):
                                "size of value")
         return result
     return run
+
+
+class RemovableHandle:
+    """torch.utils.hooks.RemovableHandle: ``remove()`` takes the hook out of
+    its dict (also on leaving a ``with`` block)."""
+    next_id = 0
+
+    def __init__(self, hooks_dict):
+        self.hooks_dict_ref = weakref.ref(hooks_dict)
+        self.id = RemovableHandle.next_id
+        RemovableHandle.next_id += 1
+
+    def remove(self):
+        hooks = self.hooks_dict_ref()
+        if hooks is not None and self.id in hooks:
+            del hooks[self.id]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        self.remove()
+
+
+def post_accumulate_grad_hook(tensor, hook):
+    """``tensor.register_post_accumulate_grad_hook(hook)``: ``hook(tensor)``
+    runs after each backward pass has accumulated into the leaf's ``.grad``."""
+    from .graph import grad_accumulator
+    if not tensor._requires_grad:
+        raise RuntimeError(messages.HOOK_NO_REQUIRES_GRAD)
+    if tensor._grad_fn is not None:
+        raise RuntimeError(messages.POST_ACCUMULATE_HOOK_NON_LEAF)
+    node = grad_accumulator(tensor)
+    if node._post_hooks is None:
+        node._post_hooks = OrderedDict()
+    handle = RemovableHandle(node._post_hooks)
+    node._post_hooks[handle.id] = hook
+    return handle

@@ -155,9 +155,12 @@ def _ew_vjp(graph, op, g, line):
         if kind != "in" or not inputs[x].requires_grad:
             continue                      # a constant, or no gradient wanted
         template = scalar_code(formula, dtype.name)
-        used = {k: v for k, v in bind.items() if "{" + k + "}" in template}
-        grad = P.template_ew(graph, template, used, dtype, op.out.shape, line=line,
-                             vjp=(name, slot))
+        if template == "{grad}" and g.dtype == dtype and g.shape == op.out.shape:
+            grad = g                      # passed through (add's, sub's self): no copy
+        else:
+            used = {k: v for k, v in bind.items() if "{" + k + "}" in template}
+            grad = P.template_ew(graph, template, used, dtype, op.out.shape, line=line,
+                                 vjp=(name, slot))
         out.append((inputs[x], P.sum_to(graph, grad, inputs[x].shape, line)))
     return out
 

@@ -35,9 +35,10 @@ class Segment:
     ``inputs`` (arrays of any shape), then ``fresh`` and ``scratch`` (flat
     arrays), and returns ``bases`` (flat buffers later segments read) then
     ``values`` (contiguous arrays of their values' shapes, for Python)."""
-    __slots__ = ("name", "inputs", "bases", "values", "fresh", "scratch", "source", "fn")
+    __slots__ = ("name", "inputs", "bases", "values", "fresh", "scratch", "source", "fn",
+                 "chunks", "sums")
 
-    def __init__(self, name, inputs, bases, values, fresh, scratch, source):
+    def __init__(self, name, inputs, bases, values, fresh, scratch, source, chunks=0, sums=()):
         self.name = name
         self.inputs = inputs
         self.bases = bases
@@ -46,6 +47,11 @@ class Segment:
         self.scratch = scratch    # internal arrays the driver allocates once
         self.source = source
         self.fn = None
+        # a ranged segment (see RANGED_MIN) also takes ``parts_, c0_, c1_`` and runs
+        # chunks c0_ <= c < c1_ of its loop, writing full sum k's partial of chunk c
+        # to parts_[k, c]; the driver adds them up into ``sums[k]`` (runtime.py)
+        self.chunks = chunks
+        self.sums = sums
 
 
 class _Step:
@@ -118,6 +124,32 @@ def is_constant(v):
 
 BLOCK = 512       # elements per block of a fused full reduction
 
+# A segment that is one flat loop of at least this many elements is generated
+# ranged: the driver runs chunks of RANGE_CHUNK elements on jitgrad's threads
+# (jitgrad/parallel.py), each full sum as per-chunk partials added in order,
+# so the result is the same at every thread count.
+RANGED_MIN = 1 << 22       # parallel.ELEMENTWISE_MIN
+RANGE_CHUNK = 1 << 15     # a multiple of BLOCK
+
+
+def _ranged(steps):
+    """The length of the flat loop if ``steps`` is one that may run in chunks:
+    a single loop over a 1-d iteration space (after collapsing) whose
+    reductions are full sums; else 0."""
+    if len(steps) != 1 or steps[0].kind != "loop":
+        return 0
+    step = steps[0]
+    n = 1
+    for d in step.shape:
+        n *= d
+    if n < RANGED_MIN:
+        return 0
+    for op in step.ops:
+        if op.kind == "amax" or (op.kind == "sum" and (op.out.size != 1
+                                                      or op.out.dtype.kind != "f")):
+            return 0            # (partials are float64: integer sums stay exact serially)
+    return n
+
 
 def _fits(op, step, step_of, shape):
     """Every operand of ``op`` is computed in ``step`` at the same index, or
@@ -172,11 +204,30 @@ def generate(name, ops, inputs, bases, values):
         returned.append(buf)
         shaped.append((v, buf))
     steps, arrays, step_of = schedule(ops, inputs, returned)
+    ranged = _ranged(steps)
+    if ranged:
+        try:
+            return _generate(name, inputs, bases, returned, shaped, steps, arrays, step_of,
+                             ranged)
+        except _NotFlat:
+            pass
+    return _generate(name, inputs, bases, returned, shaped, steps, arrays, step_of, 0)
+
+
+class _NotFlat(Exception):
+    """The loop's iteration space does not collapse to one dim: not ranged."""
+
+
+def _generate(name, inputs, bases, returned, shaped, steps, arrays, step_of, ranged):
     fixed = set(inputs)
-    passed = {v for v in arrays if v.size >= DRIVER_ALLOCATED and v not in fixed}
+    sums = [op.out for op in steps[0].ops if op.kind == "sum"] if ranged else []
+    # (a ranged segment's full sums are the driver's, which adds the partials into them)
+    passed = {v for v in arrays if (v.size >= DRIVER_ALLOCATED or v in sums) and v not in fixed}
     fresh = [v for v in dict.fromkeys(returned) if v in passed]
     scratch = sorted((v for v in passed if v not in set(returned)), key=lambda v: v.id)
     params = [f"{_var(v)}_" for v in inputs] + [_var(v) for v in [*fresh, *scratch]]
+    if ranged:
+        params += ["parts_", "c0_", "c1_"]
     lines = ["@njit(cache=True, error_model='numpy', nogil=True)",
              f"def {name}({', '.join(params)}):"]
     body = [f"{_var(v)} = np.ascontiguousarray({_var(v)}_).reshape({v.size})" for v in inputs]
@@ -191,7 +242,7 @@ def generate(name, ops, inputs, bases, values):
         elif s.kind == "onehot":
             body += _onehot(s.ops[0], passed)
         else:
-            body += _loop(s, arrays, step_of, passed)
+            body += _loop(s, arrays, step_of, passed, sums if ranged else None)
     outs = [_var(v) for v in bases]
     for v, buf in shaped:
         offset = layout(v)[2] if buf is layout(v)[0] else 0
@@ -199,7 +250,7 @@ def generate(name, ops, inputs, bases, values):
     body.append(f"return ({', '.join(outs)}{',' if outs else ''})")
     lines += ["    " + line for line in body if line]
     return Segment(name, list(inputs), list(bases), [v for v, _ in shaped], fresh, scratch,
-                   "\n".join(lines))
+                   "\n".join(lines), -(-ranged // RANGE_CHUNK), sums)
 
 
 def _is_plain(v):
@@ -316,7 +367,9 @@ def _collapse(shape, patterns):
     return shape, patterns
 
 
-def _loop(step, arrays, step_of, passed):
+def _loop(step, arrays, step_of, passed, sums=None):
+    """The lines of a loop step; with ``sums`` (a list: the full sums, in
+    parts_ order) the ranged form of a flat loop (see RANGED_MIN)."""
     shape = step.shape
     ops = step.ops
     here = {op.out for op in ops if op.kind == "ew"}
@@ -348,6 +401,10 @@ def _loop(step, arrays, step_of, passed):
         return " + ".join(terms) if terms else "0"
 
     pre, inner, post, per_block = [], [], [], []
+    ranged = sums is not None
+    if ranged and len(loop_shape) != 1:
+        raise _NotFlat
+    acc_init = pre if not ranged else []      # a ranged loop starts its sums at every chunk
     # lines just inside all but the innermost loop, for the reductions the innermost
     # index does not move: their running value stays out of memory across that loop
     # (a store and reload per element serialises the loop and keeps it from vectorising)
@@ -394,12 +451,12 @@ def _loop(step, arrays, step_of, passed):
         full = out.size == 1
         if op.kind == "sum":
             if full and blocked:
-                pre.append(f"acc{out.id} = {literal(0, acc_dtype)}")
+                acc_init.append(f"acc{out.id} = {literal(0, acc_dtype)}")
                 pre.append(f"blk{out.id} = np.empty({BLOCK}, {dtype_name(out.dtype)})")
                 inner.append(f"blk{out.id}[j_] = {args[0]}")
                 per_block.append(f"acc{out.id} += S.block_sum(blk{out.id}, m_)")
             elif full:
-                pre.append(f"acc{out.id} = {literal(0, acc_dtype)}")
+                acc_init.append(f"acc{out.id} = {literal(0, acc_dtype)}")
                 inner.append(f"acc{out.id} += {args[0]}")
             elif len(loop_shape) > 1 and pat[-1] == 0:
                 # a sum over the innermost index: its terms go to a row buffer, summed
@@ -425,9 +482,30 @@ def _loop(step, arrays, step_of, passed):
                              f"{args[0]})")
         if full:
             pre.insert(0, _alloc(out, passed))
-            post.append(f"{_var(out)}[0] = acc{out.id}")
+            if ranged:
+                post.append(f"parts_[{sums.index(out)}, c_] = acc{out.id}")
+            else:
+                post.append(f"{_var(out)}[0] = acc{out.id}")
     def emit(inner):
         lines = [line for line in pre if line]
+        if ranged:
+            # chunks c0_ <= c_ < c1_ of RANGE_CHUNK elements (blocks never straddle two)
+            n = loop_shape[0]
+            lines.append("for c_ in range(c0_, c1_):")
+            body = list(acc_init)
+            if blocked:
+                body += [f"for blk_ in range(c_ * {RANGE_CHUNK}, "
+                         f"min(c_ * {RANGE_CHUNK} + {RANGE_CHUNK}, {n}), {BLOCK}):",
+                         f"    m_ = min({BLOCK}, {n} - blk_)"]
+                body += ["    " + line for line in block_views]
+                body += ["    for j_ in range(m_):"]
+                body += ["        " + line for line in inner]
+                body += ["    " + line for line in per_block]
+            else:
+                body.append(f"for {idx[0]} in range(c_ * {RANGE_CHUNK}, "
+                            f"min(c_ * {RANGE_CHUNK} + {RANGE_CHUNK}, {n})):")
+                body += ["    " + line for line in inner]
+            return lines + ["    " + line for line in body + post]
         if blocked:
             # (indices from range(m_) are provably non-negative, so Numba's
             # negative-index wraparound drops out and the loop vectorises)

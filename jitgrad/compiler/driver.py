@@ -168,7 +168,10 @@ class _StepEmitter:
         return self.names[v]
 
     def shaped(self, v):
-        name = self.names[v]
+        name = self.names.get(v)
+        if name is None and v.view is not None:
+            # (primitives.plain: a view that is its whole buffer, reshaped)
+            return f"{self.names[v.view[0]]}.reshape({v.shape!r})"
         return f"{name}.reshape({v.shape!r})" if v in self.flat else name
 
     def step(self, step):
@@ -184,7 +187,9 @@ class _StepEmitter:
     def segment(self, seg):
         const, names = self.const, self.names
         args = [names[v] for v in seg.inputs]
-        if seg.scratch:
+        if seg.chunks:
+            call = f"E.call_ranged({const(seg, 'G')}, {', '.join(args)})"
+        elif seg.scratch:
             call = f"E.call_with_scratch({const(seg, 'G')}, {', '.join(args)})"
         else:
             if seg.fresh:

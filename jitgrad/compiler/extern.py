@@ -20,7 +20,7 @@ from .. import messages
 from ..autograd import grad_arrays
 from ..autograd.grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap
-from . import primitives as P
+from . import kernel_call, primitives as P
 from .rules import NotCaptured
 
 # results whose shape depends on the values of the inputs
@@ -164,12 +164,26 @@ def record(tr, name, fn, args, kwargs, result, versions):
         raise NotCaptured("a result that is a tensor it was given")
     graph = tr.graph
     enabled = grad_state.enabled
+    shapes = [t._data.shape for t in outs]
+    slots = None
+    entry = kernel_call.entry_for(fn)
+    if entry is not None:
+        # a table op: its forward and backward array functions, called directly
+        bound = kernel_call.bind(entry, fn, args, kwargs)
+        if bound is not None:
+            tensors = []
+            targs, tkwargs = _template(bound.args, tensors), _template(bound.kwargs, tensors)
+            slots = kernel_call.tensor_slots(entry, bound)
+            if slots is not None and len(slots) != len(tensors):
+                slots = None
     values = []
     for t in tensors:
         values.append(P.plain(graph, tr.value(t), tr.line))      # the call reads an array
     needs = [enabled and v.requires_grad for v in values]
-    call = ExternCall(name, fn, targs, tkwargs, needs, enabled,
-                      [t._data.shape for t in outs])
+    if slots is not None:
+        call = kernel_call.KernelCall(entry, targs, tkwargs, slots, needs, enabled, shapes)
+    else:
+        call = ExternCall(name, fn, targs, tkwargs, needs, enabled, shapes)
     outs_v = P.extern(graph, call, values, [(t._data.shape, t._data.dtype,
                                              t._requires_grad) for t in outs], tr.line)
     for t, v in zip(outs, outs_v):

@@ -17,7 +17,7 @@ from .primitives import dtype_name, literal
 
 _NAMES = ("grad", "self", "other", "result", "beta", "threshold", "negative_slope", "alpha",
           "end", "weight", "tensor1", "tensor2", "value", "nan", "posinf", "neginf",
-          "min_val", "max_val", "lambd")
+          "min_val", "max_val", "lambd", "scale", "input_scale", "grad_input_scale")
 # tensor methods -> scalar functions of one argument
 _METHODS = {"cos", "sin", "sinh", "cosh", "sign", "rsqrt", "exp", "sqrt", "abs", "sigmoid", "tanh"}
 

@@ -120,9 +120,11 @@ def copy(graph, v, requires_grad=None, line=None):
 
 
 def plain(graph, v, line=None):
-    """``v`` as a C-contiguous array of its own (a copy of a view or a constant)."""
+    """``v`` as a C-contiguous array (a copy of a strided view or a constant;
+    a view that is its whole buffer reshaped is that buffer, reshaped)."""
     op = v.op
-    if v.view is not None or op is not None and op.kind == "ew" and not op.inputs:
+    if v.view is not None and not (is_contiguous(v) and v.view[2] == 0) \
+            or op is not None and op.kind == "ew" and not op.inputs:
         return copy(graph, v, line=line)
     return v
 

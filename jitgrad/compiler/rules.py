@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import derivatives
 from ..kernels import scalar as S
+from ..ops.activations_extra import SELU_ALPHA, SELU_SCALE
 from . import primitives as P
 from .formulas import Unsupported, formulas_of, scalar_code
 
@@ -94,6 +95,14 @@ def _activation_rule(name, *params, entry=None, fixed=()):
             raise NotCaptured(f"{name} with these arguments")
         return elementwise(tr, entry or name, result, [x, *fixed, *values])
     return rule
+
+
+def celu_rule(tr, result, x, alpha=1.0, inplace=False):
+    if inplace or not _is_number(alpha) or alpha == 0:
+        raise NotCaptured("celu with these arguments")
+    # the gradient's 1 / alpha with alpha rounded to float32, as torch's (ops/activations_extra.py)
+    return elementwise(tr, "celu", result, [x, alpha, 1.0, 1.0 / alpha,
+                                            1.0 / float(np.float32(alpha))])
 
 
 def gelu_rule(tr, result, x, approximate="none"):
@@ -208,6 +217,27 @@ def unsqueeze_rule(tr, result, x, dim):
     return P.reshape(tr.graph, tr.value(x), tuple(result.shape), result._requires_grad, tr.line)
 
 
+def permute_rule(tr, result, x, *dims):
+    v = tr.value(x)
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = dims[0]
+    n = len(v.shape)
+    return P.permute(tr.graph, v, [d % n for d in dims], result._requires_grad, tr.line)
+
+
+def contiguous_rule(tr, result, x, *args, **kwargs):
+    v = tr.value(x)
+    return v if P.is_contiguous(v) else P.copy(tr.graph, v, result._requires_grad, tr.line)
+
+
+def getitem_rule(tr, result, x, index):
+    """``x[i]``: a row, a view (other indexing is captured as the eager op)."""
+    v = tr.value(x)
+    if type(index) is not int or not v.shape:
+        raise NotCaptured("indexing other than one integer")
+    return P.select(tr.graph, v, index % v.shape[0], result._requires_grad, tr.line)
+
+
 def detach_rule(tr, result, x):
     v = tr.value(x)
     return P.view(tr.graph, v, v.shape, P.layout(v)[1], P.layout(v)[2], False, tr.line)
@@ -231,14 +261,16 @@ def matmul_rule(tr, result, a, b):
 
 def linear_rule(tr, result, x, weight, bias=None):
     vx, vw = tr.value(x), tr.value(weight)
-    if len(vx.shape) != 2 or len(vw.shape) != 2:
-        raise NotCaptured("linear beyond 2-d input")
+    if len(vx.shape) < 2 or len(vw.shape) != 2 or vx.dtype != vw.dtype:
+        raise NotCaptured("linear of a 1-d input, or of mixed dtypes")
     g = tr.graph
     rg = result._requires_grad
-    out = P.matmul2d(g, vx, P.permute(g, vw, (1, 0), vw.requires_grad, tr.line), rg, tr.line)
-    if bias is None:
-        return out
-    return P.table_ew(g, "add", [out, tr.value(bias)], out.dtype, out.shape, rg, tr.line)
+    # (..., k) inputs: one product of the rows
+    rows = P.reshape(g, vx, (vx.size // vx.shape[-1], vx.shape[-1]), line=tr.line)
+    out = P.matmul2d(g, rows, P.permute(g, vw, (1, 0), vw.requires_grad, tr.line), rg, tr.line)
+    if bias is not None:
+        out = P.table_ew(g, "add", [out, tr.value(bias)], out.dtype, out.shape, rg, tr.line)
+    return P.reshape(g, out, tuple(result.shape), rg, tr.line)
 
 
 # ----------------------------------------------------------------- losses
@@ -402,7 +434,9 @@ def _register():
         "reshape": reshape_rule, "view": reshape_rule, "unsqueeze": unsqueeze_rule,
         "flatten": reshape_rule, "transpose": transpose_rule, "t": t_property_rule,
         "T": t_property_rule, "mT": lambda tr, r, x: transpose_rule(tr, r, x, -2, -1),
-        "detach": detach_rule,
+        "detach": detach_rule, "permute": permute_rule, "squeeze": reshape_rule,
+        "unflatten": reshape_rule, "view_as": reshape_rule, "reshape_as": reshape_rule,
+        "contiguous": contiguous_rule, "__getitem__": getitem_rule,
         "matmul": matmul_rule, "__matmul__": matmul_rule, "mm": matmul_rule,
         "mv": matmul_rule, "linear": linear_rule,
         "binary_cross_entropy_with_logits": bce_with_logits_rule, "mse_loss": mse_loss_rule,
@@ -422,7 +456,10 @@ def _register():
         "hardshrink": (_activation_rule("hardshrink", ("lambd", 0.5)), "hardshrink"),
         "softshrink": (_activation_rule("softshrink", ("lambd", 0.5)), "softshrink"),
         "threshold": (_activation_rule("threshold", ("threshold", None), ("value", None)),
-                      "threshold")}
+                      "threshold"),
+        "mish": (_activation_rule("mish"), "mish"),
+        "selu": (_activation_rule("selu", fixed=(SELU_ALPHA, SELU_SCALE, 1.0, 1.0)), "selu"),
+        "celu": (celu_rule, "celu")}
     for name, (rule, entry) in activations.items():
         if fusable(derivatives.COMPOSITE[entry]):
             RULES[name] = rule

@@ -24,7 +24,7 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, parallel
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.graph import Node
 from ..tensor import Tensor
@@ -126,8 +126,7 @@ class _Entry:
             for s in segments:
                 s.fn = getattr(module, s.name)
                 # compile (or load from the cache) now, so the trace call pays for it
-                s.fn.compile(tuple(_arg_type(v, tr, self) for v in
-                                   [*s.inputs, *s.fresh, *s.scratch]))
+                s.fn.compile(_signature(s, tr, self))
         self.compile_note = (time.perf_counter() - start, existed)
         self.scratch = {s.name: [np.empty(v.size, v.dtype) for v in s.scratch] for s in segments}
         self.lock = threading.Lock()
@@ -140,6 +139,32 @@ class _Entry:
             out += (self.scratch[seg.name] if shared
                     else [np.empty(v.size, v.dtype) for v in seg.scratch])
         return out
+
+    def call_ranged(self, seg, *args):
+        """Run ranged segment ``seg`` (codegen.RANGED_MIN) in chunks on
+        jitgrad's threads, then add each full sum's partials in chunk order."""
+        args = [a if a.flags.c_contiguous else np.ascontiguousarray(a) for a in args]
+        shared = self.lock.acquire(False)
+        try:
+            buffers = self.buffers(seg, shared)
+            parts = np.empty((len(seg.sums), seg.chunks), np.float64)
+            result = []
+
+            def chunks(c0, c1):
+                r = seg.fn(*args, *buffers, parts, c0, c1)
+                if c0 == 0:
+                    result.append(r)
+
+            parallel.run(chunks, seg.chunks)
+            fresh, scratch = seg.fresh, seg.scratch
+            for k, v in enumerate(seg.sums):
+                buf = buffers[fresh.index(v)] if v in fresh else \
+                    buffers[len(fresh) + scratch.index(v)]
+                parallel.add_partials(parts[k], buf)    # (in a fixed order)
+            return result[0]
+        finally:
+            if shared:
+                self.lock.release()
 
     def call_with_scratch(self, seg, *args):
         """Run ``seg`` on the reused scratch arrays, or on fresh ones while
@@ -283,6 +308,17 @@ def _segment(name, ops, inputs, bases, values):
                          f"(values larger than {tape.MAX_ELEMENTS} elements, or mixed dtypes)",
                          None)
     return codegen.generate(name, ops, inputs, bases, values)
+
+
+def _signature(seg, tr, entry):
+    """The argument types of a segment's call from the driver."""
+    types_ = [_arg_type(v, tr, entry) for v in [*seg.inputs, *seg.fresh, *seg.scratch]]
+    if seg.chunks:
+        from numba.core import types
+        # call_ranged passes the inputs C-contiguous, then (parts_, c0_, c1_)
+        types_[:len(seg.inputs)] = [t.copy(layout="C") for t in types_[:len(seg.inputs)]]
+        types_ += [types.float64[:, ::1], types.int64, types.int64]
+    return tuple(types_)
 
 
 def _arg_type(v, tr, entry):

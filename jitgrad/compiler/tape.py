@@ -39,7 +39,8 @@ def templates(dtype):
                 out.append(scalar_code(formula, dtype))
             except Unsupported:
                 pass
-    return list(dict.fromkeys(out))
+    # (a template of more operands than a tape row holds, selu's, is not taped: fused)
+    return [t for t in dict.fromkeys(out) if len(_slots(t)) <= OPERANDS]
 
 
 def _slots(template):

@@ -2,6 +2,7 @@
 from . import functional, init, utils  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .parameter import Buffer, Parameter  # noqa: F401
+from . import parallel  # noqa: F401,E402  (DistributedDataParallel)
 
 
 # a name torch has and jitgrad lacks says so (jitgrad/api_coverage.py)

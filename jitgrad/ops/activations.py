@@ -31,6 +31,8 @@ from . import linalg as _linalg
 from .elementwise import cast, sum_to_size
 from .shapes import broadcast_shape, int_dim, normalize_dim, sum_to_shape
 from ..threads import matmul as blas_matmul
+from .. import parallel
+from ..parallel import ROWS_MIN as _ROWS_MIN
 
 
 def _float_only(x, kernel_name):
@@ -109,7 +111,15 @@ class SoftmaxNode(Node):
         y, (A, R, B, _), shape = self._saved_or_raise()
         g = np.ascontiguousarray(grad, dtype=y.dtype).reshape(-1)
         out = np.empty(y.size, y.dtype)
-        self.kernel(g, y, A, R, B, out, np.empty(B, y.dtype))
+        if y.size < _ROWS_MIN or A == 1:
+            self.kernel(g, y, A, R, B, out, np.empty(B, y.dtype))
+        else:
+            kernel, row = self.kernel, R * B
+
+            def rows(a0, a1):
+                kernel(g[a0 * row:a1 * row], y[a0 * row:a1 * row], a1 - a0, R, B,
+                       out[a0 * row:a1 * row], np.empty(B, y.dtype))
+            parallel.rows(rows, A, row)
         return (out.reshape(shape),)
 
     def apply_graph(self, grad):
@@ -156,7 +166,15 @@ def softmax(x, dim, dtype=None, log=False, position=1):
     flat = np.ascontiguousarray(a).reshape(-1)
     out = np.empty(flat.size, a.dtype)
     forward = K.log_softmax_forward if log else K.softmax_forward
-    forward(flat, A, R, B, out, np.empty(B, a.dtype), np.empty(B, a.dtype))
+    if flat.size < _ROWS_MIN or A == 1:
+        forward(flat, A, R, B, out, np.empty(B, a.dtype), np.empty(B, a.dtype))
+    else:
+        row = R * B
+
+        def rows(a0, a1):       # each row (a) alone: the same numbers at any split
+            forward(flat[a0 * row:a1 * row], a1 - a0, R, B, out[a0 * row:a1 * row],
+                    np.empty(B, a.dtype), np.empty(B, a.dtype))
+        parallel.rows(rows, A, row)
     res = out.reshape(a.shape)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(res)
@@ -190,15 +208,12 @@ def implicit_softmax_dim(name, ndim, stacklevel):
 
 
 class DropoutNode(Node):
-    """``input * noise``: saved (noise, flat or a scalar zero; shape)."""
+    """``input * noise``: saved (the table's saved (noise, flat or a scalar
+    zero; shape))."""
     __slots__ = ()
 
     def apply(self, grad):
-        noise, shape = self._saved_or_raise()
-        g = grad.reshape(-1)
-        out = np.empty(g.size, grad.dtype)
-        mul_forward(g, noise, out)
-        return out.reshape(shape), None
+        return dropout_backward(self._saved_or_raise(), (grad,), (True,))[0], None
 
     def apply_graph(self, grad):
         noise, shape = self._saved_or_raise()
@@ -223,15 +238,29 @@ def dropout(x, p=0.5, training=True, inplace=False):
         return x
     if inplace:
         _inplace.check_inplace(x)
+    if p != 1 and a.dtype.kind != "f":
+        raise RuntimeError(messages.cast_result(dtypes.get_default_dtype()._torch_name,
+                                               x.dtype._torch_name))
+    (res,), saved = dropout_forward(a, p)
+    if x._requires_grad and grad_state.enabled:
+        result = _wrap_result(res, _DROPOUT((edge(x), None), saved))
+    else:
+        result = _wrap(res)
+    if inplace:
+        return _inplace._take_over(x, result)
+    return result
+
+
+def dropout_forward(input, p=0.5, training=True, inplace=False):
+    """The op table's forward (``derivatives.COMPOSITE["dropout"]``) on an
+    array the checks above passed: ((input * noise,), (noise, shape))."""
+    a = input
     flat = a.reshape(-1)
     out = np.empty(flat.size, a.dtype)
     if p == 1:
         noise = a.dtype.type(0)              # torch: input * zeros({})
         mul_forward(flat, noise, out)
     else:
-        if a.dtype.kind != "f":
-            raise RuntimeError(messages.cast_result(dtypes.get_default_dtype()._torch_name,
-                                                   x.dtype._torch_name))
         from ..random import bernoulli_
         keep = 1.0 - float(p)
         noise = np.empty_like(a)             # torch's empty_like: drawn in a's memory order
@@ -239,14 +268,16 @@ def dropout(x, p=0.5, training=True, inplace=False):
         noise = noise.reshape(-1) if noise.flags.c_contiguous else np.ascontiguousarray(
             noise).reshape(-1)
         K.dropout_forward(flat, noise, a.dtype.type(keep), out)
-    res = out.reshape(a.shape)
-    if x._requires_grad and grad_state.enabled:
-        result = _wrap_result(res, _DROPOUT((edge(x), None), (noise, a.shape)))
-    else:
-        result = _wrap(res)
-    if inplace:
-        return _inplace._take_over(x, result)
-    return result
+    return (out.reshape(a.shape),), (noise, a.shape)
+
+
+def dropout_backward(saved, grads, needs):
+    """``grad * noise``."""
+    noise, shape = saved
+    g = grads[0].reshape(-1)
+    out = np.empty(g.size, g.dtype)
+    mul_forward(g, noise, out)
+    return (out.reshape(shape),)
 
 
 # ------------------------------------------------------------------ linear

@@ -55,6 +55,12 @@ def _elu_scaled_backward_result(grad, result, alpha, scale, input_scale):
     return grad * (pos * scale + (1 - pos) * input_scale * (result + alpha * scale))
 
 
+def _mish_backward(grad, x):
+    # torch's: t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x)), recorded
+    t = x.exp().log1p().tanh()
+    return grad * (t + x * x.sigmoid() * (1 - t * t))
+
+
 def _shrink_backward(grad, x, lambd):
     return grad * _mask(x, lambda a: ~((a >= -lambd) & (a <= lambd)))
 
@@ -63,7 +69,7 @@ _formulas.HELPERS.update({
     "hardtanh_backward": _hardtanh_backward, "hardsigmoid_backward": _hardsigmoid_backward,
     "hardswish_backward": _hardswish_backward, "elu_scaled_backward": _elu_scaled_backward,
     "elu_scaled_backward_result": _elu_scaled_backward_result,
-    "shrink_backward": _shrink_backward})
+    "shrink_backward": _shrink_backward, "mish_backward": _mish_backward})
 
 
 # ------------------------------------------------------------------ pointwise entries

@@ -27,6 +27,8 @@ from ..kernels import conv as K
 from ..tensor import Tensor, _wrap, _wrap_result
 from .elementwise import cast
 from ..threads import matmul as blas_matmul
+from .. import parallel
+from ..parallel import CONV_MIN as _PAR_MIN
 
 # patch rows pay off from this many input channels on (groups == 1): BLAS runs the
 # (N*L, K) x (K, O) products faster than (O, K) x (K, N*L) once K = C*KH*KW is not tiny
@@ -50,13 +52,30 @@ class Geometry:
         self.KK = C * KH * KW
 
     def im2col(self, a, N, out, sk, sn):
-        K.im2col(a.reshape(-1), N, self.C, self.H, self.W, self.KH, self.KW, self.sh, self.sw,
-                 self.pt, self.pl, self.dh, self.dw, self.OH, self.OW, sk, sn, out.reshape(-1))
+        x, cols, args = a.reshape(-1), out.reshape(-1), self._args()
+        if cols.size < _PAR_MIN:
+            K.im2col(x, N, *args, sk, sn, cols)
+            return
+        chw = x.size // N if N else 0
+
+        def samples(n0, n1):    # sample n's values are at k * sk + n * sn
+            K.im2col(x[n0 * chw:n1 * chw], n1 - n0, *args, sk, sn, cols[n0 * sn:])
+        parallel.rows(samples, N, cols.size // N)
 
     def col2im(self, cols, N, out, sk, sn):
-        K.col2im(cols.reshape(-1), N, self.C, self.H, self.W, self.KH, self.KW, self.sh,
-                 self.sw, self.pt, self.pl, self.dh, self.dw, self.OH, self.OW, sk, sn,
-                 out.reshape(-1))
+        c, o, args = cols.reshape(-1), out.reshape(-1), self._args()
+        if c.size < _PAR_MIN:
+            K.col2im(c, N, *args, sk, sn, o)
+            return
+        chw = o.size // N if N else 0
+
+        def samples(n0, n1):    # each sample's windows add into its own planes only
+            K.col2im(c[n0 * sn:], n1 - n0, *args, sk, sn, o[n0 * chw:n1 * chw])
+        parallel.rows(samples, N, c.size // N)
+
+    def _args(self):
+        return (self.C, self.H, self.W, self.KH, self.KW, self.sh, self.sw, self.pt, self.pl,
+                self.dh, self.dw, self.OH, self.OW)
 
     def unfold(self, a, N):
         """(N, C, H, W) -> (N, C*KH*KW, L), torch's unfold layout."""
@@ -300,13 +319,27 @@ class ConvPlan:
         if self.mode == _PATCHES:
             C = g.C
             xp = np.empty((N, self.Hp, self.Wp, C), self.dtype)
-            K.nchw_to_padded_nhwc(a, g.pt, g.pl, xp)
             rows = np.empty((M, self.Kg), self.dtype)
-            K.im2row(xp.reshape(-1), N, self.Hp, self.Wp, C, g.KH, g.KW, g.sh, g.sw, g.dh,
-                     g.dw, g.OH, g.OW, rows.reshape(-1))
             wm = w.transpose(0, 2, 3, 1).reshape(O, self.Kg)      # (kh, kw, c) order: a copy
+            geometry = (self.Hp, self.Wp, C, g.KH, g.KW, g.sh, g.sw, g.dh, g.dw, g.OH, g.OW)
+            if rows.size < _PAR_MIN:
+                K.nchw_to_padded_nhwc(a, g.pt, g.pl, xp)
+                K.im2row(xp.reshape(-1), N, *geometry, rows.reshape(-1))
+                y = blas_matmul(rows, wm.T)
+                K.rows_to_nchw(y, bias, N, L, out.reshape(N, O, L))
+                return out, rows, wm
+            xf, rf, per = xp.reshape(N, -1), rows.reshape(N, -1), L * self.Kg
+
+            def lower(n0, n1):      # each sample alone
+                K.nchw_to_padded_nhwc(a[n0:n1], g.pt, g.pl, xp[n0:n1])
+                K.im2row(xf[n0:n1].reshape(-1), n1 - n0, *geometry, rf[n0:n1].reshape(-1))
+            parallel.rows(lower, N, per)
             y = blas_matmul(rows, wm.T)
-            K.rows_to_nchw(y, bias, N, L, out.reshape(N, O, L))
+            o3 = out.reshape(N, O, L)
+
+            def layout(n0, n1):
+                K.rows_to_nchw(y[n0 * L:n1 * L], bias, n1 - n0, L, o3[n0:n1])
+            parallel.rows(layout, N, O * L)
             return out, rows, wm
         wm = w.reshape(O, self.Kg) if self.G == 1 else w.reshape(self.G, self.Og, self.Kg)
         cols = np.empty((g.KK, M), self.dtype)
@@ -338,17 +371,30 @@ class ConvPlan:
         acc = np.empty(O, np.float64) if need_b else _F64_EMPTY
         if self.mode == _PATCHES:
             gp = np.empty((M, O), self.dtype)
-            K.nchw_to_rows(grad.reshape(N, O, L), gp, acc, need_b)
+            if gp.size < _PAR_MIN:
+                K.nchw_to_rows(grad.reshape(N, O, L), gp, acc, need_b)
+            else:
+                acc = self._rows_with_bias(grad.reshape(N, O, L), gp, acc, need_b)
             if need_w:
                 gw = blas_matmul(gp.T, lowered).reshape(O, g.KH, g.KW, g.C)
                 gw = np.ascontiguousarray(gw.transpose(0, 3, 1, 2))
             if need_x:
                 grows = blas_matmul(gp, wm)
                 gpad = np.empty((N, self.Hp, self.Wp, g.C), self.dtype)
-                K.row2im(grows.reshape(-1), N, self.Hp, self.Wp, g.C, g.KH, g.KW, g.sh, g.sw,
-                         g.dh, g.dw, g.OH, g.OW, gpad.reshape(-1))
                 gx = np.empty(self.in_shape, self.dtype)
-                K.padded_nhwc_to_nchw(gpad, g.pt, g.pl, gx)
+                geometry = (self.Hp, self.Wp, g.C, g.KH, g.KW, g.sh, g.sw, g.dh, g.dw, g.OH,
+                            g.OW)
+                if grows.size < _PAR_MIN:
+                    K.row2im(grows.reshape(-1), N, *geometry, gpad.reshape(-1))
+                    K.padded_nhwc_to_nchw(gpad, g.pt, g.pl, gx)
+                else:
+                    gr, gf = grows.reshape(N, -1), gpad.reshape(N, -1)
+
+                    def unlower(n0, n1):        # each sample's windows add into its own
+                        K.row2im(gr[n0:n1].reshape(-1), n1 - n0, *geometry,
+                                 gf[n0:n1].reshape(-1))
+                        K.padded_nhwc_to_nchw(gpad[n0:n1], g.pt, g.pl, gx[n0:n1])
+                    parallel.rows(unlower, N, gr.shape[1])
         else:
             G = self.G
             go = np.empty((O, M), self.dtype)
@@ -384,20 +430,32 @@ class ConvPlan:
         return gx, gw, gb
 
 
+    def _rows_with_bias(self, g3, gp, acc, need_b):
+        """K.nchw_to_rows on the threads, blocks of whole samples; the bias
+        gradient as one float64 partial per block, added in block order (the
+        blocks depend on the sizes only)."""
+        N, O, L = g3.shape
+        per = max(1, parallel.CHUNK // (O * L))
+        blocks = -(-N // per)
+        parts = np.zeros((blocks, O), np.float64)
+
+        def block(u0, u1):
+            for u in range(u0, u1):
+                n0, n1 = u * per, min(u * per + per, N)
+                K.nchw_to_rows(g3[n0:n1], gp[n0 * L:n1 * L], parts[u], need_b)
+        parallel.run(block, blocks)
+        return parallel.add_rows(parts) if need_b else acc
+
+
 class ConvolutionNode(Node):
     """Saved: (plan, lowered input, weight matrix, input, weight); edges
     (input, weight, bias or None) as torch's."""
     __slots__ = ()
 
     def apply(self, grad):
-        plan, lowered, wm = self._saved_or_raise()[:3]
-        if grad.dtype != plan.dtype:
-            grad = grad.astype(plan.dtype)
-        if not grad.flags.c_contiguous:
-            grad = np.ascontiguousarray(grad)
         nxt = self._next
-        return plan.backward(grad, lowered, wm, nxt[0] is not None, nxt[1] is not None,
-                             nxt[2] is not None)
+        return conv2d_backward(self._saved_or_raise()[:3], (grad,),
+                               (nxt[0] is not None, nxt[1] is not None, nxt[2] is not None))
 
     def apply_graph(self, grad):
         # the same gradients as recorded ops: matmul with the weight and fold for the
@@ -603,24 +661,62 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def _conv(x, w, b, plan):
-    a = x._data
-    wa = w._data
-    if not a.flags.c_contiguous:
-        a = np.ascontiguousarray(a)
-    if not wa.flags.c_contiguous:
-        wa = np.ascontiguousarray(wa)
-    if b is None:
-        bias = plan.dtype.type(0)
-    else:
-        bias = b._data
-        if bias.dtype != plan.dtype:
-            bias = bias.astype(plan.dtype)
-        elif not bias.flags.c_contiguous:
-            bias = np.ascontiguousarray(bias)
-    out, lowered, wm = plan.forward(a, wa, bias)
+    (out,), saved = _conv_arrays(x._data, w._data, None if b is None else b._data, plan)
     if not grad_state.enabled or not (x._requires_grad or w._requires_grad or
                                       (b is not None and b._requires_grad)):
         return _wrap(out)
     node = _CONV_NODE((edge(x), edge(w), None if b is None else edge(b)),
-                      (plan, lowered, wm, x, w), (saved_version(x), saved_version(w)))
+                      (*saved, x, w), (saved_version(x), saved_version(w)))
     return _wrap_result(out, node)
+
+
+def _conv_arrays(a, wa, bias, plan):
+    if not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a)
+    if not wa.flags.c_contiguous:
+        wa = np.ascontiguousarray(wa)
+    if bias is None:
+        bias = plan.dtype.type(0)
+    elif bias.dtype != plan.dtype:
+        bias = bias.astype(plan.dtype)
+    elif not bias.flags.c_contiguous:
+        bias = np.ascontiguousarray(bias)
+    out, lowered, wm = plan.forward(a, wa, bias)
+    return (out,), (plan, lowered, wm)
+
+
+def conv2d_forward(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """The op table's forward (``derivatives.COMPOSITE["conv2d"]``) on arrays
+    whose arguments ``conv2d`` has checked: ((output,), (plan, the lowered
+    input, the weight matrix)); an unbatched (3-d) input runs as a batch of one."""
+    if input.ndim == 3:
+        (out,), saved = conv2d_forward(input[None], weight, bias, stride, padding, dilation,
+                                       groups)
+        return (out[0],), saved
+    key = (input.shape, weight.shape, input.dtype, weight.dtype,
+           None if bias is None else (bias.shape, bias.dtype),
+           _key(stride), _key(padding), _key(dilation), _key(groups))
+    plan = _conv_plans.get(key)
+    if plan is None:            # (conv2d made it when it checked these arguments)
+        conv2d(_wrap(input), _wrap(weight), None if bias is None else _wrap(bias), stride,
+               padding, dilation, groups)
+        plan = _conv_plans[key]
+    return _conv_arrays(input, weight, bias, plan)
+
+
+def conv2d_backward(saved, grads, needs):
+    """The gradients of (input, weight, bias) where ``needs`` says: products
+    with the saved lowered input and weight matrix, col2im for the input."""
+    plan, lowered, wm = saved
+    grad = grads[0]
+    unbatched = grad.ndim == 3
+    if unbatched:
+        grad = grad[None]
+    if grad.dtype != plan.dtype:
+        grad = grad.astype(plan.dtype)
+    if not grad.flags.c_contiguous:
+        grad = np.ascontiguousarray(grad)
+    gx, gw, gb = plan.backward(grad, lowered, wm, *needs)
+    if unbatched and gx is not None:
+        gx = gx[0]
+    return gx, gw, gb

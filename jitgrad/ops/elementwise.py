@@ -21,6 +21,8 @@ from ..autograd.formulas import compile_formula
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import elementwise as K
 from ..kernels.elementwise import mul_forward
+from .. import parallel
+from ..parallel import ELEMENTWISE_MIN as _PAR_MIN
 from ..tensor import Tensor, _wrap, _wrap_result
 from ..quiet import quiet
 from .shapes import broadcast_shape, sum_to_shape
@@ -73,7 +75,10 @@ class UnaryNode(Node):
         kernel = self.op.grad.kernel
         g = grad if grad.ndim == 1 else grad.ravel()
         out = np.empty(g.size, g.dtype)
-        kernel(g, *args, out)
+        if g.size < _PAR_MIN:
+            kernel(g, *args, out)
+        else:
+            parallel.elementwise(kernel, (g, *args, out), g.size)
         return (out if grad.ndim == 1 else out.reshape(grad.shape),)
 
     def release(self):
@@ -150,7 +155,10 @@ def unary(name, x):
             return _wrap(a.copy())          # floor/ceil/round of integers: a copy, as torch
     flat = a if a.ndim == 1 else a.ravel()
     flat_out = np.empty(flat.size, a.dtype)
-    op.forward(flat, flat_out)
+    if flat.size < _PAR_MIN:
+        op.forward(flat, flat_out)
+    else:
+        parallel.elementwise(op.forward, (flat, flat_out), flat.size)
     out = flat_out if a.ndim == 1 else flat_out.reshape(a.shape)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
@@ -188,7 +196,7 @@ class BinaryPlan:
     """Everything about ``a op b`` that depends only on shapes and dtypes."""
     __slots__ = ("op", "forward", "int_pow_scalar", "f32_exponent", "result", "compute", "out_shape", "out_size", "flat_out",
                  "a_mode", "b_mode", "a_shape", "b_shape", "a_dtype", "b_dtype",
-                 "node_cls", "saves", "a_post", "b_post")
+                 "node_cls", "saves", "a_post", "b_post", "parallel")
 
     def __init__(self, op, a, b):
         a_t = type(a) not in _SCALAR_TYPES
@@ -210,6 +218,7 @@ class BinaryPlan:
         else:
             self.out_shape = (a if a_t else b)._data.shape
         self.out_size = math.prod(self.out_shape)
+        self.parallel = self.out_size >= _PAR_MIN        # kernels split over threads
         self.flat_out = len(self.out_shape) == 1
         self.a_shape, self.a_dtype, self.a_mode = self._operand(a)
         self.b_shape, self.b_dtype, self.b_mode = self._operand(b)
@@ -325,7 +334,10 @@ class BinaryNode(Node):
                 and plan.a_post is None and plan.b_post is None:
             ga = np.empty(g.size, plan.compute)
             gb = np.empty(g.size, plan.compute)
-            op.both(g, saved[0], saved[1], ga, gb)
+            if plan.parallel:
+                parallel.elementwise(op.both, (g, saved[0], saved[1], ga, gb), g.size)
+            else:
+                op.both(g, saved[0], saved[1], ga, gb)
             return ga, gb
         values = (g, saved[0], saved[1], saved[2])
         grads = op.grads
@@ -374,7 +386,9 @@ def _input_grad(grad_kernel, values, plan, post):
     else:
         gi = np.empty(g.size, plan.compute)
         slots = grad_kernel.slots
-        if grad_kernel.binary:
+        if plan.parallel:
+            parallel.elementwise(kernel, (*[values[s] for s in slots], gi), g.size)
+        elif grad_kernel.binary:
             kernel(g, values[slots[1]], gi)
         else:
             kernel(*[values[s] for s in slots], gi)
@@ -423,7 +437,11 @@ def binary(op, a, b):
     if plan.int_pow_scalar and bv < 0:
         raise RuntimeError(messages.NEGATIVE_INT_POWER)
     out = np.empty(plan.out_size, plan.compute)
-    if plan.forward(av, bv, out):                  # integer division by zero
+    if plan.parallel:
+        zero_divisor = parallel.elementwise(plan.forward, (av, bv, out), plan.out_size)
+    else:
+        zero_divisor = plan.forward(av, bv, out)
+    if zero_divisor:                               # integer division by zero
         raise RuntimeError(messages.ZERO_DIVISION)
     out_arr = out if plan.flat_out else out.reshape(plan.out_shape)
     needs = 0
@@ -475,7 +493,10 @@ def compare(name, a, b):
     av = plan.prepare(a, plan.a_mode)
     bv = plan.prepare(b, plan.b_mode)
     out = np.empty(plan.out_size, np.bool_)
-    derivatives.COMPARISON[name](av, bv, out)
+    if plan.parallel:
+        parallel.elementwise(derivatives.COMPARISON[name], (av, bv, out), plan.out_size)
+    else:
+        derivatives.COMPARISON[name](av, bv, out)
     return _wrap(out if plan.flat_out else out.reshape(plan.out_shape))
 
 
@@ -487,7 +508,10 @@ def predicate(name, x):
         return _wrap(np.full(a.shape, int_answer, np.bool_))
     flat = a if a.ndim == 1 else a.ravel()
     out = np.empty(flat.size, np.bool_)
-    kernel(flat, out)
+    if flat.size < _PAR_MIN:
+        kernel(flat, out)
+    else:
+        parallel.elementwise(kernel, (flat, out), flat.size)
     return _wrap(out if a.ndim == 1 else out.reshape(a.shape))
 
 
@@ -546,5 +570,8 @@ def cast(x, np_dtype):
 def scale_array(arr, factor):
     """``arr * factor`` as a new array of arr's dtype (one kernel call)."""
     out = np.empty(arr.size, arr.dtype)
-    mul_forward(arr.ravel(), arr.dtype.type(factor), out)
+    if arr.size < _PAR_MIN:
+        mul_forward(arr.ravel(), arr.dtype.type(factor), out)
+    else:
+        parallel.elementwise(mul_forward, (arr.ravel(), arr.dtype.type(factor), out), arr.size)
     return out.reshape(arr.shape)

@@ -24,21 +24,13 @@ from ..quiet import quiet
 
 
 class MatmulNode(Node):
-    """Saved: the operands promoted to at least 2-d, the output's promoted
-    shape, and the original shapes (1-d operands are squeezed back)."""
+    """Saved: the table's saved (``matmul_forward``) and the operands."""
     __slots__ = ()
 
     def apply(self, grad):
         a2, b2, out2_shape, a_shape, b_shape, _, _ = self._saved_or_raise()
-        g = grad.reshape(out2_shape)
-        ga = gb = None
-        if self._next[0] is not None:
-            ga = blas_matmul(g, np.swapaxes(b2, -1, -2))
-            ga = sum_to_shape(ga, a2.shape).reshape(a_shape)
-        if self._next[1] is not None:
-            gb = blas_matmul(np.swapaxes(a2, -1, -2), g)
-            gb = sum_to_shape(gb, b2.shape).reshape(b_shape)
-        return ga, gb
+        return matmul_backward((a2, b2, out2_shape, a_shape, b_shape), (grad,),
+                               (self._next[0] is not None, self._next[1] is not None))
 
     def apply_graph(self, grad):
         a2, b2, out2_shape, a_shape, b_shape, x, y = self._saved_or_raise()
@@ -121,18 +113,26 @@ def _check(a, b):
 _kinds = {}
 
 
-def matmul(x, y):
-    a, b = x._data, y._data
+def _kind(a, b):
     key = (a.shape, a.dtype, b.shape, b.dtype)
     kind = _kinds.get(key)
     if kind is None:
         kind = _kinds[key] = _check(a, b)
+    return kind
+
+
+def matmul_forward(input, other):
+    """The op table's forward (``derivatives.COMPOSITE["matmul"]``) on arrays:
+    ((product,), saved), saved = (the operands promoted to at least 2-d, the
+    promoted product's shape, the operands' shapes); a dot saves the vectors
+    and no promoted shape."""
+    return _matmul_arrays(input, other, _kind(input, other))
+
+
+def _matmul_arrays(a, b, kind):
     if kind == "DotBackward0":
         out = np.asarray(quiet(np.dot, a, b))      # inf * 0 is nan, silently, as torch
-        if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):
-            return _wrap(out)
-        return _wrap_result(out, _DOT_NODE((edge(x), edge(y)), (a, b, x, y),
-                                           (saved_version(x), saved_version(y))))
+        return (out,), (a, b, None, a.shape, b.shape)
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     out2 = blas_matmul(a2, b2)
@@ -141,11 +141,39 @@ def matmul(x, y):
         out = out.reshape(out.shape[:-2] + out.shape[-1:])
     if b.ndim == 1:
         out = out.reshape(out.shape[:-1])
+    return (out,), (a2, b2, out2.shape, a.shape, b.shape)
+
+
+def matmul_backward(saved, grads, needs):
+    """Each operand's gradient: one product with the other operand, summed
+    over the batch dims it was broadcast along."""
+    a2, b2, out2_shape, a_shape, b_shape = saved
+    grad = grads[0]
+    if out2_shape is None:                          # a dot
+        g = grad.reshape(-1)[0]
+        return (scale_array(b2, g) if needs[0] else None,
+                scale_array(a2, g) if needs[1] else None)
+    g = grad.reshape(out2_shape)
+    ga = gb = None
+    if needs[0]:
+        ga = blas_matmul(g, np.swapaxes(b2, -1, -2))
+        ga = sum_to_shape(ga, a2.shape).reshape(a_shape)
+    if needs[1]:
+        gb = blas_matmul(np.swapaxes(a2, -1, -2), g)
+        gb = sum_to_shape(gb, b2.shape).reshape(b_shape)
+    return ga, gb
+
+
+def matmul(x, y):
+    a, b = x._data, y._data
+    kind = _kind(a, b)
+    (out,), saved = _matmul_arrays(a, b, kind)
     if not ((x._requires_grad or y._requires_grad) and grad_state.enabled):
         return _wrap(out)
-    node = _NODES[kind]((edge(x), edge(y)), (a2, b2, out2.shape, a.shape, b.shape, x, y),
-                        (saved_version(x), saved_version(y)))
-    return _wrap_result(out, node)
+    checks = (saved_version(x), saved_version(y))
+    if kind == "DotBackward0":
+        return _wrap_result(out, _DOT_NODE((edge(x), edge(y)), (saved[0], saved[1], x, y), checks))
+    return _wrap_result(out, _NODES[kind]((edge(x), edge(y)), (*saved, x, y), checks))
 
 
 def mm(x, y):

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from .. import dtypes, messages
+from .. import parallel as _parallel
 from ..autograd.graph import Node, edge, node_class, saved_version
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import normalization as K
@@ -59,13 +60,7 @@ class EmbeddingNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        idx, (V, D), padding_idx, by_freq, _ = self._saved_or_raise()
-        g = np.ascontiguousarray(grad).reshape(idx.size, D)
-        out = np.zeros((V, D), g.dtype)
-        if K.embedding_backward(g, idx, padding_idx, by_freq,
-                                np.zeros(V, np.int64) if by_freq else _EMPTY_I64, out) >= 0:
-            raise IndexError(messages.EMBEDDING_INDEX_RANGE)
-        return (out,)
+        return embedding_backward(self._saved_or_raise()[:4], (grad,), (False, True))[1:]
 
     def apply_graph(self, grad):
         # index_add of the (scaled) gradient rows into zeros, recorded
@@ -96,20 +91,59 @@ def embedding(indices, weight, padding_idx=-1, scale_grad_by_freq=False, sparse=
     if W.ndim != 2:
         raise RuntimeError(messages.EMBEDDING_WEIGHT_2D)
     _check_indices(indices, 1, "embedding")
-    I = indices._data
+    (res,), saved = _embedding_arrays(indices._data, W, padding_idx, scale_grad_by_freq)
+    if not (weight._requires_grad and grad_state.enabled):
+        return _wrap(res)
+    if sparse:
+        raise NotImplementedError(messages.EMBEDDING_SPARSE)
+    node = _EMBEDDING((edge(weight),), (*saved, indices), (saved_version(indices),))
+    return _wrap_result(res, node)
+
+
+def _embedding_arrays(I, W, padding_idx, scale_grad_by_freq):
     idx = _flat(I)
     D = W.shape[1]
     out = np.empty((idx.size, D), W.dtype)
     if K.embedding_forward(W, idx, out) >= 0:
         raise IndexError(messages.EMBEDDING_INDEX_RANGE)
-    res = out.reshape(I.shape + (D,))
-    if not (weight._requires_grad and grad_state.enabled):
-        return _wrap(res)
-    if sparse:
-        raise NotImplementedError(messages.EMBEDDING_SPARSE)
-    node = _EMBEDDING((edge(weight),), (idx, W.shape, padding_idx, bool(scale_grad_by_freq),
-                                       indices), (saved_version(indices),))
-    return _wrap_result(res, node)
+    return (out.reshape(I.shape + (D,)),), (idx, W.shape, padding_idx, bool(scale_grad_by_freq))
+
+
+def embedding_forward(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+                      scale_grad_by_freq=False, sparse=False):
+    """The op table's forward (``derivatives.COMPOSITE["embedding"]``), with
+    nn.functional.embedding's arguments checked (and ``max_norm`` None: its
+    renorm writes the weight, which jitgrad.compile does not capture):
+    ((rows,), (flat indices, weight shape, padding_idx (-1: none), scale_grad_by_freq))."""
+    if padding_idx is None:
+        padding_idx = -1
+    elif padding_idx < 0:
+        padding_idx += weight.shape[0]
+    return _embedding_arrays(input, weight, padding_idx, scale_grad_by_freq)
+
+
+def embedding_backward(saved, grads, needs):
+    """The weight's gradient: each row's gradient added at its index (none at
+    padding_idx; divided by the index's count with scale_grad_by_freq)."""
+    idx, (V, D), padding_idx, by_freq = saved
+    g = np.ascontiguousarray(grads[0]).reshape(idx.size, D)
+    out = np.zeros((V, D), g.dtype)
+    if g.size >= _parallel.EMBEDDING_MIN and D >= 32:
+        bad = []
+
+        def columns(j0, j1):    # each column's sums in the single call's order
+            if K.embedding_backward(g[:, j0:j1], idx, padding_idx, by_freq,
+                                    np.zeros(V, np.int64) if by_freq else _EMPTY_I64,
+                                    out[:, j0:j1]) >= 0:
+                bad.append(True)
+        _parallel.columns(columns, D, idx.size)
+        if bad:
+            raise IndexError(messages.EMBEDDING_INDEX_RANGE)
+        return None, out
+    if K.embedding_backward(g, idx, padding_idx, by_freq,
+                            np.zeros(V, np.int64) if by_freq else _EMPTY_I64, out) >= 0:
+        raise IndexError(messages.EMBEDDING_INDEX_RANGE)
+    return None, out
 
 
 def embedding_renorm_(weight, indices, max_norm, norm_type):
@@ -205,27 +239,15 @@ class LayerNormPlan:
 
 
 class LayerNormNode(Node):
-    """Saved: (flat x, stats (float64 mean and rstd per row), flat weight,
-    plan, eps, input, weight)."""
+    """Saved: (the table's saved arrays (``layer_norm_forward``), eps, input,
+    weight)."""
     __slots__ = ()
 
     def apply(self, grad):
-        xf, stats, wf, plan = self._saved_or_raise()[:4]
-        need_x, need_w, need_b = _needs(self)
-        dt = xf.dtype
-        N = plan.N
-        empty = _EMPTY[dt]
-        gx = np.empty(xf.size, dt) if need_x else empty
-        gw = np.empty(N, dt) if need_w else empty
-        gb = np.empty(N, dt) if need_b else empty
-        K.layer_norm_backward(_flat_as(grad, dt), xf, stats, wf, plan.M, N, need_x, need_w,
-                              need_b, gx, gw, gb, plan.acc)
-        return (gx.reshape(plan.shape) if need_x else None,
-                gw.reshape(plan.w_shape) if need_w else None,
-                gb.reshape(plan.b_shape) if need_b else None)
+        return layer_norm_backward(self._saved_or_raise()[0], (grad,), _needs(self))
 
     def apply_graph(self, grad):
-        plan, eps, x, weight = self._saved_or_raise()[3:7]
+        (_, _, _, plan), eps, x, weight = self._saved_or_raise()
         need_x, need_w, need_b = _needs(self)
         M, N = plan.M, plan.N
         x2 = x.reshape(M, N)
@@ -249,11 +271,14 @@ _LAYER_NORM = node_class("NativeLayerNormBackward0", LayerNormNode)
 _layer_norm_plans = {}
 
 
-def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
-    """``normalized_shape``: a tuple of ints (nn.functional converts)."""
-    a = x._data
-    W = None if weight is None else weight._data
-    B = None if bias is None else bias._data
+def layer_norm_forward(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """The op table's forward (``derivatives.COMPOSITE["layer_norm"]``), on
+    arrays: ((output,), saved), saved = (flat x, float64 mean and rstd per
+    row, flat weight, plan)."""
+    a, W, B = input, weight, bias
+    if type(normalized_shape) is not tuple:
+        normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
+            else tuple(normalized_shape)
     key = (a.shape, a.dtype, normalized_shape,
            None if W is None else (W.shape, W.dtype), None if B is None else (B.shape, B.dtype))
     plan = _layer_norm_plans.get(key)
@@ -263,22 +288,97 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     wf = plan.ones if W is None else _flat(W)
     bf = plan.zeros if B is None else _flat(B)
     out = np.empty(a.shape, a.dtype)
-    stats = np.empty(2 * plan.M)
-    eps = float(eps)
-    K.layer_norm_forward(xf, wf, bf, plan.M, plan.N, eps, out.reshape(-1), stats)
+    M, N = plan.M, plan.N
+    stats = np.empty(2 * M)
+    if xf.size < _parallel.ROWS_MIN or M == 1:
+        K.layer_norm_forward(xf, wf, bf, M, N, float(eps), out.reshape(-1), stats)
+    else:
+        of = out.reshape(-1)
+
+        def rows(m0, m1):       # each row alone: the same numbers at any split
+            part = np.empty(2 * (m1 - m0))
+            K.layer_norm_forward(xf[m0 * N:m1 * N], wf, bf, m1 - m0, N, float(eps),
+                                 of[m0 * N:m1 * N], part)
+            stats[m0:m1] = part[:m1 - m0]
+            stats[M + m0:M + m1] = part[m1 - m0:]
+        _parallel.rows(rows, M, N)
+    return (out,), (xf, stats, wf, plan)
+
+
+def layer_norm_backward(saved, grads, needs):
+    """The op table's backward: the gradients of (input, weight, bias) where
+    ``needs`` says, one kernel pass."""
+    xf, stats, wf, plan = saved
+    need_x, need_w, need_b = needs
+    dt = xf.dtype
+    N = plan.N
+    empty = _EMPTY[dt]
+    gx = np.empty(xf.size, dt) if need_x else empty
+    gw = np.empty(N, dt) if need_w else empty
+    gb = np.empty(N, dt) if need_b else empty
+    M = plan.M
+    if xf.size < _parallel.ROWS_MIN or M == 1:
+        K.layer_norm_backward(_flat_as(grads[0], dt), xf, stats, wf, M, N, need_x, need_w,
+                              need_b, gx, gw, gb, plan.acc)
+    else:
+        _layer_norm_backward_rows(_flat_as(grads[0], dt), xf, stats, wf, M, N, need_x,
+                                  need_w, need_b, gx, gw, gb)
+    return (gx.reshape(plan.shape) if need_x else None,
+            gw.reshape(plan.w_shape) if need_w else None,
+            gb.reshape(plan.b_shape) if need_b else None)
+
+
+def _layer_norm_backward_rows(g, xf, stats, wf, M, N, need_x, need_w, need_b, gx, gw, gb):
+    """K.layer_norm_backward over blocks of rows on the threads: the input's
+    gradient row by row as the single call, the weight's and bias's column
+    sums as one float64 partial per block (blocks fixed by the sizes), added
+    in block order."""
+    per = max(1, _parallel.CHUNK // N)
+    blocks = -(-M // per)
+    parts = np.empty((blocks, 2 * N))
+    dt = xf.dtype
+    empty = _EMPTY[dt]
+
+    def block(u0, u1):
+        for u in range(u0, u1):
+            m0, m1 = u * per, min(u * per + per, M)
+            k = m1 - m0
+            part = np.empty(2 * k)
+            part[:k] = stats[m0:m1]
+            part[k:] = stats[M + m0:M + m1]
+            K.layer_norm_backward(g[m0 * N:m1 * N], xf[m0 * N:m1 * N], part, wf, k, N, need_x,
+                                  need_w, need_b, gx[m0 * N:m1 * N] if need_x else empty,
+                                  np.empty(N, dt) if need_w else empty,
+                                  np.empty(N, dt) if need_b else empty, parts[u])
+    _parallel.run(block, blocks)
+    total = _parallel.add_rows(parts)
+    if need_w:
+        _parallel.cast_into(gw, total[:N])
+    if need_b:
+        _parallel.cast_into(gb, total[N:])
+
+
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """``normalized_shape``: a tuple of ints (nn.functional converts)."""
+    (out,), saved = layer_norm_forward(x._data, normalized_shape,
+                                       None if weight is None else weight._data,
+                                       None if bias is None else bias._data, eps)
+    return _affine_result(_LAYER_NORM, out, (saved, float(eps), x, weight), x, weight, bias,
+                          (weight, bias))
+
+
+def _affine_result(node_class, out, saved, x, weight, bias, checked):
+    """A norm's result: with a ``node_class`` node saving ``saved`` (and the
+    versions of x and the ``checked`` tensors) when x, weight or bias
+    requires grad."""
     if not (grad_state.enabled and (x._requires_grad or (weight is not None and
                                                          weight._requires_grad)
                                     or (bias is not None and bias._requires_grad))):
         return _wrap(out)
     edges = (edge(x), None if weight is None else edge(weight),
              None if bias is None else edge(bias))
-    checks = (saved_version(x),)
-    if weight is not None:
-        checks += (saved_version(weight),)
-    if bias is not None:
-        checks += (saved_version(bias),)
-    node = _LAYER_NORM(edges, (xf, stats, wf, plan, eps, x, weight), checks)
-    return _wrap_result(out, node)
+    checks = (saved_version(x),) + tuple(saved_version(t) for t in checked if t is not None)
+    return _wrap_result(out, node_class(edges, saved, checks))
 
 
 # ------------------------------------------------------------------ batch_norm
@@ -330,18 +430,10 @@ class BatchNormNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        xf, stats, wf, plan, training = self._saved_or_raise()[:5]
         need_x, need_w, need_b = _needs(self)
-        dt = xf.dtype
-        C = plan.C
-        gx = np.empty(xf.size, dt) if need_x else _EMPTY[dt]
-        gw = np.empty(C, dt)
-        gb = np.empty(C, dt)
-        K.batch_norm_backward(_flat_as(grad, dt), xf, stats, wf, plan.N, C, plan.L, training,
-                              need_x, gx, gw, gb, plan.work)
-        return (gx.reshape(plan.shape) if need_x else None,
-                gw.reshape(plan.w_shape) if need_w else None,
-                gb.reshape(plan.b_shape) if need_b else None)
+        gx, _, _, gw, gb = batch_norm_backward(self._saved_or_raise()[:5], (grad,),
+                                               (need_x, False, False, need_w, need_b))
+        return gx, gw, gb
 
     def apply_graph(self, grad):
         _, stats, _, plan, training, eps, x, weight = self._saved_or_raise()
@@ -391,10 +483,16 @@ def batch_norm(x, running_mean, running_var, weight, bias, training, momentum, e
     a = x._data
     if a.size == 0:
         return _empty_batch_norm(x, weight, bias)
-    RM = None if running_mean is None else running_mean._data
-    RV = None if running_var is None else running_var._data
-    W = None if weight is None else weight._data
-    B = None if bias is None else bias._data
+    (out,), saved = _batch_norm_arrays(
+        a, None if running_mean is None else running_mean._data,
+        None if running_var is None else running_var._data,
+        None if weight is None else weight._data, None if bias is None else bias._data,
+        training, momentum, eps)
+    return _affine_result(_BATCH_NORM, out, (*saved, float(eps), x, weight), x, weight, bias,
+                          (weight, running_mean, running_var))
+
+
+def _batch_norm_arrays(a, RM, RV, W, B, training, momentum, eps):
     training = bool(training)
     key = (a.shape, a.dtype, training, _spec(RM), _spec(RV), _spec(W), _spec(B))
     plan = _batch_norm_plans.get(key)
@@ -416,18 +514,50 @@ def batch_norm(x, running_mean, running_var, weight, bias, training, momentum, e
     else:
         K.batch_norm_forward_eval(xf, wf, bf, plan.N, C, plan.L, eps, RM, RV, stats,
                                   out.reshape(-1))
-    if not (grad_state.enabled and (x._requires_grad or (weight is not None and
-                                                         weight._requires_grad)
-                                    or (bias is not None and bias._requires_grad))):
-        return _wrap(out)
-    edges = (edge(x), None if weight is None else edge(weight),
-             None if bias is None else edge(bias))
-    checks = (saved_version(x),)
-    for t in (weight, running_mean, running_var):
-        if t is not None:
-            checks += (saved_version(t),)
-    node = _BATCH_NORM(edges, (xf, stats, wf, plan, training, eps, x, weight), checks)
-    return _wrap_result(out, node)
+    return (out,), (xf, stats, wf, plan, training)
+
+
+def batch_norm_forward(input, running_mean, running_var, weight=None, bias=None, training=False,
+                       momentum=0.1, eps=1e-5):
+    """The op table's forward (``derivatives.COMPOSITE["batch_norm"]``) on
+    arrays nn.functional.batch_norm has checked (the running statistics move
+    in place in training): ((output,), (flat x, per-channel statistics, flat
+    weight, plan, training)); an input without elements: its copy (times
+    weight[0], plus bias[0]) and no saved arrays."""
+    if input.size == 0:
+        out = input.copy()
+        if weight is not None:
+            out = out * weight[0]
+        if bias is not None:
+            out = out + bias[0]
+        return (out,), (input.shape, weight, bias)
+    return _batch_norm_arrays(input, running_mean, running_var, weight, bias, training,
+                              momentum, eps)
+
+
+def batch_norm_backward(saved, grads, needs):
+    """The gradients of (input, running_mean, running_var, weight, bias) where
+    ``needs`` says (never the running statistics'), one kernel pass."""
+    if len(saved) == 3:                  # an input without elements
+        shape, weight, bias = saved
+        gx = None
+        if needs[0]:
+            gx = np.zeros(shape, grads[0].dtype)
+        gw = np.zeros(weight.shape, weight.dtype) if needs[3] else None
+        gb = np.zeros(bias.shape, bias.dtype) if needs[4] else None
+        return gx, None, None, gw, gb
+    xf, stats, wf, plan, training = saved
+    need_x, _, _, need_w, need_b = needs
+    dt = xf.dtype
+    C = plan.C
+    gx = np.empty(xf.size, dt) if need_x else _EMPTY[dt]
+    gw = np.empty(C, dt)
+    gb = np.empty(C, dt)
+    K.batch_norm_backward(_flat_as(grads[0], dt), xf, stats, wf, plan.N, C, plan.L, training,
+                          need_x, gx, gw, gb, plan.work)
+    return (gx.reshape(plan.shape) if need_x else None, None, None,
+            gw.reshape(plan.w_shape) if need_w else None,
+            gb.reshape(plan.b_shape) if need_b else None)
 
 
 def _empty_batch_norm(x, weight, bias):

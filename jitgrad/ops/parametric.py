@@ -10,6 +10,8 @@ from ..autograd.formulas import compile_formula
 from ..autograd.graph import Node, edge, node_class, output_version, saved_version
 from ..autograd.grad_mode import state as grad_state
 from ..tensor import _wrap, _wrap_result
+from .. import parallel
+from ..parallel import ELEMENTWISE_MIN as _PAR_MIN
 from . import inplace as _inplace
 
 
@@ -28,7 +30,10 @@ class PointwiseNode(Node):
         if g.dtype != a.dtype:
             g = g.astype(a.dtype)
         out = np.empty(a.size, a.dtype)
-        self.kernel(g, a, *params, out)
+        if a.size < _PAR_MIN:
+            self.kernel(g, a, *params, out)
+        else:
+            parallel.elementwise(self.kernel, (g, a, *params, out), a.size)
         return (out.reshape(shape),)
 
     def _refuse(self):
@@ -89,7 +94,10 @@ def pointwise(x, plans, *params):
     flat = a.reshape(-1)
     out = np.empty(flat.size, a.dtype)
     # (spelled out for up to two parameters: this is the eager hot path)
-    if not params:
+    if flat.size >= _PAR_MIN:
+        params = tuple(map(a.dtype.type, params))
+        parallel.elementwise(forward, (flat, *params, out), flat.size)
+    elif not params:
         forward(flat, out)
     elif len(params) == 1:
         p = a.dtype.type(params[0])

@@ -17,6 +17,8 @@ from ..autograd.grad_mode import state as grad_state
 from ..dtypes import from_numpy
 from ..kernels import pooling as K
 from ..tensor import _wrap, _wrap_result
+from .. import parallel
+from ..parallel import POOL_MIN as _PAR_MIN
 from .shapes import is_int
 
 
@@ -129,11 +131,7 @@ class MaxPoolNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        plan, idx = self._saved_or_raise()
-        g = grad.reshape(-1) if grad.flags.c_contiguous else np.ascontiguousarray(grad).reshape(-1)
-        out = np.empty(plan.P * plan.HW, grad.dtype)
-        K.max_pool2d_backward(g, idx, plan.P, plan.HW, plan.L, out)
-        return (out.reshape(plan.in_shape),)
+        return max_pool2d_backward(self._saved_or_raise(), (grad,), (True,))
 
     def apply_graph(self, grad):
         # the gradient scattered to the argmax positions, as a recorded scatter_add
@@ -151,9 +149,25 @@ _max_plans = {}
 
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    a = x._data
     _flag("max_pool2d_with_indices" if return_indices else "max_pool2d", "ceil_mode", 6,
           ceil_mode)
+    need = return_indices or (x._requires_grad and grad_state.enabled)
+    (out, idx), saved = _max_pool(x._data, kernel_size, stride, padding, dilation, ceil_mode,
+                                  return_indices, need)
+    if not (x._requires_grad and grad_state.enabled):
+        result = _wrap(out)
+        return (result, _wrap(idx)) if return_indices else result
+    node = _MAX_POOL_NODE((edge(x),), saved)
+    result = _wrap_result(out, node)
+    if return_indices:
+        indices = _wrap(idx)
+        node._checks = (saved_version(x), output_version(indices, node))
+        return result, indices
+    node._checks = (saved_version(x),)
+    return result
+
+
+def _max_pool(a, kernel_size, stride, padding, dilation, ceil_mode, return_indices, need):
     key = (a.shape, a.dtype, _key(kernel_size), _key(stride), _key(padding), _key(dilation),
            bool(ceil_mode))
     try:
@@ -169,21 +183,43 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     out = np.empty(plan.out_shape, a.dtype)
     idx = np.empty(plan.out_shape, np.int64)
     lowest = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
-    need = return_indices or (x._requires_grad and grad_state.enabled)
-    K.max_pool2d_forward(a.reshape(-1), plan.P, plan.HW, plan.taps, plan.cnt, plan.first,
-                         plan.full, a.dtype.type(lowest), out.reshape(-1), idx.reshape(-1),
-                         need)
-    if not (x._requires_grad and grad_state.enabled):
-        result = _wrap(out)
-        return (result, _wrap(idx)) if return_indices else result
-    node = _MAX_POOL_NODE((edge(x),), (plan, idx.reshape(-1)))
-    result = _wrap_result(out, node)
-    if return_indices:
-        indices = _wrap(idx)
-        node._checks = (saved_version(x), output_version(indices, node))
-        return result, indices
-    node._checks = (saved_version(x),)
-    return result
+    x, o, ix, HW, L = a.reshape(-1), out.reshape(-1), idx.reshape(-1), plan.HW, plan.L
+    args = (plan.taps, plan.cnt, plan.first, plan.full, a.dtype.type(lowest))
+    if x.size < _PAR_MIN:
+        K.max_pool2d_forward(x, plan.P, HW, *args, o, ix, need)
+    else:
+        def planes(p0, p1):     # each plane alone: the same values at any split
+            K.max_pool2d_forward(x[p0 * HW:p1 * HW], p1 - p0, HW, *args, o[p0 * L:p1 * L],
+                                 ix[p0 * L:p1 * L], need)
+        parallel.rows(planes, plan.P, HW)
+    return (out, idx), (plan, ix)
+
+
+def max_pool2d_forward(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                       return_indices=False):
+    """The op table's forward (``derivatives.COMPOSITE["max_pool2d"]``) on an
+    array: the outputs as ``max_pool2d`` returns them (with the indices when
+    asked), saved (plan, the flat argmax indices)."""
+    (out, idx), saved = _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode,
+                                  return_indices, True)
+    return ((out, idx) if return_indices else (out,)), saved
+
+
+def max_pool2d_backward(saved, grads, needs):
+    """The gradient scattered to the argmax positions."""
+    plan, idx = saved
+    grad = grads[0]
+    g = grad.reshape(-1) if grad.flags.c_contiguous else np.ascontiguousarray(grad).reshape(-1)
+    out = np.empty(plan.P * plan.HW, grad.dtype)
+    HW, L = plan.HW, plan.L
+    if out.size < _PAR_MIN:
+        K.max_pool2d_backward(g, idx, plan.P, HW, L, out)
+    else:
+        def planes(p0, p1):
+            K.max_pool2d_backward(g[p0 * L:p1 * L], idx[p0 * L:p1 * L], p1 - p0, HW, L,
+                                  out[p0 * HW:p1 * HW])
+        parallel.rows(planes, plan.P, HW)
+    return (out.reshape(plan.in_shape),)
 
 
 def _max_plan(a, kernel_size, stride, padding, dilation, ceil_mode, fname):
@@ -215,7 +251,14 @@ class AvgPoolNode(Node):
         g = grad.reshape(-1) if grad.flags.c_contiguous else np.ascontiguousarray(grad).reshape(-1)
         out = np.empty(plan.P * plan.HW, grad.dtype)
         div = plan.div if plan.div.dtype == grad.dtype else plan.div.astype(grad.dtype)
-        K.avg_pool2d_backward(g, plan.P, plan.HW, plan.taps, plan.cnt, plan.full, div, out)
+        HW, L = plan.HW, plan.L
+        if out.size < _PAR_MIN:
+            K.avg_pool2d_backward(g, plan.P, HW, plan.taps, plan.cnt, plan.full, div, out)
+        else:
+            def planes(p0, p1):
+                K.avg_pool2d_backward(g[p0 * L:p1 * L], p1 - p0, HW, plan.taps, plan.cnt,
+                                      plan.full, div, out[p0 * HW:p1 * HW])
+            parallel.rows(planes, plan.P, HW)
         return (out.reshape(plan.in_shape),)
 
     def apply_graph(self, grad):
@@ -253,8 +296,15 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
     if not a.flags.c_contiguous:
         a = np.ascontiguousarray(a)
     out = np.empty(plan.out_shape, a.dtype)
-    K.avg_pool2d_forward(a.reshape(-1), plan.P, plan.HW, plan.taps, plan.cnt, plan.full,
-                         plan.div, a.dtype.type(0), out.reshape(-1))
+    xf, o, HW, L = a.reshape(-1), out.reshape(-1), plan.HW, plan.L
+    if xf.size < _PAR_MIN:
+        K.avg_pool2d_forward(xf, plan.P, HW, plan.taps, plan.cnt, plan.full, plan.div,
+                             a.dtype.type(0), o)
+    else:
+        def planes(p0, p1):
+            K.avg_pool2d_forward(xf[p0 * HW:p1 * HW], p1 - p0, HW, plan.taps, plan.cnt,
+                                 plan.full, plan.div, a.dtype.type(0), o[p0 * L:p1 * L])
+        parallel.rows(planes, plan.P, HW)
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
     return _wrap_result(out, _AVG_POOL_NODE((edge(x),), (plan,), (saved_version(x),)))

@@ -6,8 +6,10 @@ import numbers
 
 import numpy as np
 
-from .. import messages
+from .. import messages, parallel
 from ..kernels.reductions import repeat_middle_axis, sum_middle_axis
+from ..parallel import ELEMENTWISE_MIN as _PAR_MIN
+from ..parallel import REDUCTION_MIN as _REDUCTION_MIN
 
 _broadcast_cache = {}
 
@@ -148,7 +150,10 @@ def reduce_sum(x, plan, out_dtype=None):
     cur = x if x.ndim == 1 else x.ravel()
     for a, r, b in steps:
         out = np.empty(a * b, dtype=out_dtype)
-        sum_middle_axis(cur, a, r, b, out, zero)
+        if cur.size < _REDUCTION_MIN:
+            sum_middle_axis(cur, a, r, b, out, zero)
+        else:
+            parallel.sum_middle_axis(cur, a, r, b, out, zero)
         cur = out
     return cur.reshape(plan.out_shape)
 
@@ -158,7 +163,10 @@ def repeat_to(g, plan, shape):
     cur = g if g.ndim == 1 else g.ravel()
     for a, r, b in reversed(plan.steps):
         out = np.empty(a * r * b, dtype=g.dtype)
-        repeat_middle_axis(cur, a, r, b, out)
+        if out.size < _PAR_MIN:
+            repeat_middle_axis(cur, a, r, b, out)
+        else:
+            parallel.repeat_middle_axis(cur, a, r, b, out)
         cur = out
     return cur if len(shape) == 1 else cur.reshape(shape)
 

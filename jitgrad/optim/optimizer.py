@@ -15,7 +15,8 @@ from itertools import chain
 import numpy as np
 from numba.core.errors import TypingError
 
-from .. import dtypes, messages
+from .. import dtypes, messages, parallel
+from ..parallel import OPTIM_MIN as _PAR_MIN
 from ..tensor import Tensor, _wrap
 
 
@@ -331,7 +332,10 @@ def run_update(kernel, p, pa, name, states, *args):
     buffer of another size, and Numba refuses one of another dtype: both
     are states set or loaded by hand, reported as torch reports them."""
     try:
-        ok = kernel(pa, *args)
+        if pa.size < _PAR_MIN:
+            ok = kernel(pa, *args)
+        else:
+            ok = parallel.update(kernel, pa, args)
     except TypingError:
         ok = False
     if not ok:

@@ -6,8 +6,11 @@ from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset,  # 
                       Subset, TensorDataset, random_split)
 from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,  # noqa: F401
                       SubsetRandomSampler)
+from .distributed import DistributedSampler  # noqa: F401
+from . import distributed  # noqa: F401
 
 __all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset",
+           "DistributedSampler",
            "IterableDataset", "RandomSampler", "Sampler", "SequentialSampler", "Subset",
            "SubsetRandomSampler", "TensorDataset", "default_collate", "default_convert",
            "get_worker_info", "random_split"]

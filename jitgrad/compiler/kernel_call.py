@@ -1,0 +1,111 @@
+"""Table ops that are not elementwise, captured from the op table.
+
+A ``derivatives.Kernel`` entry names two array functions that its eager
+node runs too: ``forward`` (the API's arguments, arrays for tensors) ->
+(outputs, saved) and ``backward(saved, grads, needs)`` -> a gradient per
+input. A call of one of the entry's ``api`` functions is recorded as an
+``extern`` op whose call is a ``KernelCall``: at replay the driver calls the
+forward on the arrays themselves, and the backward step calls the table's
+backward on what the forward saved. No Tensor is made, no node is built and
+the autograd engine is not entered, which is what an ``ExternCall`` of the
+eager op costs.
+"""
+import inspect
+
+import numpy as np
+
+from .. import derivatives, messages
+from ..tensor import Tensor
+
+_by_function = {}        # the public function (unwrapped) -> its Kernel entry
+
+
+def entry_for(fn):
+    """The Kernel entry whose ``api`` names the function ``fn``, or None."""
+    if not _by_function:
+        import jitgrad
+        for op in derivatives.COMPOSITE.values():
+            if isinstance(op, derivatives.Kernel):
+                for path in op.api:
+                    obj = jitgrad
+                    for part in path.split("."):
+                        obj = getattr(obj, part)
+                    # (during a trace the attribute is the tracer's wrapper)
+                    _by_function[getattr(obj, "__wrapped__", obj)] = op
+    return _by_function.get(fn)
+
+
+class KernelCall:
+    """One captured call of a Kernel entry, as the driver replays it (the
+    interface of ``extern.ExternCall``)."""
+    __slots__ = ("name", "forward_fn", "backward_fn", "args", "kwargs", "needs_grad",
+                 "grad_enabled", "shapes", "slots", "n_inputs")
+
+    def __init__(self, entry, args, kwargs, slots, needs_grad, grad_enabled, shapes):
+        self.name = entry.name
+        self.forward_fn, self.backward_fn = entry.functions()
+        self.args = args                  # templates: tensors replaced by extern._Slot
+        self.kwargs = kwargs
+        self.slots = slots                # per tensor input: its index in entry.inputs
+        self.n_inputs = len(entry.inputs)
+        self.needs_grad = needs_grad
+        self.grad_enabled = grad_enabled
+        self.shapes = shapes
+
+    def __repr__(self):
+        return f"table {self.name}"
+
+    def forward(self, *arrays):
+        from .extern import _fill
+        outs, saved = self.forward_fn(*_fill(self.args, arrays), **_fill(self.kwargs, arrays))
+        results = []
+        for a, shape in zip(outs, self.shapes):
+            if a.shape != shape:
+                raise RuntimeError(messages.compiled_shape_changed(self.name, shape, a.shape))
+            results.append(a if a.flags.c_contiguous else np.ascontiguousarray(a))
+        return (saved if any(self.needs_grad) else None, *results)
+
+    def backward(self, saved, slots, targets, *grads):
+        given = [None] * len(self.shapes)
+        for k, g in zip(slots, grads):
+            given[k] = g
+        needs = [False] * self.n_inputs
+        for i in targets:
+            needs[self.slots[i]] = True
+        results = self.backward_fn(saved, given, tuple(needs))
+        out = []
+        for i in targets:
+            g = results[self.slots[i]]
+            if g is not None and (not g.flags.c_contiguous
+                                  or any(np.may_share_memory(g, x) for x in (*grads, *out))):
+                g = np.array(g, order="C")
+            out.append(g)
+        return tuple(out)
+
+
+def bind(entry, fn, args, kwargs):
+    """The call's arguments by the forward's parameter names, or None when
+    they do not bind (a form the entry does not take)."""
+    try:
+        api = inspect.signature(fn).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return None
+    forward = entry.functions()[0]
+    try:
+        bound = inspect.signature(forward).bind(*api.args, **api.kwargs)
+    except TypeError:
+        return None
+    return bound
+
+
+def tensor_slots(entry, bound):
+    """Per tensor argument in the order ``extern._template`` finds them, its
+    index in ``entry.inputs``; None if a tensor sits elsewhere (a tensor
+    parameter the entry does not differentiate)."""
+    slots = []
+    for name, value in bound.arguments.items():
+        if isinstance(value, Tensor):
+            if name not in entry.inputs:
+                return None
+            slots.append(entry.inputs.index(name))
+    return slots
