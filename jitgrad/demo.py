@@ -148,13 +148,18 @@ def main(argv=None):
                          "and --compile")
         _distributed_main(args, parser)
         return
+    _tutorial_and_models(args, args.compare_torch, args.compile)
+
+
+def _tutorial_and_models(args, compare_torch, compile_steps, distributed=False):
     if not args.skip_tutorial:
         start = time.perf_counter()
         tutorial(args.seed)
         print(f"\n(tutorial ran in {time.perf_counter() - start:.3f} s)")
     models = {"all": MODELS, "none": ()}.get(args.model, (args.model,))
     if models:
-        train_models(models, args.epochs, args.seed, args.compare_torch, args.compile)
+        train_models(models, args.epochs, args.seed, compare_torch, compile_steps,
+                     distributed=distributed)
 
 
 
@@ -170,13 +175,7 @@ def _distributed_main(args, parser):
     quiet = dist.get_rank() != 0
     with open(os.devnull, "w") as devnull, \
             contextlib.redirect_stdout(devnull if quiet else sys.stdout):
-        if not args.skip_tutorial:
-            start = time.perf_counter()
-            tutorial(args.seed)
-            print(f"\n(tutorial ran in {time.perf_counter() - start:.3f} s)")
-        models = {"all": MODELS, "none": ()}.get(args.model, (args.model,))
-        if models:
-            train_models(models, args.epochs, args.seed, False, distributed=True)
+        _tutorial_and_models(args, False, False, distributed=True)
     dist.destroy_process_group()
 
 

@@ -57,15 +57,25 @@ EXPECTED_NOT_FUSED = sorted(["floor", "ceil", "round", "log2", "log10", "tan", "
 
 # Each compiled graph costs a Numba compile (~0.4 s plus ~0.07 s per op), so the
 # (mode, dtype) combinations are spread rather than crossed: every op is compiled
-# on its own in PER_OP's two combinations, and all the ops of a table in one
-# graph in the other two (CROSS); each binary op's broadcasting shapes take the
-# CROSS combinations too. So each op meets both modes in both dtypes.
+# on its own in PER_OP's combinations (the unary ops in one of them, in turns), and
+# all the ops of a table in one graph in the other two (CROSS); each binary op's
+# broadcasting shapes take the CROSS combinations too. So each op meets both modes
+# in both dtypes.
 PER_OP = [("returned", np.float32), ("step", np.float64)]
 CROSS = [("returned", np.float64), ("step", np.float32)]
 
 
 def config_ids(configs):
     return [f"{mode}-{np.dtype(dtype).name}" for mode, dtype in configs]
+
+
+def alternating(cases):
+    """Each case in one of PER_OP's combinations, taking turns: for ops that
+    also run all together in CROSS's two (a Numba compile saved per op)."""
+    return [pytest.param(*(c if isinstance(c, tuple) else (c,)), *PER_OP[k % 2],
+                         id=f"{'-'.join(map(str, c if isinstance(c, tuple) else (c,)))}-"
+                            f"{config_ids([PER_OP[k % 2]])[0]}")
+            for k, c in enumerate(cases)]
 
 
 # float32: compiled code may reduce in float64 or in another order than eager
@@ -206,8 +216,9 @@ def binary_fn(name):
     return lambda x, y: getattr(jitgrad, name)(x, y)
 
 
-@pytest.mark.parametrize("mode,dtype", PER_OP, ids=config_ids(PER_OP))
-@pytest.mark.parametrize("name", UNARY_FUSED)
+# (each op alone in one PER_OP combination, in turns, and with all the others in CROSS's
+# two graphs: it meets both modes and both dtypes)
+@pytest.mark.parametrize("name,mode,dtype", alternating(UNARY_FUSED))
 def test_unary(name, mode, dtype):
     domain = UNARY_DOMAIN[name]
 
@@ -334,9 +345,10 @@ OPERATOR = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,
             "div": operator.truediv, "pow": operator.pow}
 
 
-@pytest.mark.parametrize("mode,dtype", PER_OP, ids=config_ids(PER_OP))
-@pytest.mark.parametrize("side", ["tensor-op-scalar", "scalar-op-tensor"])
-@pytest.mark.parametrize("name", sorted(OPERATOR))
+# (an op's two sides take the two PER_OP combinations)
+@pytest.mark.parametrize("name,side,mode,dtype", alternating(
+    [(name, side) for name in sorted(OPERATOR) for side in ("tensor-op-scalar",
+                                                               "scalar-op-tensor")]))
 def test_binary_python_scalar(name, side, mode, dtype):
     """``x * 0.5``, ``2.0 - x``...: the number is a constant of the graph."""
     op = OPERATOR[name]

@@ -154,10 +154,16 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     need = return_indices or (x._requires_grad and grad_state.enabled)
     (out, idx), saved = _max_pool(x._data, kernel_size, stride, padding, dilation, ceil_mode,
                                   return_indices, need)
+    return max_pool_result(x, out, idx, _MAX_POOL_NODE, saved, return_indices)
+
+
+def max_pool_result(x, out, idx, node_class, saved, return_indices):
+    """A max pooling's result (and its indices when asked), with a
+    ``node_class`` node saving ``saved`` when x requires grad."""
     if not (x._requires_grad and grad_state.enabled):
         result = _wrap(out)
         return (result, _wrap(idx)) if return_indices else result
-    node = _MAX_POOL_NODE((edge(x),), saved)
+    node = node_class((edge(x),), saved)
     result = _wrap_result(out, node)
     if return_indices:
         indices = _wrap(idx)

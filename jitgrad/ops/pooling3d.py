@@ -13,12 +13,12 @@ import math
 import numpy as np
 
 from .. import messages
-from ..autograd.graph import Node, edge, node_class, output_version, saved_version
+from ..autograd.graph import Node, edge, node_class, saved_version
 from ..autograd.grad_mode import state as grad_state
 from ..dtypes import from_numpy
 from ..kernels import pooling as K
 from ..tensor import _wrap, _wrap_result
-from .pooling import _flag, _key, _output_size, int_list
+from .pooling import _flag, _key, _output_size, int_list, max_pool_result
 
 
 class Plan3d:
@@ -149,17 +149,7 @@ def _run_max(x, plan, node_cls, return_indices):
     lowest = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
     K.max_pool2d_forward(a.reshape(-1), plan.P, plan.HW, plan.taps, plan.cnt, plan.first,
                          plan.full, a.dtype.type(lowest), out.reshape(-1), idx.reshape(-1), True)
-    if not (x._requires_grad and grad_state.enabled):
-        result = _wrap(out)
-        return (result, _wrap(idx)) if return_indices else result
-    node = node_cls((edge(x),), (plan, idx.reshape(-1)))
-    result = _wrap_result(out, node)
-    if return_indices:
-        indices = _wrap(idx)
-        node._checks = (saved_version(x), output_version(indices, node))
-        return result, indices
-    node._checks = (saved_version(x),)
-    return result
+    return max_pool_result(x, out, idx, node_cls, (plan, idx.reshape(-1)), return_indices)
 
 
 def max_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
