@@ -14,7 +14,8 @@ def pytest_sessionstart(session):
     every xdist worker compiles the common kernels itself, at the same time
     as the others. Tests of the cold path use caches of their own."""
     config = session.config
-    if hasattr(config, "workerinput") or config.getoption("dist", "no") == "no":
+    if hasattr(config, "workerinput") or config.getoption("dist", "no") == "no" \
+            or not config.getoption("numprocesses", None):
         return
     import subprocess
 
