@@ -645,6 +645,12 @@ NON_FINITE_UNCOMPARABLE = {
     ("linalg_eigh", None): ("extreme",),
     ("linalg_qr", None): ("extreme",),
     ("linalg_det", None): ("extreme",),
+    # an entry of 1e300 in x makes spd(x) = x x^T + I overflow: a diagonal entry is inf
+    # and the square of the entry beside it is too, so the factorization meets inf - inf.
+    # torch's MKL potrf returns inf there with info 0; numpy's LAPACK (which jitgrad
+    # calls) gets NaN and reports the minor (infinite and NaN inputs agree: nothing
+    # overflows inside the factorization)
+    ("linalg_cholesky", None): ("extreme",),
 }
 NAN_GRAD_DEPENDS_ON_SIZE = {"elu", "elu_"}
 
