@@ -79,11 +79,15 @@ class Binary:
 
 @dataclass(frozen=True)
 class Composite:
-    """An op whose forward/backward pair lives in jitgrad/ops (not elementwise)."""
+    """An op whose forward/backward pair lives in jitgrad/ops. ``slots``: for
+    an elementwise one that jitgrad.compile fuses (clamp, where), its operands
+    in the order of its scalar form ``kernels/scalar.py:<name>``; its formulas
+    are then over these names."""
     name: str
     node: str
     formulas: dict = field(default_factory=dict)
     elementwise: bool = False
+    slots: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -435,15 +439,21 @@ COMPOSITE = {op.name: op for op in [
     Composite("einsum_permute", "PermuteBackward0", {"self": "permute_backwards(grad, dims)"}),
     # clamp family, where, softplus, round(decimals) (jitgrad/ops/pointwise.py). A bound that
     # is None drops its test; scalar bounds get no gradient.
-    Composite("clamp",            "ClampBackward1",    {"self": "where((self >= min) & (self <= max), grad, 0)"}),
+    # They fuse in jitgrad.compile (slots: their scalar forms' operands).
+    Composite("clamp",            "ClampBackward1",    {"self": "where((self >= min) & (self <= max), grad, 0)"},
+              slots=("self", "min", "max")),
     Composite("clamp_tensor",     "ClampBackward0",    {"self": "where((self >= min) & (self <= max), grad, 0)",
                                                         "min": "where((self < min) & (min < max), grad, 0)",
-                                                        "max": "where((self > max) | (max < min), grad, 0)"}),
-    Composite("clamp_min",        "ClampMinBackward0", {"self": "where(self >= min, grad, 0)"}),
-    Composite("clamp_min_tensor", "ClampMinBackward1", {"self": "where(self >= min, grad, 0)", "min": "where(self < min, grad, 0)"}),
-    Composite("clamp_max",        "ClampMaxBackward0", {"self": "where(self <= max, grad, 0)"}),
-    Composite("clamp_max_tensor", "ClampMaxBackward1", {"self": "where(self <= max, grad, 0)", "max": "where(self > max, grad, 0)"}),
-    Composite("where",            "WhereBackward0",    {"self": "where(condition, grad, 0)", "other": "where(condition, 0, grad)"}),
+                                                        "max": "where((self > max) | (max < min), grad, 0)"},
+              slots=("self", "min", "max")),
+    Composite("clamp_min",        "ClampMinBackward0", {"self": "where(self >= min, grad, 0)"}, slots=("self", "min")),
+    Composite("clamp_min_tensor", "ClampMinBackward1", {"self": "where(self >= min, grad, 0)", "min": "where(self < min, grad, 0)"},
+              slots=("self", "min")),
+    Composite("clamp_max",        "ClampMaxBackward0", {"self": "where(self <= max, grad, 0)"}, slots=("self", "max")),
+    Composite("clamp_max_tensor", "ClampMaxBackward1", {"self": "where(self <= max, grad, 0)", "max": "where(self > max, grad, 0)"},
+              slots=("self", "max")),
+    Composite("where",            "WhereBackward0",    {"self": "where(condition, grad, 0)", "other": "where(condition, 0, grad)"},
+              slots=("condition", "self", "other")),
     Pointwise("softplus",         "SoftplusBackward0", K.softplus_forward, Grad(K.softplus_backward, "grad", "self"),
               "softplus_backward(grad, self, beta, threshold)", ("beta", "threshold")),
     Composite("round_decimals",   "RoundBackward1",    {"self": "zeros_like(grad)"}),

@@ -587,3 +587,32 @@ def nan_to_num(x, nan, posinf, neginf):
 @scalar
 def isfinite(x):
     return _pw.finite_mask(x)
+
+
+# ------------------------------------------------------------------ clamp, where
+# as kernels/elementwise.py's clamp kernels: min(max(x, lo), hi), a nan anywhere propagating
+
+
+@scalar
+def clamp(x, lo, hi):
+    v = lo if (x < lo or lo != lo) else x
+    return hi if (v > hi or hi != hi) else v
+
+
+@scalar
+def clamp_min(x, lo):
+    return lo if (x < lo or lo != lo) else x
+
+
+@scalar
+def clamp_max(x, hi):
+    return hi if (x > hi or hi != hi) else x
+
+
+# the tensor-bound entries compute the same (only their gradients differ)
+clamp_tensor, clamp_min_tensor, clamp_max_tensor = clamp, clamp_min, clamp_max
+
+
+@scalar
+def where(condition, a, b):
+    return a if condition else b

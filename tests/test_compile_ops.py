@@ -296,6 +296,53 @@ def test_nary(name, mode, dtype, cshape):
     check_compiled(NARY_CALLS[name], three_calls(make), mode)
 
 
+# the table's elementwise composites with a scalar form (derivatives.Composite with
+# slots: the clamp family, where), as the API calls them: (fn, [(domain, shape)])
+SLOTTED = sorted(n for n, op in derivatives.COMPOSITE.items()
+                 if isinstance(op, derivatives.Composite) and op.slots)
+
+
+def halves(shape, rng):
+    """Multiples of 0.5 in [-1.5, 1.5]: elements equal to the clamp bounds, where
+    the gradient's inclusive tests decide."""
+    return np.asarray(rng.integers(-3, 4, shape) / 2)
+
+
+SLOTTED_CALLS = {
+    "clamp": (lambda x: x.clamp(-0.5, 1.0) * x + jitgrad.clip(x, max=0.5, min=-1.0),
+              [(halves, (3, 4))]),
+    "clamp_min": (lambda x: x.clamp_min(0.5).sin() + jitgrad.clamp(x, min=-0.5),
+                  [(halves, (3, 4))]),
+    "clamp_max": (lambda x: x.clamp_max(0.5).sin() + x.clamp(max=-0.5), [(halves, (3, 4))]),
+    # bounds that broadcast, cross (max < min) in places and meet x exactly
+    "clamp_tensor": (lambda x, lo, hi: x.clamp(lo, hi) * 2, [(halves, (3, 4)),
+                                                            (halves, (4,)), (halves, (3, 1))]),
+    "clamp_min_tensor": (lambda x, lo: jitgrad.clamp_min(x, lo).exp(),
+                         [(halves, (3, 4)), (halves, (4,))]),
+    "clamp_max_tensor": (lambda x, hi: x.clamp(max=hi).exp(), [(halves, (3, 4)), (halves, (3, 1))]),
+    # the function and the method (other argument order), a number operand, masked_fill
+    "where": (lambda x, y: jitgrad.where(x > 0, x * 2, y.tanh()) + (x * 3).where(y > 0, 0.5)
+              + x.masked_fill(y < 0, -2.0),
+              [(normal, (3, 4)), (normal, (4,))]),
+}
+
+
+def test_every_slotted_entry_has_a_call():
+    assert set(SLOTTED) == set(SLOTTED_CALLS)
+    assert all(fusable(derivatives.COMPOSITE[n]) for n in SLOTTED)
+
+
+@pytest.mark.parametrize("name,mode,dtype", alternating(sorted(SLOTTED_CALLS)))
+def test_slotted(name, mode, dtype):
+    fn, spec = SLOTTED_CALLS[name]
+
+    def make(rng, noncontig):
+        return [In(domain(shape, rng).astype(dtype), noncontig=noncontig and k == 0)
+                for k, (domain, shape) in enumerate(spec)]
+    compiled = check_compiled(fn, three_calls(make), mode)
+    assert _eager_calls(compiled) == set(), "an op of the graph replayed as its eager call"
+
+
 BINARY_CASES = [((3, 4), *c) for c in PER_OP] + [((4,), *CROSS[0]), ((3, 1), *CROSS[1])]
 
 
@@ -609,18 +656,28 @@ def test_composite(name, fn, spec, mode, dtype):
 # ------------------------------------------------ the table's Kernel entries
 
 
-def _table_calls(compiled):
-    """The names of the Kernel entries a compiled function's graphs call."""
+def _calls(compiled, kind):
+    """The names of the calls of class ``kind`` (KernelCall: the table's Kernel
+    entries; ExternCall: eager ops) in a compiled function's graphs."""
     from jitgrad.compiler import codegen
-    from jitgrad.compiler.kernel_call import KernelCall
     names = set()
     for entries in compiled._entries.values():
         for entry in entries:
             for step, _ in entry.steps:
                 if step is not None and not isinstance(step, codegen.Segment) \
-                        and isinstance(step.attrs.get("call"), KernelCall):
+                        and isinstance(step.attrs.get("call"), kind):
                     names.add(step.attrs["call"].name)
     return names
+
+
+def _table_calls(compiled):
+    from jitgrad.compiler.kernel_call import KernelCall
+    return _calls(compiled, KernelCall)
+
+
+def _eager_calls(compiled):
+    from jitgrad.compiler.extern import ExternCall
+    return _calls(compiled, ExternCall)
 
 
 KERNELS = sorted(n for n, op in derivatives.COMPOSITE.items() if isinstance(op, derivatives.Kernel))

@@ -17,7 +17,8 @@ from .primitives import dtype_name, literal
 
 _NAMES = ("grad", "self", "other", "result", "beta", "threshold", "negative_slope", "alpha",
           "end", "weight", "tensor1", "tensor2", "value", "nan", "posinf", "neginf",
-          "min_val", "max_val", "lambd", "scale", "input_scale", "grad_input_scale")
+          "min_val", "max_val", "lambd", "scale", "input_scale", "grad_input_scale",
+          "min", "max", "condition")
 # tensor methods -> scalar functions of one argument
 _METHODS = {"cos", "sin", "sinh", "cosh", "sign", "rsqrt", "exp", "sqrt", "abs", "sigmoid", "tanh"}
 
@@ -36,11 +37,14 @@ COMPOSITE = {
 
 
 def pointwise(name):
-    """The table's ``Pointwise`` entry ``name`` (an activation with parameters) or
-    ``Nary`` entry (lerp, addcmul...), or None."""
+    """The table's ``Pointwise`` entry ``name`` (an activation with parameters),
+    ``Nary`` entry (lerp, addcmul...) or elementwise ``Composite`` with slots
+    (clamp, where), or None."""
     from .. import derivatives
     op = derivatives.COMPOSITE.get(name) or derivatives.INTERNAL.get(name)
-    return op if isinstance(op, (derivatives.Pointwise, derivatives.Nary)) else None
+    if isinstance(op, (derivatives.Pointwise, derivatives.Nary)):
+        return op
+    return op if isinstance(op, derivatives.Composite) and op.slots else None
 
 
 def slots_of(name):
@@ -51,7 +55,7 @@ def slots_of(name):
         return ("self", "other")
     op = pointwise(name)
     if op is not None:
-        return op.slots if isinstance(op, derivatives.Nary) else ("self", *op.params)
+        return ("self", *op.params) if isinstance(op, derivatives.Pointwise) else op.slots
     return COMPOSITE[name][0]
 
 
@@ -87,7 +91,9 @@ def _emit(node, dtype):
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         return literal(node.value, dtype)
     if isinstance(node, ast.BinOp):
-        op = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}.get(type(node.op))
+        # (& and | of comparisons, as the table writes masks: the scalar and/or)
+        op = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.BitAnd: "and",
+              ast.BitOr: "or"}.get(type(node.op))
         if op is None:
             raise Unsupported(ast.dump(node.op))
         return f"({_emit(node.left, dtype)} {op} {_emit(node.right, dtype)})"
@@ -121,6 +127,8 @@ def _call(node, dtype):
         args = [_emit(a, dtype) for a in node.args]
         if f.id == "zeros_like":
             return literal(0, dtype)
+        if f.id == "where" and len(args) == 3:
+            return f"({args[1]} if {args[0]} else {args[2]})"
         if hasattr(S, f.id):
             return f"S.{f.id}({', '.join(args)})"
     raise Unsupported(ast.dump(f))

@@ -12,6 +12,7 @@ while tracing is a graph break.
 import numpy as np
 
 from .. import derivatives
+from ..tensor import Tensor
 from ..kernels import scalar as S
 from ..ops.activations_extra import SELU_ALPHA, SELU_SCALE
 from . import primitives as P
@@ -160,6 +161,59 @@ def _comparison_rule(symbol, reflected=False):
         return tr.graph.emit("ew", values, {"expr": f"({texts[0]} {symbol} {texts[1]})"},
                              tuple(result.shape), np.bool_, False, tr.line)
     return rule
+
+
+# ----------------------------------------------------------- clamp, where
+
+
+def _same_dtype_operands(tr, name, result, operands):
+    """The operands (tensors as Values, numbers kept) when every tensor among
+    them has the result's float dtype; NotCaptured otherwise (the scalar form
+    would compute in a mixed type)."""
+    dtype = result._data.dtype
+    values = [_operand(tr, v) for v in operands]
+    if dtype.kind != "f" or any(not _is_number(v) and v.dtype != dtype for v in values):
+        raise NotCaptured(f"{name} of mixed dtypes")
+    return values, dtype
+
+
+def clamp_rule(tr, result, x, min=None, max=None):  # noqa: A002  (torch's names)
+    """clamp/clip with number or tensor bounds: the table's clamp family."""
+    bounds = [b for b in (min, max) if b is not None]
+    if not bounds or not all(_is_number(b) or isinstance(b, Tensor) for b in bounds):
+        raise NotCaptured("clamp without bounds or with other bound types")
+    name = "clamp" if len(bounds) == 2 else ("clamp_min" if min is not None else "clamp_max")
+    if any(isinstance(b, Tensor) for b in bounds):
+        name += "_tensor"
+    values, dtype = _same_dtype_operands(tr, name, result, [x, *bounds])
+    return P.table_ew(tr.graph, name, values, dtype, tuple(result.shape),
+                      result._requires_grad, tr.line)
+
+
+def _where(tr, result, condition, a, b):
+    if not isinstance(condition, Tensor) or condition._data.dtype != np.bool_ \
+            or not all(_is_number(v) or isinstance(v, Tensor) for v in (a, b)):
+        raise NotCaptured("where of these operands")
+    values, dtype = _same_dtype_operands(tr, "where", result, [a, b])
+    return P.table_ew(tr.graph, "where", [tr.value(condition), *values], dtype,
+                      tuple(result.shape), result._requires_grad, tr.line)
+
+
+def where_rule(tr, result, condition, input=None, other=None):  # noqa: A002
+    if input is None or other is None:
+        raise NotCaptured("where(condition) (its indices)")
+    return _where(tr, result, condition, input, other)
+
+
+def where_method_rule(tr, result, x, condition, y):
+    return _where(tr, result, condition, x, y)
+
+
+def masked_fill_rule(tr, result, x, mask, value):
+    """``x.masked_fill(mask, value)`` with a number: ``where(mask, value, x)``."""
+    if not _is_number(value):
+        raise NotCaptured("masked_fill with a tensor value")
+    return _where(tr, result, mask, value, x)
 
 
 # ------------------------------------------------------------- reductions
@@ -442,6 +496,10 @@ def _register():
         "binary_cross_entropy_with_logits": bce_with_logits_rule, "mse_loss": mse_loss_rule,
         "softplus": softplus_rule, "softmax": softmax_rule, "log_softmax": log_softmax_rule,
         "stack": stack_rule, "cross_entropy": cross_entropy_rule, "nll_loss": nll_rule,
+        "clamp": clamp_rule, "clip": clamp_rule,
+        "clamp_min": lambda tr, r, x, min: clamp_rule(tr, r, x, min=min),  # noqa: A006
+        "clamp_max": lambda tr, r, x, max: clamp_rule(tr, r, x, max=max),  # noqa: A006
+        "where": where_rule, "Tensor.where": where_method_rule, "masked_fill": masked_fill_rule,
     })
     # API name -> (rule, its table entry)
     activations = {

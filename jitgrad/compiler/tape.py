@@ -14,7 +14,7 @@ import numpy as np
 from .. import derivatives
 from . import cache
 from .codegen import Segment, is_constant
-from .formulas import COMPOSITE, Unsupported, formulas_of, scalar_code, slots_of
+from .formulas import COMPOSITE, Unsupported, formulas_of, pointwise, scalar_code, slots_of
 from .primitives import layout
 
 SUM, AMAX, COPY, FIRST_TEMPLATE = 1, 2, 3, 16
@@ -30,7 +30,7 @@ def templates(dtype):
     names = [op.name for table in (derivatives.UNARY, derivatives.BINARY)
              for op in table.values() if fusable(op)] + list(COMPOSITE)
     names += [op.name for op in derivatives.COMPOSITE.values()
-              if isinstance(op, (derivatives.Pointwise, derivatives.Nary)) and fusable(op)]
+              if pointwise(op.name) is not None and fusable(op)]
     for name in names:
         slots = slots_of(name)
         out.append(f"S.{name}({', '.join('{' + s + '}' for s in slots)})")

@@ -532,7 +532,9 @@ def _patches():
                 or not callable(attr):
             continue
         else:
-            out.append((Tensor, name, _op_wrapper(name, attr, RULES.get(name))))
+            # (a method whose arguments differ from the function's has a rule of its own)
+            rule = RULES.get(f"Tensor.{name}", RULES.get(name))
+            out.append((Tensor, name, _op_wrapper(name, attr, rule)))
     for module in (jitgrad, F):
         for name, attr in list(vars(module).items()):
             if isinstance(attr, (types.FunctionType, types.BuiltinFunctionType)) \
