@@ -181,7 +181,8 @@ def record(tr, name, fn, args, kwargs, result, versions):
         values.append(P.plain(graph, tr.value(t), tr.line))      # the call reads an array
     needs = [enabled and v.requires_grad for v in values]
     if slots is not None:
-        call = kernel_call.KernelCall(entry, targs, tkwargs, slots, needs, enabled, shapes)
+        call = kernel_call.KernelCall(entry, targs, tkwargs, slots, needs, enabled, shapes,
+                                      [(v.shape, v.dtype) for v in values])
     else:
         call = ExternCall(name, fn, targs, tkwargs, needs, enabled, shapes)
     outs_v = P.extern(graph, call, values, [(t._data.shape, t._data.dtype,

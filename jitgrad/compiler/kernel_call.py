@@ -39,9 +39,10 @@ class KernelCall:
     """One captured call of a Kernel entry, as the driver replays it (the
     interface of ``extern.ExternCall``)."""
     __slots__ = ("name", "forward_fn", "backward_fn", "args", "kwargs", "needs_grad",
-                 "grad_enabled", "shapes", "slots", "n_inputs")
+                 "grad_enabled", "shapes", "slots", "n_inputs", "input_specs")
 
-    def __init__(self, entry, args, kwargs, slots, needs_grad, grad_enabled, shapes):
+    def __init__(self, entry, args, kwargs, slots, needs_grad, grad_enabled, shapes,
+                 input_specs):
         self.name = entry.name
         self.forward_fn, self.backward_fn = entry.functions()
         self.args = args                  # templates: tensors replaced by extern._Slot
@@ -51,6 +52,7 @@ class KernelCall:
         self.needs_grad = needs_grad
         self.grad_enabled = grad_enabled
         self.shapes = shapes
+        self.input_specs = input_specs    # per tensor input: (shape, dtype)
 
     def __repr__(self):
         return f"table {self.name}"
@@ -76,8 +78,10 @@ class KernelCall:
         out = []
         for i in targets:
             g = results[self.slots[i]]
-            if g is not None and (not g.flags.c_contiguous
-                                  or any(np.may_share_memory(g, x) for x in (*grads, *out))):
+            if g is None:               # no gradient reaches this input: zeros, as eager's
+                g = np.zeros(*self.input_specs[i])
+            elif not g.flags.c_contiguous or any(np.may_share_memory(g, x)
+                                                 for x in (*grads, *out)):
                 g = np.array(g, order="C")
             out.append(g)
         return tuple(out)
