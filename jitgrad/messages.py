@@ -4085,3 +4085,5 @@ DIST_SUBGROUPS = ("jitgrad.distributed does not support process groups of some o
 
 DDP_COMPILE_BREAK = ("DistributedDataParallel: its gradient all-reduce runs in autograd hooks, "
                      "which jitgrad.compile does not capture")
+
+CLIP_GRAD_EMPTY_GENERATOR = "`parameters` is an empty generator, no gradient clipping will occur."

@@ -185,6 +185,42 @@ def test_training_step_equals_eager(opt_name, loss_name):
     assert not compile_warnings(record)
 
 
+@pytest.mark.parametrize("norm_type", [2.0, 1, "inf"])
+def test_training_step_with_gradient_clipping(norm_type):
+    """``clip_grad_norm_`` between backward and the update (minGPT's step) is
+    captured: its norms of order 1 and 2 fuse, the clipped gradients and the
+    returned norm are eager's, and max_norm is small enough to clip."""
+    from jitgrad.compiler import codegen
+    model = make_model(5)
+    twin = copy.deepcopy(model)
+    opt, opt_e = (optim.Adam(m.parameters(), lr=0.01) for m in (model, twin))
+
+    def make_step(m, o):
+        def step(x, y):
+            o.zero_grad(set_to_none=True)
+            F.mse_loss(m(x), y).backward()
+            total = nn.utils.clip_grad_norm_(m.parameters(), 0.05, norm_type=float(norm_type))
+            o.step()
+            return total
+        return step
+    compiled, eager = jitgrad.compile(make_step(model, opt)), make_step(twin, opt_e)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        for x, y in batches(4, "mse", seed=3):
+            got, want = compiled(x, y), eager(x, y)
+            assert want.item() > 0.05               # the gradients were clipped
+            close(got, want, rtol=1e-5, atol=1e-7)
+            for p, q in zip(model.parameters(), twin.parameters()):
+                close(p.grad, q.grad, rtol=1e-5, atol=1e-7)
+                close(p, q, rtol=1e-5, atol=1e-6)
+    assert not compile_warnings(record), [str(w.message) for w in compile_warnings(record)]
+    calls = {repr(s.attrs.get("call")) for entries in compiled._entries.values()
+             for e in entries for s, _ in e.steps
+             if s is not None and not isinstance(s, codegen.Segment)}
+    # the infinity norm runs as the eager op (its NaN rule); the others fuse
+    assert ("eager vector_norm" in calls) == (norm_type == "inf"), calls
+
+
 def test_training_step_with_lr_scheduler():
     """A scheduler (which wraps ``optimizer.step``, as torch's does) must not
     keep the step from compiling; its lr changes are seen (step() runs at

@@ -245,6 +245,32 @@ def mean_rule(tr, result, x, dim=None, keepdim=False, *, dtype=None):
                       result._requires_grad, tr.line)
 
 
+def vector_norm_rule(tr, result, x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """``linalg.vector_norm`` of order 1 or 2 with no gradient wanted (as
+    clip_grad_norm_ calls it), summed in float64 as the eager kernel does. (With
+    a gradient it runs as the eager op: sqrt's derivative at a zero norm would
+    give NaN where torch's gives 0.)"""
+    if result._requires_grad or dtype is not None or isinstance(ord, bool) or ord not in (1, 2):
+        raise NotCaptured("vector_norm with a gradient, a dtype or an order other than 1, 2")
+    v = tr.value(x)
+    if v.dtype.kind != "f":
+        raise NotCaptured("vector_norm of a non-float tensor")
+    g, line = tr.graph, tr.line
+    axes = _dims(None if dim in (None, ()) else dim, len(v.shape))
+    count = 1
+    for d in axes:
+        count *= v.shape[d]
+    wide = np.dtype(np.float64)
+    xw = P.ew(g, "{0}", [v], wide, v.shape, line=line) if v.dtype != wide else v
+    # (one element: |x| itself, as eager, whose square could overflow)
+    square = ord == 2 and count != 1
+    terms = P.table_ew(g, "square" if square else "abs", [xw], wide, v.shape, False, line)
+    out = P.reduce(g, "sum", terms, axes, keepdim, False, line)
+    if square:
+        out = P.table_ew(g, "sqrt", [out], wide, out.shape, False, line)
+    return P.ew(g, "{0}", [out], v.dtype, out.shape, line=line) if v.dtype != wide else out
+
+
 # ------------------------------------------------------------------ views
 
 
@@ -500,6 +526,7 @@ def _register():
         "clamp_min": lambda tr, r, x, min: clamp_rule(tr, r, x, min=min),  # noqa: A006
         "clamp_max": lambda tr, r, x, max: clamp_rule(tr, r, x, max=max),  # noqa: A006
         "where": where_rule, "Tensor.where": where_method_rule, "masked_fill": masked_fill_rule,
+        "vector_norm": vector_norm_rule,
     })
     # API name -> (rule, its table entry)
     activations = {

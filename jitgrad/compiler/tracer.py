@@ -535,7 +535,7 @@ def _patches():
             # (a method whose arguments differ from the function's has a rule of its own)
             rule = RULES.get(f"Tensor.{name}", RULES.get(name))
             out.append((Tensor, name, _op_wrapper(name, attr, rule)))
-    for module in (jitgrad, F):
+    for module in (jitgrad, F, jitgrad.linalg):
         for name, attr in list(vars(module).items()):
             if isinstance(attr, (types.FunctionType, types.BuiltinFunctionType)) \
                     and not name.startswith("_") and name not in _HARMLESS:

@@ -1,6 +1,8 @@
 """``nn.utils.clip_grad_norm_`` and ``clip_grad_value_``."""
-import math
+import types
+import warnings
 
+from ... import messages
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor, _wrap
 
@@ -8,28 +10,22 @@ from ...tensor import Tensor, _wrap
 @no_grad()
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
                     foreach=None):
-    max_norm = float(max_norm)          # torch converts first (ValueError for 'a')
+    """torch's: the gradients' total norm (``get_total_norm``, in their dtype),
+    then each gradient scaled by min(max_norm / (total + 1e-6), 1)
+    (``clip_grads_with_norm_``). Tensor ops only, no value read back, so
+    ``jitgrad.compile`` captures it in a training step."""
     if isinstance(parameters, Tensor):
         parameters = [parameters]
-    grads = [p.grad for p in parameters if p.grad is not None]
-    import numpy as np
-    if not grads:
-        return _wrap(np.array(0.0, np.float32))
-    norm_type = float(norm_type)
-    norms = [g.norm(norm_type) for g in grads]
-    if norm_type == math.inf:
-        total = max(n.item() for n in norms)
     else:
-        total = sum(n.item() ** norm_type for n in norms) ** (1.0 / norm_type)
-    if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
-                           "`parameters` is non-finite, so it cannot be clipped. To disable "
-                           "this error and scale the gradients by the non-finite norm anyway, "
-                           "set `error_if_nonfinite=False`")
-    coef = min(max_norm / (total + 1e-6), 1.0)
-    for g in grads:
-        g.mul_(coef)
-    return _wrap(np.array(total, grads[0]._data.dtype))
+        is_generator = isinstance(parameters, types.GeneratorType)
+        parameters = list(parameters)           # (a generator is read once)
+        if is_generator and not parameters:
+            warnings.warn(messages.CLIP_GRAD_EMPTY_GENERATOR, stacklevel=3)
+    max_norm = float(max_norm)          # torch converts first (ValueError for 'a')
+    grads = [p.grad for p in parameters if p.grad is not None]
+    total_norm = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
+    clip_grads_with_norm_(parameters, max_norm, total_norm, foreach)
+    return total_norm
 
 
 @no_grad()
