@@ -586,7 +586,16 @@ def _mse(a, b):
 # (id, fn, [(domain, shape)]); the first 2-d input is non-contiguous in call 2
 # unless the id ends in "-contiguous" (``view`` refuses a transposed input, as torch's).
 # Cases that would each be a graph of a few ops are combined into one graph.
+def _small_ops(x, y):
+    """Factories (constants), casts of bool masks, ~ and expand: the small ops
+    between the big ones of a model."""
+    keep = (~(y > 0)).float() + jitgrad.logical_not(x < 0).double().float()
+    spread = x.expand(2, 3, 4) * jitgrad.ones(3, 4, dtype=x.dtype) + jitgrad.zeros(4, dtype=x.dtype)
+    return spread.sum(0) * keep + y.expand_as(x) * x.float()
+
+
 COMPOSITES = [
+    ("factories-casts-invert-expand", _small_ops, [(normal, (3, 4)), (normal, (4,))]),
     # (the target gets a gradient too: -grad * input)
     ("bce_with_logits-none-mean-sum", _bce, [(normal, (4, 3)), (unit_interval, (4, 3))]),
     ("mse_loss-none-mean-sum", _mse, [(normal, (4, 3)), (normal, (4, 3))]),
@@ -650,7 +659,8 @@ def test_composite(name, fn, spec, mode, dtype):
     # a random cotangent: sum(softmax) (for one) has a zero gradient
     probe = fn(*_make(calls[0]))
     cotangent = np.random.default_rng(99).standard_normal(tuple(probe.shape)).astype(dtype)
-    check_compiled(fn, calls, mode, cotangent)
+    compiled = check_compiled(fn, calls, mode, cotangent)
+    assert _eager_calls(compiled) == set(), "an op of the graph replayed as its eager call"
 
 
 # ------------------------------------------------ the table's Kernel entries

@@ -23,6 +23,9 @@ def backward(graph, loss, seed, leaves, line=None):
     wanted = set(leaves)
 
     def add_grad(value, grad):
+        # a value's gradient has its dtype, as eager's: a float32 operand of a
+        # float64 op (a cast) gets its gradient rounded to float32 here
+        grad = _cast(graph, grad, value.dtype, line)
         old = grads.get(value)
         grads[value] = grad if old is None else _add(graph, old, grad, line)
 

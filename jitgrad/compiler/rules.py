@@ -271,6 +271,45 @@ def vector_norm_rule(tr, result, x, ord=2, dim=None, keepdim=False, *, dtype=Non
     return P.ew(g, "{0}", [out], v.dtype, out.shape, line=line) if v.dtype != wide else out
 
 
+# ------------------------------------------------------- constants, casts
+
+
+def _filled_rule(value):
+    """``zeros``/``ones`` of a float dtype (an LSTM's initial state): a constant
+    of the graph, computed where it is read."""
+    def rule(tr, result, *args, **kwargs):
+        dtype = result._data.dtype
+        if result._requires_grad or dtype.kind != "f" or kwargs.get("out") is not None:
+            raise NotCaptured("a factory of a non-float or requires_grad tensor")
+        return P.ew(tr.graph, P.literal(value, dtype), [], dtype, tuple(result.shape),
+                    line=tr.line)
+    return rule
+
+
+def _cast_rule(name):
+    """``x.float()``/``x.double()``: a cast (of a float or bool tensor)."""
+    def rule(tr, result, x, *args, **kwargs):
+        v = tr.value(x)
+        if result is x:
+            return v
+        if args or kwargs or v.dtype.kind not in "fb":
+            raise NotCaptured(f"{name} with arguments or of an integer tensor")
+        return P.ew(tr.graph, "{0}", [v], result._data.dtype, v.shape, result._requires_grad,
+                    tr.line)
+    return rule
+
+
+def invert_rule(tr, result, x):
+    v = tr.value(x)
+    if v.dtype != np.bool_:
+        raise NotCaptured("~ of an integer tensor (a bitwise not)")
+    return tr.graph.emit("ew", [v], {"expr": "(not {0})"}, v.shape, np.bool_, False, tr.line)
+
+
+def expand_rule(tr, result, x, *sizes):
+    return P.expand(tr.graph, tr.value(x), tuple(result.shape), result._requires_grad, tr.line)
+
+
 # ------------------------------------------------------------------ views
 
 
@@ -527,6 +566,9 @@ def _register():
         "clamp_max": lambda tr, r, x, max: clamp_rule(tr, r, x, max=max),  # noqa: A006
         "where": where_rule, "Tensor.where": where_method_rule, "masked_fill": masked_fill_rule,
         "vector_norm": vector_norm_rule,
+        "zeros": _filled_rule(0), "ones": _filled_rule(1), "float": _cast_rule("float"),
+        "double": _cast_rule("double"), "__invert__": invert_rule, "logical_not": invert_rule,
+        "expand": expand_rule, "expand_as": expand_rule,
     })
     # API name -> (rule, its table entry)
     activations = {
