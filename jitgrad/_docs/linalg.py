@@ -29,7 +29,7 @@ Example::
 "eigvalsh": """Return the eigenvalues of a symmetric matrix in ascending order.""",
 "svd": """Return ``(U, S, Vh)`` with ``A = U diag(S) Vh``; ``full_matrices=False`` gives the reduced factors.
 
-``driver`` is accepted only as None (a CUDA option in torch).
+``driver`` (a CUDA-only choice in torch) is accepted and ignored.
 """,
 "svdvals": """Return the singular values of a matrix in descending order.""",
 "pinv": """Return the Moore-Penrose pseudo-inverse; singular values below ``max(atol, rtol * largest)`` are treated as zero.""",

@@ -5,9 +5,9 @@ _COMMON = """    params (iterable): parameters (tensors) or dicts of parameter g
         own options.
     weight_decay (float): L2 penalty added to the gradient.
     maximize (bool): maximise the objective instead of minimising it.
-    foreach, fused, capturable, differentiable: accepted for torch compatibility;
-        jitgrad has one CPU implementation, so they change nothing (a True
-        ``differentiable`` or ``capturable`` is refused where torch would refuse it).
+    foreach, fused, capturable, differentiable: torch's implementation switches;
+        jitgrad has one CPU implementation and checks them as torch does on the
+        CPU (``capturable=True``, for one, raises at ``step``).
 """
 
 

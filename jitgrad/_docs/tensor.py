@@ -49,8 +49,7 @@ Example::
 """,
 "numpy": """Return a NumPy array sharing memory with the tensor.
 
-Raises for a tensor that requires grad (call :meth:`detach` first) unless ``force=True``,
-which returns a copy.
+Raises for a tensor that requires grad (call :meth:`detach` first) unless ``force=True``.
 
 Example::
 

@@ -486,7 +486,7 @@ Example::
 "meshgrid": """Make coordinate grids from 1-D tensors.
 
 ``indexing='ij'`` (matrix indexing) or ``'xy'`` (Cartesian: the first two dims swapped);
-without it jitgrad uses ``'ij'`` like torch (torch also warns).
+without it, ``'ij'`` is used and a UserWarning says to pass it, as in torch.
 """,
 "clone": """Return a copy of ``input`` that autograd connects to it (gradients flow back).""",
 "detach": """Return a view of ``input`` cut off from the autograd graph (``requires_grad=False``).""",
