@@ -92,3 +92,8 @@ __all__ = [_n for _n, _v in list(globals().items())
 # a name torch has and jitgrad lacks says so (jitgrad/api_coverage.py)
 from .api_coverage import module_getattr as _module_getattr  # noqa: E402
 __getattr__ = _module_getattr("jitgrad", "torch")
+
+# docstrings of the public API live in jitgrad/_docs (never replacing one in the code)
+from ._docs import attach as _attach_docs  # noqa: E402
+_attach_docs()
+del _attach_docs
