@@ -581,8 +581,9 @@ COMPOSITE = {op.name: op for op in [
     Kernel("max_pool2d",     "MaxPool2DWithIndicesBackward0", "pooling", ("input",),
               {"input": "zeros_like(input).view(N * C, -1).scatter_add(1, indices, grad)  (result1: indices)"},
               ("nn.functional.max_pool2d",)),
-    Composite("avg_pool2d",  "AvgPool2DBackward0",
-              {"self": "col2im(grad / divisor expanded over the kernel positions)"}),
+    Kernel("avg_pool2d",     "AvgPool2DBackward0", "pooling", ("input",),
+              {"input": "col2im(grad / divisor expanded over the kernel positions)"},
+              ("nn.functional.avg_pool2d",)),
     # 1-d/3-d and transposed convolutions (jitgrad/ops/conv_nd.py): an N-d im2col and one
     # batched product; a transposed convolution is the adjoint of a convolution in its input
     Composite("conv1d",           "ConvolutionBackward0",
@@ -615,9 +616,12 @@ COMPOSITE = {op.name: op for op in [
     Composite("upsample_bilinear2d", "UpsampleBilinear2DBackward0", {"self": "upsample_bilinear2d_backward(grad, output_size, input_size, align_corners, scales)"}),
     Composite("upsample_bicubic2d",  "UpsampleBicubic2DBackward0",  {"self": "upsample_bicubic2d_backward(grad, output_size, input_size, align_corners, scales)"}),
     Composite("upsample_trilinear3d", "UpsampleTrilinear3DBackward0", {"self": "upsample_trilinear3d_backward(grad, output_size, input_size, align_corners, scales)"}),
-    Composite("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0",  {"self": "each output's grad / window size spread over its window"}),
+    Kernel("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0", "resample", ("input",),
+           {"input": "each output's grad / window size spread over its window"},
+           ("nn.functional.adaptive_avg_pool2d",)),
     Composite("adaptive_avg_pool3d", "AdaptiveAvgPool3DBackward0",  {"self": "each output's grad / window size spread over its window"}),
-    Composite("adaptive_max_pool2d", "AdaptiveMaxPool2DBackward0",  {"self": "grad scattered to the argmax indices"}),
+    Kernel("adaptive_max_pool2d", "AdaptiveMaxPool2DBackward0", "resample", ("input",),
+           {"input": "grad scattered to the argmax indices"}, ("nn.functional.adaptive_max_pool2d",)),
     Composite("pixel_shuffle",       "PixelShuffleBackward0",       {"self": "pixel_unshuffle(grad, upscale_factor)"}),
     Composite("pixel_unshuffle",     "PixelUnshuffleBackward0",     {"self": "pixel_shuffle(grad, downscale_factor)"}),
     # the rest of nn.functional (jitgrad/ops/nn_rest.py, jitgrad/ops/pooling3d.py)

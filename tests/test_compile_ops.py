@@ -642,6 +642,20 @@ KERNEL_CALLS = {
                    + F.batch_norm(x * 2, rm.detach(), rv.detach().exp(), w, None),
                    [(normal, (4, 3, 5)), (normal, (3,)), (normal, (3,)), (normal, (3,)),
                     (normal, (3,))]),
+    "avg_pool2d": (lambda x: F.avg_pool2d(x, 2) + F.avg_pool2d(x, 3, stride=2, padding=1)
+                   + F.avg_pool2d(x, (3, 2), 2, (1, 0), ceil_mode=True,
+                                  count_include_pad=False).sum((2, 3), keepdim=True)
+                   + F.avg_pool2d(x, 2, divisor_override=3),
+                   [(normal, (2, 3, 4, 4))]),
+    # windows of two lengths along W, whole blocks along H; 1 x 1: torch's mean
+    "adaptive_avg_pool2d": (lambda x: F.adaptive_avg_pool2d(x, (2, 3))
+                            + F.adaptive_avg_pool2d(x * 2, 1)
+                            + F.adaptive_avg_pool2d(x, (None, 3)).sum(2, keepdim=True),
+                            [(normal, (2, 3, 4, 7))]),
+    "adaptive_max_pool2d": (lambda x: F.adaptive_max_pool2d(x, (2, 3))
+                            + F.adaptive_max_pool2d(x, (None, 3), return_indices=True)[0]
+                            .sum(2, keepdim=True) + F.adaptive_max_pool2d(x[0], 1),
+                            [(normal, (2, 3, 4, 7))]),
 }
 
 

@@ -98,20 +98,6 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
 # ------------------------------------------------------------------ adaptive pooling
 
 
-def _adaptive_size(output_size, in_sizes, fname):
-    if isinstance(output_size, (tuple, list)):
-        if len(output_size) != len(in_sizes):
-            if len(in_sizes) == 3:
-                raise RuntimeError(messages.adaptive_output_size(fname, 3, len(output_size)))
-            if len(in_sizes) == 1:
-                raise RuntimeError(messages.adaptive_output_size(fname, 1, len(output_size)))
-            raise ValueError(messages.adaptive_output_size(fname, 2, len(output_size)))
-        sizes = tuple(s if v is None else int(v) for v, s in zip(output_size, in_sizes))
-    else:
-        sizes = (int(output_size),) * len(in_sizes)
-    return sizes
-
-
 def _adaptive_check(input, nd, fname):
     if not isinstance(input, Tensor):
         raise TypeError(messages.argument_type(fname, "input", "Tensor", type(input).__name__,
@@ -123,7 +109,7 @@ def _adaptive_check(input, nd, fname):
 
 def adaptive_avg_pool2d(input, output_size):
     _adaptive_check(input, 2, "adaptive_avg_pool2d")
-    size = _adaptive_size(output_size, input.shape[-2:], "adaptive_avg_pool2d")
+    size = _rs.adaptive_size(output_size, input.shape[-2:], "adaptive_avg_pool2d")
     if any(s < 0 for s in size):
         raise RuntimeError(messages.adaptive_negative("adaptive_avg_pool2d", size))
     return _rs.adaptive_avg_pool2d(input, size)
@@ -131,31 +117,31 @@ def adaptive_avg_pool2d(input, output_size):
 
 def adaptive_avg_pool3d(input, output_size):
     _adaptive_check(input, 3, "adaptive_avg_pool3d")
-    size = _adaptive_size(output_size, input.shape[-3:], "adaptive_avg_pool3d")
+    size = _rs.adaptive_size(output_size, input.shape[-3:], "adaptive_avg_pool3d")
     return _rs.adaptive_avg_pool(input, size)
 
 
 def adaptive_avg_pool1d(input, output_size):
     _adaptive_check(input, 1, "adaptive_avg_pool1d")
-    (size,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_avg_pool1d")
+    (size,) = _rs.adaptive_size(output_size, input.shape[-1:], "adaptive_avg_pool1d")
     return _rs.adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
     _adaptive_check(input, 2, "adaptive_max_pool2d")
-    size = _adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
+    size = _rs.adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
     return _rs.adaptive_max_pool2d(input, size, True)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     _adaptive_check(input, 2, "adaptive_max_pool2d")
-    size = _adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
+    size = _rs.adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
     return _rs.adaptive_max_pool2d(input, size, return_indices)
 
 
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
     _adaptive_check(input, 1, "adaptive_max_pool1d")
-    (size,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
+    (size,) = _rs.adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
     out, idx = _rs.adaptive_max_pool2d(input.unsqueeze(-2), (1, size), True)
     return out.squeeze(-2), idx.squeeze(-2)
 
@@ -164,7 +150,7 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     if return_indices:
         return adaptive_max_pool1d_with_indices(input, output_size)
     _adaptive_check(input, 1, "adaptive_max_pool1d")
-    (size,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
+    (size,) = _rs.adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
     return _rs.adaptive_max_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 

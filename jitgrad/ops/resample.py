@@ -30,6 +30,10 @@ from ..dtypes import from_numpy
 from ..kernels import pooling as KP
 from ..quiet import quiet
 from ..tensor import Tensor, _wrap, _wrap_result
+from .elementwise import scale_array
+from .pooling import max_pool_result
+from .reductions import _plan_for
+from .shapes import reduce_sum, repeat_to
 
 
 # ------------------------------------------------------------------ separable linear maps
@@ -446,6 +450,22 @@ _ADAPTIVE_AVG = {2: _names("AdaptiveAvgPool2D"), 3: _names("AdaptiveAvgPool3D")}
 _adaptive_plans = {}
 
 
+def adaptive_size(output_size, in_sizes, fname):
+    """The output sizes of adaptive pooling: an int for every axis, or one
+    per axis (None: the input's size)."""
+    if isinstance(output_size, (tuple, list)):
+        if len(output_size) != len(in_sizes):
+            if len(in_sizes) == 3:
+                raise RuntimeError(messages.adaptive_output_size(fname, 3, len(output_size)))
+            if len(in_sizes) == 1:
+                raise RuntimeError(messages.adaptive_output_size(fname, 1, len(output_size)))
+            raise ValueError(messages.adaptive_output_size(fname, 2, len(output_size)))
+        sizes = tuple(s if v is None else int(v) for v, s in zip(output_size, in_sizes))
+    else:
+        sizes = (int(output_size),) * len(in_sizes)
+    return sizes
+
+
 def adaptive_avg_pool(x, output_size):
     """adaptive_avg_pool2d/3d over the trailing len(output_size) axes."""
     a = x._data
@@ -456,13 +476,18 @@ def adaptive_avg_pool(x, output_size):
     if all(o == 1 for o in output_size):
         # torch's shortcut: a mean over the pooled axes (MeanBackward1)
         return x.mean(tuple(range(-1, -nd - 1, -1)), keepdim=True)
-    key = ("avg", a.shape, tuple(output_size))
+    return axis_map(x, _adaptive_avg_plan(a.shape, output_size), *_ADAPTIVE_AVG[nd])
+
+
+def _adaptive_avg_plan(shape, output_size):
+    key = ("avg", shape, tuple(output_size))
     plan = _adaptive_plans.get(key)
     if plan is None:
+        nd = len(output_size)
         steps = []
         for i, n_out in enumerate(output_size):
-            axis = a.ndim - nd + i
-            n_in = a.shape[axis]
+            axis = len(shape) - nd + i
+            n_in = shape[axis]
             start, end = _windows(n_in, n_out)
             T = int((end - start).max(initial=1))
             idx = start[:, None] + np.arange(T)
@@ -473,12 +498,36 @@ def adaptive_avg_pool(x, output_size):
             # inf elsewhere stays out of this window, as in torch
             idx = np.where(valid, idx, start[:, None])
             steps.append(AxisStep(axis, n_in, idx, wts, block, valid))
-        plan = _adaptive_plans[key] = AxisPlan(a.shape, steps)
-    return axis_map(x, plan, *_ADAPTIVE_AVG[nd])
+        plan = _adaptive_plans[key] = AxisPlan(shape, steps)
+    return plan
 
 
 def adaptive_avg_pool2d(x, output_size):
     return adaptive_avg_pool(x, tuple(output_size))
+
+
+def adaptive_avg_pool2d_forward(input, output_size):
+    """The op table's forward (``derivatives.COMPOSITE["adaptive_avg_pool2d"]``)
+    on a float array: ((output,), saved), saved (the axis map's plan,), or for
+    a 1 x 1 output (the reduction's plan, the input's shape, 1 / count): the
+    mean eager runs there (torch's shortcut)."""
+    size = adaptive_size(output_size, input.shape[-2:], "adaptive_avg_pool2d")
+    if size == (1, 1):
+        plan = _plan_for(input.shape, (-1, -2), True)
+        scale = 1.0 / plan.count if plan.count else math.nan
+        return (scale_array(reduce_sum(input, plan, input.dtype), scale),), \
+            (plan, input.shape, scale)
+    plan = _adaptive_avg_plan(input.shape, size)
+    return (plan.forward(input),), (plan,)
+
+
+def adaptive_avg_pool2d_backward(saved, grads, needs):
+    """The adjoint of the axis map (each output's gradient / its window's
+    size, over its window), or the mean's gradient repeated."""
+    if len(saved) == 1:
+        return (saved[0].adjoint(grads[0]),)
+    plan, shape, scale = saved
+    return (repeat_to(scale_array(grads[0], scale), plan, shape),)
 
 
 class AdaptiveMaxNode(Node):
@@ -486,13 +535,7 @@ class AdaptiveMaxNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        shape, idx = self._saved_or_raise()
-        P = idx.shape[0]
-        HW = shape[-1] * shape[-2]
-        g = np.ascontiguousarray(grad).reshape(-1)
-        out = np.empty(P * HW, grad.dtype)
-        KP.max_pool2d_backward(g, idx.reshape(-1), P, HW, idx.shape[1], out)
-        return (out.reshape(shape),)
+        return adaptive_max_pool2d_backward(self._saved_or_raise(), (grad,), (True,))
 
     def apply_graph(self, grad):
         from .shape_ops import scatter_add_zeros
@@ -507,11 +550,16 @@ _ADAPTIVE_MAX = node_class("AdaptiveMaxPool2DBackward0", AdaptiveMaxNode)
 
 def adaptive_max_pool2d(x, output_size, return_indices=False):
     a = x._data
-    oh, ow = output_size
-    H, W = a.shape[-2:]
     if a.dtype.kind != "f":
         raise NotImplementedError(messages.not_implemented_for(
             "adaptive_max_pool2d", from_numpy(a.dtype)._torch_name))
+    (out, idx), saved = _adaptive_max(a, output_size)
+    return max_pool_result(x, out, idx, _ADAPTIVE_MAX, saved, return_indices)
+
+
+def _adaptive_max(a, output_size):
+    oh, ow = output_size
+    H, W = a.shape[-2:]
     key = ("max", H, W, oh, ow)
     taps = _adaptive_plans.get(key)
     if taps is None:
@@ -541,16 +589,29 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     KP.max_pool2d_forward(src, P, H * W, taps, cnt, taps[:, 0].copy(), True,
                           a.dtype.type(lowest), out, idx, True)
     out_shape = a.shape[:-2] + (oh, ow)
-    out = out.reshape(out_shape)
-    indices = _wrap(idx.reshape(out_shape))
-    if not (x._requires_grad and grad_state.enabled):
-        result = _wrap(out)
-    else:
-        node = _ADAPTIVE_MAX((edge(x),), (a.shape, idx.reshape(P, L)))
-        result = _wrap_result(out, node)
-        node._checks = (saved_version(x),) + ((output_version(indices, node),)
-                                              if return_indices else ())
-    return (result, indices) if return_indices else result
+    return (out.reshape(out_shape), idx.reshape(out_shape)), (a.shape, idx.reshape(P, L))
+
+
+def adaptive_max_pool2d_forward(input, output_size, return_indices=False):
+    """The op table's forward (``derivatives.COMPOSITE["adaptive_max_pool2d"]``)
+    on a float array: the outputs as ``adaptive_max_pool2d`` returns them (with
+    the indices when asked), saved (the input's shape, the argmax indices per
+    plane)."""
+    size = adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
+    (out, idx), saved = _adaptive_max(input, size)
+    return ((out, idx) if return_indices else (out,)), saved
+
+
+def adaptive_max_pool2d_backward(saved, grads, needs):
+    """The gradient scattered to the argmax positions."""
+    shape, idx = saved
+    grad = grads[0]
+    P = idx.shape[0]
+    HW = shape[-1] * shape[-2]
+    g = np.ascontiguousarray(grad).reshape(-1)
+    out = np.empty(P * HW, grad.dtype)
+    KP.max_pool2d_backward(g, idx.reshape(-1), P, HW, idx.shape[1], out)
+    return (out.reshape(shape),)
 
 
 # ------------------------------------------------------------------ pixel shuffle
