@@ -586,14 +586,16 @@ COMPOSITE = {op.name: op for op in [
               ("nn.functional.avg_pool2d",)),
     # 1-d/3-d and transposed convolutions (jitgrad/ops/conv_nd.py): an N-d im2col and one
     # batched product; a transposed convolution is the adjoint of a convolution in its input
-    Composite("conv1d",           "ConvolutionBackward0",
-              {"input": "fold_nd(weight^T @ grad)", "weight": "sum_N(grad @ unfold_nd(input)^T)", "bias": "grad.sum((0, 2))"}),
+    Kernel("conv1d",              "ConvolutionBackward0", "conv_nd", ("input", "weight", "bias"),
+              {"input": "fold_nd(weight^T @ grad)", "weight": "sum_N(grad @ unfold_nd(input)^T)", "bias": "grad.sum((0, 2))"},
+           ("nn.functional.conv1d", "conv1d")),
     Composite("conv3d",           "ConvolutionBackward0",
               {"input": "fold_nd(weight^T @ grad)", "weight": "sum_N(grad @ unfold_nd(input)^T)", "bias": "grad.sum((0, 2, 3, 4))"}),
     Composite("conv_transpose1d", "ConvolutionBackward0",
               {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2))"}),
-    Composite("conv_transpose2d", "ConvolutionBackward0",
-              {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2, 3))"}),
+    Kernel("conv_transpose2d",    "ConvolutionBackward0", "conv_nd", ("input", "weight", "bias"),
+              {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2, 3))"},
+           ("nn.functional.conv_transpose2d", "conv_transpose2d")),
     Composite("conv_transpose3d", "ConvolutionBackward0",
               {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2, 3, 4))"}),
     # F.pad, F.interpolate, adaptive pooling, pixel shuffle (jitgrad/ops/resample.py): the

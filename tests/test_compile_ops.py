@@ -656,6 +656,18 @@ KERNEL_CALLS = {
                             + F.adaptive_max_pool2d(x, (None, 3), return_indices=True)[0]
                             .sum(2, keepdim=True) + F.adaptive_max_pool2d(x[0], 1),
                             [(normal, (2, 3, 4, 7))]),
+    # groups, dilation, "same" padding, an unbatched input; the top-level function too
+    "conv1d": (lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1)
+               + jitgrad.conv1d(x, w, None, 2, 2, dilation=2)
+               + F.conv1d(x, w.reshape(6, 1, 3), groups=2, padding="same")[:, :3, ::2]
+               + F.conv1d(x[1], w, b, stride=2, padding=1),
+               [(normal, (2, 2, 7)), (normal, (3, 2, 3)), (normal, (3,))]),
+    "conv_transpose2d": (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1,
+                                                            output_padding=1)
+                         + jitgrad.conv_transpose2d(x, w, None, 2, 2, 1, dilation=2)
+                         + F.conv_transpose2d(x, w, None, 2, 1, 1, groups=2)[:, ::2]
+                         + F.conv_transpose2d(x[0], w, b, 2, 1, 1),
+                         [(normal, (2, 2, 3, 3)), (normal, (2, 3, 3, 3)), (normal, (3,))]),
 }
 
 
