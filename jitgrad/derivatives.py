@@ -143,7 +143,8 @@ class Kernel:
     calls jitgrad.compile captures as this op (the rest of its table entry is
     as a Composite's: the node name, a formula per input). ``api`` paths are
     attributes of the ``jitgrad`` package ("nn.functional.conv2d",
-    "Tensor.matmul")."""
+    "Tensor.matmul"); entries that share an ``api`` function (F.interpolate's
+    modes) tell their forms apart by ``covers``."""
     name: str
     node: str
     module: str
@@ -154,9 +155,19 @@ class Kernel:
 
     def functions(self):
         """(forward, backward): the array functions, imported on first use."""
-        import importlib
-        module = importlib.import_module(f"jitgrad.ops.{self.module}")
+        module = self._module()
         return getattr(module, f"{self.name}_forward"), getattr(module, f"{self.name}_backward")
+
+    def covers(self):
+        """``<name>_covers`` of the module, or None: for an entry that takes
+        some forms of its ``api`` call only (F.pad's constant mode), a
+        predicate of the call's arguments (the forward's parameters, tensors
+        as tensors); jitgrad.compile replays the other forms as eager calls."""
+        return getattr(self._module(), f"{self.name}_covers", None)
+
+    def _module(self):
+        import importlib
+        return importlib.import_module(f"jitgrad.ops.{self.module}")
 
 
 GRAD = Grad(None, "grad")
@@ -600,7 +611,8 @@ COMPOSITE = {op.name: op for op in [
               {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2, 3, 4))"}),
     # F.pad, F.interpolate, adaptive pooling, pixel shuffle (jitgrad/ops/resample.py): the
     # separable maps gather taps per axis; their backward sums them back (the adjoint)
-    Composite("constant_pad_nd",    "ConstantPadNdBackward0",    {"self": "constant_pad_nd(grad, -pad, 0)"}),
+    Kernel("constant_pad_nd",       "ConstantPadNdBackward0", "resample", ("input",),
+           {"input": "constant_pad_nd(grad, -pad, 0)"}, ("nn.functional.pad",)),
     Composite("reflection_pad1d",   "ReflectionPad1DBackward0",  {"self": "reflection_pad1d_backward(grad, self, padding)"}),
     Composite("reflection_pad2d",   "ReflectionPad2DBackward0",  {"self": "reflection_pad2d_backward(grad, self, padding)"}),
     Composite("reflection_pad3d",   "ReflectionPad3DBackward0",  {"self": "reflection_pad3d_backward(grad, self, padding)"}),
@@ -609,13 +621,17 @@ COMPOSITE = {op.name: op for op in [
     Composite("replication_pad3d",  "ReplicationPad3DBackward0", {"self": "replication_pad3d_backward(grad, self, padding)"}),
     Composite("pad_circular",       "CopySlices",                {"self": "the copied slices' gradients summed back (torch's _pad_circular)"}),
     Composite("upsample_nearest1d", "UpsampleNearest1DBackward0", {"self": "upsample_nearest1d_backward(grad, output_size, input_size, scales)"}),
-    Composite("upsample_nearest2d", "UpsampleNearest2DBackward0", {"self": "upsample_nearest2d_backward(grad, output_size, input_size, scales)"}),
+    Kernel("upsample_nearest2d",    "UpsampleNearest2DBackward0", "resample", ("input",),
+           {"input": "upsample_nearest2d_backward(grad, output_size, input_size, scales)"},
+           ("nn.functional.interpolate",)),
     Composite("upsample_nearest3d", "UpsampleNearest3DBackward0", {"self": "upsample_nearest3d_backward(grad, output_size, input_size, scales)"}),
     Composite("_upsample_nearest_exact1d", "UpsampleNearestExact1DBackward0", {"self": "_upsample_nearest_exact1d_backward(grad, output_size, input_size, scales)"}),
     Composite("_upsample_nearest_exact2d", "UpsampleNearestExact2DBackward0", {"self": "_upsample_nearest_exact2d_backward(grad, output_size, input_size, scales)"}),
     Composite("_upsample_nearest_exact3d", "UpsampleNearestExact3DBackward0", {"self": "_upsample_nearest_exact3d_backward(grad, output_size, input_size, scales)"}),
     Composite("upsample_linear1d",   "UpsampleLinear1DBackward0",   {"self": "upsample_linear1d_backward(grad, output_size, input_size, align_corners, scales)"}),
-    Composite("upsample_bilinear2d", "UpsampleBilinear2DBackward0", {"self": "upsample_bilinear2d_backward(grad, output_size, input_size, align_corners, scales)"}),
+    Kernel("upsample_bilinear2d",   "UpsampleBilinear2DBackward0", "resample", ("input",),
+           {"input": "upsample_bilinear2d_backward(grad, output_size, input_size, align_corners, scales)"},
+           ("nn.functional.interpolate",)),
     Composite("upsample_bicubic2d",  "UpsampleBicubic2DBackward0",  {"self": "upsample_bicubic2d_backward(grad, output_size, input_size, align_corners, scales)"}),
     Composite("upsample_trilinear3d", "UpsampleTrilinear3DBackward0", {"self": "upsample_trilinear3d_backward(grad, output_size, input_size, align_corners, scales)"}),
     Kernel("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0", "resample", ("input",),

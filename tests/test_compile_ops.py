@@ -668,6 +668,28 @@ KERNEL_CALLS = {
                          + F.conv_transpose2d(x, w, None, 2, 1, 1, groups=2)[:, ::2]
                          + F.conv_transpose2d(x[0], w, b, 2, 1, 1),
                          [(normal, (2, 2, 3, 3)), (normal, (2, 3, 3, 3)), (normal, (3,))]),
+    # negative pads crop; a value; the other modes are not this entry's (eager calls)
+    "constant_pad_nd": (lambda x: F.pad(x, (1, 2)) + F.pad(x, [1, 2, 0, 0], "constant", 0.5)
+                        + F.pad(x, (2, 1), value=-1.0).flip(-1)
+                        + F.pad(F.pad(x, (0, 0, 1, -1, 1, 1)), (1, 2), mode="reflect")[1:-1]
+                        + F.pad(x, (0, 3), "replicate"),
+                        [(normal, (2, 3, 4))]),
+    # sizes and scales (a ratio that is not a whole number; recomputed scales)
+    "upsample_nearest2d": (lambda x: F.interpolate(x, scale_factor=2)
+                           + F.interpolate(x, (8, 10), mode="nearest")
+                           + F.interpolate(x, (5, 7)).sum((2, 3), keepdim=True)
+                           + F.interpolate(x, scale_factor=1.7, recompute_scale_factor=True)
+                           .sum((2, 3), keepdim=True),
+                           [(normal, (2, 3, 4, 5))]),
+    # the other modes and dimensions are not these entries' (eager calls)
+    "upsample_bilinear2d": (lambda x: F.interpolate(x, scale_factor=2, mode="bilinear")
+                            + F.interpolate(x, (8, 10), mode="bilinear", align_corners=True)
+                            + F.interpolate(x, (3, 7), mode="bilinear").sum((2, 3), keepdim=True)
+                            + F.interpolate(x, (8, 10), mode="bicubic")
+                            + F.interpolate(x, (2, 2), mode="area").sum((2, 3), keepdim=True)
+                            + F.interpolate(x[0], scale_factor=2, mode="linear")
+                            .sum(1, keepdim=True),
+                            [(normal, (2, 3, 4, 5))]),
 }
 
 

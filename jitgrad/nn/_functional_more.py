@@ -2,8 +2,6 @@
 adaptive pooling, F.pad, F.interpolate and pixel shuffling: argument
 handling as torch's Python layer does it, over jitgrad/ops/conv_nd.py and
 jitgrad/ops/resample.py (re-exported by jitgrad/nn/functional.py)."""
-import math
-import numbers
 import warnings
 
 from .. import messages
@@ -180,44 +178,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     elif align_corners is None:
         align_corners = False
     dim = input.dim() - 2
-    if size is not None and scale_factor is not None:
-        raise ValueError(messages.INTERP_SIZE_AND_SCALE)
-    elif size is not None:
-        scale_factors = None
-        if isinstance(size, (list, tuple)):
-            if len(size) != dim:
-                raise ValueError(messages.interp_size_dims(list(input.shape[2:]), size))
-            if not all(isinstance(s, numbers.Integral) for s in size):
-                raise TypeError(messages.interp_size_types([type(s) for s in size]))
-            output_size = [int(s) for s in size]
-        else:
-            output_size = [int(size)] * dim
-    elif scale_factor is not None:
-        output_size = None
-        if isinstance(scale_factor, (list, tuple)):
-            if len(scale_factor) != dim:
-                raise ValueError(messages.interp_scale_dims(list(input.shape[2:]), scale_factor))
-            scale_factors = list(scale_factor)
-        else:
-            scale_factors = [scale_factor] * dim
-    else:
-        raise ValueError(messages.INTERP_NEITHER)
-    if recompute_scale_factor and size is not None:
-        raise ValueError(messages.INTERP_RECOMPUTE_WITH_SIZE)
-    if mode == "area" and output_size is None:
-        recompute_scale_factor = True
-    if recompute_scale_factor:
-        output_size = [math.floor(float(input.shape[i + 2] * scale_factors[i]))
-                       for i in range(dim)]
-        scale_factors = None
-    if antialias:
-        if mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4:
-            raise NotImplementedError(messages.INTERP_ANTIALIAS_UNSUPPORTED)
-        raise ValueError(messages.INTERP_ANTIALIAS)
-    if output_size is None:
-        # torch's upsample ops: the output size from the scales (a C++ truncation)
-        output_size = [int(input.shape[i + 2] * float(scale_factors[i])) for i in range(dim)]
-    scales = [None] * dim if scale_factors is None else [float(s) for s in scale_factors]
+    output_size, scales = _rs.interp_sizes(input.shape, size, scale_factor, mode,
+                                           recompute_scale_factor, antialias)
     if mode == "area":
         if dim == 1:
             return adaptive_avg_pool1d(input, output_size)

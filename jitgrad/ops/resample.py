@@ -17,14 +17,21 @@ Constant padding is ConstantPadNdBackward0 (its adjoint: the same padding
 negated); circular padding copies slices into a new tensor as torch does
 (CopySlices); adaptive max pooling reuses max_pool2d's kernels on a table
 of adaptive windows.
+
+The op table's Kernel entries of this file (constant_pad_nd,
+upsample_nearest2d, upsample_bilinear2d, adaptive_avg_pool2d,
+adaptive_max_pool2d) have array functions ``<name>_forward`` /
+``<name>_backward`` that the eager nodes and jitgrad.compile share;
+``<name>_covers`` says which calls of F.pad / F.interpolate are the entry's
+(a mode, a number of dimensions).
 """
 import math
+import numbers
 
 import numpy as np
 
 from .. import messages
-from ..autograd.graph import MetadataNode, Node, edge, node_class, output_version, \
-    saved_version
+from ..autograd.graph import MetadataNode, Node, edge, node_class
 from ..autograd.grad_mode import state as grad_state
 from ..dtypes import from_numpy
 from ..kernels import pooling as KP
@@ -191,8 +198,7 @@ class ConstantPadNode(MetadataNode):
     __slots__ = ()
 
     def apply(self, grad):
-        (pads,) = self._saved
-        return (_constant_pad_array(grad, [-p for p in pads], 0),)
+        return constant_pad_nd_backward(self._saved, (grad,), (True,))
 
     def apply_graph(self, grad):
         (pads,) = self._saved
@@ -231,6 +237,26 @@ def constant_pad(x, pads, value=0):
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
     return _wrap_result(out, _CONSTANT_PAD((edge(x),), (tuple(pads),)))
+
+
+def constant_pad_nd_covers(input, pad, mode="constant", value=None):
+    """The op table takes F.pad's constant mode only (the others are their own
+    ops: reflection, replication, circular)."""
+    return mode == "constant"
+
+
+def constant_pad_nd_forward(input, pad, mode="constant", value=None):
+    """The op table's forward (``derivatives.COMPOSITE["constant_pad_nd"]``):
+    F.pad of an array in constant mode, arguments checked by ``pad``:
+    ((output,), (pads,))."""
+    pads = [int(p) for p in pad]
+    return (_constant_pad_array(input, pads, 0 if value is None else value),), (tuple(pads),)
+
+
+def constant_pad_nd_backward(saved, grads, needs):
+    """The gradient cropped back: the padding negated."""
+    (pads,) = saved
+    return (_constant_pad_array(grads[0], [-p for p in pads], 0),)
 
 
 _pad_plans = {}
@@ -407,6 +433,51 @@ def _interp_step(axis, n_in, n_out, mode, align_corners, scale, dt):
 _interp_plans = {}
 
 
+def interp_sizes(shape, size, scale_factor, mode, recompute_scale_factor, antialias):
+    """F.interpolate's output size and per-axis scales (None: from the sizes)
+    for an input of ``shape``, with torch's checks of the arguments."""
+    dim = len(shape) - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError(messages.INTERP_SIZE_AND_SCALE)
+    elif size is not None:
+        scale_factors = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(messages.interp_size_dims(list(shape[2:]), size))
+            if not all(isinstance(s, numbers.Integral) for s in size):
+                raise TypeError(messages.interp_size_types([type(s) for s in size]))
+            output_size = [int(s) for s in size]
+        else:
+            output_size = [int(size)] * dim
+    elif scale_factor is not None:
+        output_size = None
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(messages.interp_scale_dims(list(shape[2:]), scale_factor))
+            scale_factors = list(scale_factor)
+        else:
+            scale_factors = [scale_factor] * dim
+    else:
+        raise ValueError(messages.INTERP_NEITHER)
+    if recompute_scale_factor and size is not None:
+        raise ValueError(messages.INTERP_RECOMPUTE_WITH_SIZE)
+    if mode == "area" and output_size is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor:
+        output_size = [math.floor(float(shape[i + 2] * scale_factors[i]))
+                       for i in range(dim)]
+        scale_factors = None
+    if antialias:
+        if mode in ("bilinear", "bicubic", "lanczos") and len(shape) == 4:
+            raise NotImplementedError(messages.INTERP_ANTIALIAS_UNSUPPORTED)
+        raise ValueError(messages.INTERP_ANTIALIAS)
+    if output_size is None:
+        # torch's upsample ops: the output size from the scales (a C++ truncation)
+        output_size = [int(shape[i + 2] * float(scale_factors[i])) for i in range(dim)]
+    scales = [None] * dim if scale_factors is None else [float(s) for s in scale_factors]
+    return output_size, scales
+
+
 def _upsample_kernel(mode, ndim):
     """The kernel torch names when it refuses a dtype."""
     if mode.startswith("nearest"):
@@ -425,15 +496,68 @@ def upsample(x, size, scales, mode, align_corners):
     if a.dtype.kind != "f":
         raise NotImplementedError(messages.not_implemented_for(
             _upsample_kernel(mode, a.ndim), from_numpy(a.dtype)._torch_name))
-    dt = np.float64 if a.dtype == np.float64 else np.float32
+    cls, adj = _UPSAMPLE[(mode, nd)]
+    return axis_map(x, _upsample_plan(a, size, scales, mode, align_corners), cls, adj)
+
+
+def _upsample_plan(a, size, scales, mode, align_corners):
     key = (a.shape, a.dtype, tuple(size), tuple(scales), mode, align_corners)
     plan = _interp_plans.get(key)
     if plan is None:
+        nd = len(size)
+        dt = np.float64 if a.dtype == np.float64 else np.float32
         steps = [_interp_step(a.ndim - nd + i, a.shape[a.ndim - nd + i], size[i], mode,
                               align_corners, scales[i], dt) for i in range(nd)]
         plan = _interp_plans[key] = AxisPlan(a.shape, steps)
-    cls, adj = _UPSAMPLE[(mode, nd)]
-    return axis_map(x, plan, cls, adj)
+    return plan
+
+
+def _interpolate(a, size, scale_factor, mode, align_corners, recompute_scale_factor,
+                 antialias):
+    """F.interpolate of a float array in an upsample mode, its arguments
+    checked: ((output,), (the axis map's plan,))."""
+    output_size, scales = interp_sizes(a.shape, size, scale_factor, mode,
+                                       recompute_scale_factor, antialias)
+    plan = _upsample_plan(a, output_size, scales, mode, bool(align_corners))
+    return (plan.forward(a),), (plan,)
+
+
+def upsample_nearest2d_covers(input, size=None, scale_factor=None, mode="nearest",
+                              align_corners=None, recompute_scale_factor=None,
+                              antialias=False):
+    """F.interpolate's nearest mode of a 4-d input."""
+    return mode == "nearest" and input.dim() == 4
+
+
+def upsample_nearest2d_forward(input, size=None, scale_factor=None, mode="nearest",
+                               align_corners=None, recompute_scale_factor=None,
+                               antialias=False):
+    """The op table's forward (``derivatives.COMPOSITE["upsample_nearest2d"]``)."""
+    return _interpolate(input, size, scale_factor, mode, False, recompute_scale_factor,
+                        antialias)
+
+
+def upsample_bilinear2d_covers(input, size=None, scale_factor=None, mode="nearest",
+                               align_corners=None, recompute_scale_factor=None,
+                               antialias=False):
+    """F.interpolate's bilinear mode (of a 4-d input: the only one it takes)."""
+    return mode == "bilinear" and input.dim() == 4
+
+
+def upsample_bilinear2d_forward(input, size=None, scale_factor=None, mode="nearest",
+                                align_corners=None, recompute_scale_factor=None,
+                                antialias=False):
+    """The op table's forward (``derivatives.COMPOSITE["upsample_bilinear2d"]``)."""
+    return _interpolate(input, size, scale_factor, mode, align_corners,
+                        recompute_scale_factor, antialias)
+
+
+def axis_map_backward(saved, grads, needs):
+    """The adjoint of the saved axis map."""
+    return (saved[0].adjoint(grads[0]),)
+
+
+upsample_nearest2d_backward = upsample_bilinear2d_backward = axis_map_backward
 
 
 # ------------------------------------------------------------------ adaptive pooling
@@ -525,7 +649,7 @@ def adaptive_avg_pool2d_backward(saved, grads, needs):
     """The adjoint of the axis map (each output's gradient / its window's
     size, over its window), or the mean's gradient repeated."""
     if len(saved) == 1:
-        return (saved[0].adjoint(grads[0]),)
+        return axis_map_backward(saved, grads, needs)
     plan, shape, scale = saved
     return (repeat_to(scale_array(grads[0], scale), plan, shape),)
 
