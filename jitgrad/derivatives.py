@@ -147,7 +147,8 @@ class Kernel:
     calls jitgrad.compile captures as this op (the rest of its table entry is
     as a Composite's: the node name, a formula per input). ``api`` paths are
     attributes of the ``jitgrad`` package ("nn.functional.conv2d",
-    "Tensor.matmul")."""
+    "Tensor.matmul"); entries that share an ``api`` function (F.interpolate's
+    modes) tell their forms apart by ``covers``."""
     name: str
     node: str
     module: str
@@ -158,9 +159,19 @@ class Kernel:
 
     def functions(self):
         """(forward, backward): the array functions, imported on first use."""
-        import importlib
-        module = importlib.import_module(f"jitgrad.ops.{self.module}")
+        module = self._module()
         return getattr(module, f"{self.name}_forward"), getattr(module, f"{self.name}_backward")
+
+    def covers(self):
+        """``<name>_covers`` of the module, or None: for an entry that takes
+        some forms of its ``api`` call only (F.pad's constant mode), a
+        predicate of the call's arguments (the forward's parameters, tensors
+        as tensors); jitgrad.compile replays the other forms as eager calls."""
+        return getattr(self._module(), f"{self.name}_covers", None)
+
+    def _module(self):
+        import importlib
+        return importlib.import_module(f"jitgrad.ops.{self.module}")
 
 
 GRAD = Grad(None, "grad")
@@ -591,23 +602,27 @@ COMPOSITE = {op.name: op for op in [
     Kernel("max_pool2d",     "MaxPool2DWithIndicesBackward0", "pooling", ("input",),
               {"input": "zeros_like(input).view(N * C, -1).scatter_add(1, indices, grad)  (result1: indices)"},
               ("nn.functional.max_pool2d",)),
-    Composite("avg_pool2d",  "AvgPool2DBackward0",
-              {"self": "col2im(grad / divisor expanded over the kernel positions)"}),
+    Kernel("avg_pool2d",     "AvgPool2DBackward0", "pooling", ("input",),
+              {"input": "col2im(grad / divisor expanded over the kernel positions)"},
+              ("nn.functional.avg_pool2d",)),
     # 1-d/3-d and transposed convolutions (jitgrad/ops/conv_nd.py): an N-d im2col and one
     # batched product; a transposed convolution is the adjoint of a convolution in its input
-    Composite("conv1d",           "ConvolutionBackward0",
-              {"input": "fold_nd(weight^T @ grad)", "weight": "sum_N(grad @ unfold_nd(input)^T)", "bias": "grad.sum((0, 2))"}),
+    Kernel("conv1d",              "ConvolutionBackward0", "conv_nd", ("input", "weight", "bias"),
+              {"input": "fold_nd(weight^T @ grad)", "weight": "sum_N(grad @ unfold_nd(input)^T)", "bias": "grad.sum((0, 2))"},
+           ("nn.functional.conv1d", "conv1d")),
     Composite("conv3d",           "ConvolutionBackward0",
               {"input": "fold_nd(weight^T @ grad)", "weight": "sum_N(grad @ unfold_nd(input)^T)", "bias": "grad.sum((0, 2, 3, 4))"}),
     Composite("conv_transpose1d", "ConvolutionBackward0",
               {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2))"}),
-    Composite("conv_transpose2d", "ConvolutionBackward0",
-              {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2, 3))"}),
+    Kernel("conv_transpose2d",    "ConvolutionBackward0", "conv_nd", ("input", "weight", "bias"),
+              {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2, 3))"},
+           ("nn.functional.conv_transpose2d", "conv_transpose2d")),
     Composite("conv_transpose3d", "ConvolutionBackward0",
               {"input": "weight @ unfold_nd(grad)", "weight": "sum_N(input @ unfold_nd(grad)^T)", "bias": "grad.sum((0, 2, 3, 4))"}),
     # F.pad, F.interpolate, adaptive pooling, pixel shuffle (jitgrad/ops/resample.py): the
     # separable maps gather taps per axis; their backward sums them back (the adjoint)
-    Composite("constant_pad_nd",    "ConstantPadNdBackward0",    {"self": "constant_pad_nd(grad, -pad, 0)"}),
+    Kernel("constant_pad_nd",       "ConstantPadNdBackward0", "resample", ("input",),
+           {"input": "constant_pad_nd(grad, -pad, 0)"}, ("nn.functional.pad",)),
     Composite("reflection_pad1d",   "ReflectionPad1DBackward0",  {"self": "reflection_pad1d_backward(grad, self, padding)"}),
     Composite("reflection_pad2d",   "ReflectionPad2DBackward0",  {"self": "reflection_pad2d_backward(grad, self, padding)"}),
     Composite("reflection_pad3d",   "ReflectionPad3DBackward0",  {"self": "reflection_pad3d_backward(grad, self, padding)"}),
@@ -616,18 +631,25 @@ COMPOSITE = {op.name: op for op in [
     Composite("replication_pad3d",  "ReplicationPad3DBackward0", {"self": "replication_pad3d_backward(grad, self, padding)"}),
     Composite("pad_circular",       "CopySlices",                {"self": "the copied slices' gradients summed back (torch's _pad_circular)"}),
     Composite("upsample_nearest1d", "UpsampleNearest1DBackward0", {"self": "upsample_nearest1d_backward(grad, output_size, input_size, scales)"}),
-    Composite("upsample_nearest2d", "UpsampleNearest2DBackward0", {"self": "upsample_nearest2d_backward(grad, output_size, input_size, scales)"}),
+    Kernel("upsample_nearest2d",    "UpsampleNearest2DBackward0", "resample", ("input",),
+           {"input": "upsample_nearest2d_backward(grad, output_size, input_size, scales)"},
+           ("nn.functional.interpolate",)),
     Composite("upsample_nearest3d", "UpsampleNearest3DBackward0", {"self": "upsample_nearest3d_backward(grad, output_size, input_size, scales)"}),
     Composite("_upsample_nearest_exact1d", "UpsampleNearestExact1DBackward0", {"self": "_upsample_nearest_exact1d_backward(grad, output_size, input_size, scales)"}),
     Composite("_upsample_nearest_exact2d", "UpsampleNearestExact2DBackward0", {"self": "_upsample_nearest_exact2d_backward(grad, output_size, input_size, scales)"}),
     Composite("_upsample_nearest_exact3d", "UpsampleNearestExact3DBackward0", {"self": "_upsample_nearest_exact3d_backward(grad, output_size, input_size, scales)"}),
     Composite("upsample_linear1d",   "UpsampleLinear1DBackward0",   {"self": "upsample_linear1d_backward(grad, output_size, input_size, align_corners, scales)"}),
-    Composite("upsample_bilinear2d", "UpsampleBilinear2DBackward0", {"self": "upsample_bilinear2d_backward(grad, output_size, input_size, align_corners, scales)"}),
+    Kernel("upsample_bilinear2d",   "UpsampleBilinear2DBackward0", "resample", ("input",),
+           {"input": "upsample_bilinear2d_backward(grad, output_size, input_size, align_corners, scales)"},
+           ("nn.functional.interpolate",)),
     Composite("upsample_bicubic2d",  "UpsampleBicubic2DBackward0",  {"self": "upsample_bicubic2d_backward(grad, output_size, input_size, align_corners, scales)"}),
     Composite("upsample_trilinear3d", "UpsampleTrilinear3DBackward0", {"self": "upsample_trilinear3d_backward(grad, output_size, input_size, align_corners, scales)"}),
-    Composite("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0",  {"self": "each output's grad / window size spread over its window"}),
+    Kernel("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0", "resample", ("input",),
+           {"input": "each output's grad / window size spread over its window"},
+           ("nn.functional.adaptive_avg_pool2d",)),
     Composite("adaptive_avg_pool3d", "AdaptiveAvgPool3DBackward0",  {"self": "each output's grad / window size spread over its window"}),
-    Composite("adaptive_max_pool2d", "AdaptiveMaxPool2DBackward0",  {"self": "grad scattered to the argmax indices"}),
+    Kernel("adaptive_max_pool2d", "AdaptiveMaxPool2DBackward0", "resample", ("input",),
+           {"input": "grad scattered to the argmax indices"}, ("nn.functional.adaptive_max_pool2d",)),
     Composite("pixel_shuffle",       "PixelShuffleBackward0",       {"self": "pixel_unshuffle(grad, upscale_factor)"}),
     Composite("pixel_unshuffle",     "PixelUnshuffleBackward0",     {"self": "pixel_shuffle(grad, downscale_factor)"}),
     # the rest of nn.functional (jitgrad/ops/nn_rest.py, jitgrad/ops/pooling3d.py)

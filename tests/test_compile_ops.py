@@ -709,6 +709,54 @@ KERNEL_CALLS = {
                    + F.batch_norm(x * 2, rm.detach(), rv.detach().exp(), w, None),
                    [(normal, (4, 3, 5)), (normal, (3,)), (normal, (3,)), (normal, (3,)),
                     (normal, (3,))]),
+    "avg_pool2d": (lambda x: F.avg_pool2d(x, 2) + F.avg_pool2d(x, 3, stride=2, padding=1)
+                   + F.avg_pool2d(x, (3, 2), 2, (1, 0), ceil_mode=True,
+                                  count_include_pad=False).sum((2, 3), keepdim=True)
+                   + F.avg_pool2d(x, 2, divisor_override=3),
+                   [(normal, (2, 3, 4, 4))]),
+    # windows of two lengths along W, whole blocks along H; 1 x 1: torch's mean
+    "adaptive_avg_pool2d": (lambda x: F.adaptive_avg_pool2d(x, (2, 3))
+                            + F.adaptive_avg_pool2d(x * 2, 1)
+                            + F.adaptive_avg_pool2d(x, (None, 3)).sum(2, keepdim=True),
+                            [(normal, (2, 3, 4, 7))]),
+    "adaptive_max_pool2d": (lambda x: F.adaptive_max_pool2d(x, (2, 3))
+                            + F.adaptive_max_pool2d(x, (None, 3), return_indices=True)[0]
+                            .sum(2, keepdim=True) + F.adaptive_max_pool2d(x[0], 1),
+                            [(normal, (2, 3, 4, 7))]),
+    # groups, dilation, "same" padding, an unbatched input; the top-level function too
+    "conv1d": (lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1)
+               + jitgrad.conv1d(x, w, None, 2, 2, dilation=2)
+               + F.conv1d(x, w.reshape(6, 1, 3), groups=2, padding="same")[:, :3, ::2]
+               + F.conv1d(x[1], w, b, stride=2, padding=1),
+               [(normal, (2, 2, 7)), (normal, (3, 2, 3)), (normal, (3,))]),
+    "conv_transpose2d": (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1,
+                                                            output_padding=1)
+                         + jitgrad.conv_transpose2d(x, w, None, 2, 2, 1, dilation=2)
+                         + F.conv_transpose2d(x, w, None, 2, 1, 1, groups=2)[:, ::2]
+                         + F.conv_transpose2d(x[0], w, b, 2, 1, 1),
+                         [(normal, (2, 2, 3, 3)), (normal, (2, 3, 3, 3)), (normal, (3,))]),
+    # negative pads crop; a value; the other modes are not this entry's (eager calls)
+    "constant_pad_nd": (lambda x: F.pad(x, (1, 2)) + F.pad(x, [1, 2, 0, 0], "constant", 0.5)
+                        + F.pad(x, (2, 1), value=-1.0).flip(-1)
+                        + F.pad(F.pad(x, (0, 0, 1, -1, 1, 1)), (1, 2), mode="reflect")[1:-1]
+                        + F.pad(x, (0, 3), "replicate"),
+                        [(normal, (2, 3, 4))]),
+    # sizes and scales (a ratio that is not a whole number; recomputed scales)
+    "upsample_nearest2d": (lambda x: F.interpolate(x, scale_factor=2)
+                           + F.interpolate(x, (8, 10), mode="nearest")
+                           + F.interpolate(x, (5, 7)).sum((2, 3), keepdim=True)
+                           + F.interpolate(x, scale_factor=1.7, recompute_scale_factor=True)
+                           .sum((2, 3), keepdim=True),
+                           [(normal, (2, 3, 4, 5))]),
+    # the other modes and dimensions are not these entries' (eager calls)
+    "upsample_bilinear2d": (lambda x: F.interpolate(x, scale_factor=2, mode="bilinear")
+                            + F.interpolate(x, (8, 10), mode="bilinear", align_corners=True)
+                            + F.interpolate(x, (3, 7), mode="bilinear").sum((2, 3), keepdim=True)
+                            + F.interpolate(x, (8, 10), mode="bicubic")
+                            + F.interpolate(x, (2, 2), mode="area").sum((2, 3), keepdim=True)
+                            + F.interpolate(x[0], scale_factor=2, mode="linear")
+                            .sum(1, keepdim=True),
+                            [(normal, (2, 3, 4, 5))]),
 }
 
 

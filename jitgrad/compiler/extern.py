@@ -166,16 +166,15 @@ def record(tr, name, fn, args, kwargs, result, versions):
     enabled = grad_state.enabled
     shapes = [t._data.shape for t in outs]
     slots = None
-    entry = kernel_call.entry_for(fn)
-    if entry is not None:
+    found = kernel_call.entry_for(fn, args, kwargs)
+    if found is not None:
         # a table op: its forward and backward array functions, called directly
-        bound = kernel_call.bind(entry, fn, args, kwargs)
-        if bound is not None:
-            tensors = []
-            targs, tkwargs = _template(bound.args, tensors), _template(bound.kwargs, tensors)
-            slots = kernel_call.tensor_slots(entry, bound)
-            if slots is not None and len(slots) != len(tensors):
-                slots = None
+        entry, bound = found
+        tensors = []
+        targs, tkwargs = _template(bound.args, tensors), _template(bound.kwargs, tensors)
+        slots = kernel_call.tensor_slots(entry, bound)
+        if slots is not None and len(slots) != len(tensors):
+            slots = None
     values = []
     for t in tensors:
         values.append(P.plain(graph, tr.value(t), tr.line))      # the call reads an array

@@ -17,11 +17,12 @@ import numpy as np
 from .. import derivatives, messages
 from ..tensor import Tensor
 
-_by_function = {}        # the public function (unwrapped) -> its Kernel entry
+_by_function = {}        # the public function (unwrapped) -> its Kernel entries
 
 
-def entry_for(fn):
-    """The Kernel entry whose ``api`` names the function ``fn``, or None."""
+def entry_for(fn, args, kwargs):
+    """(the Kernel entry whose ``api`` names the function ``fn`` and takes
+    this call's form, the call's arguments bound to its forward), or None."""
     if not _by_function:
         import jitgrad
         for op in derivatives.COMPOSITE.values():
@@ -31,8 +32,13 @@ def entry_for(fn):
                     for part in path.split("."):
                         obj = getattr(obj, part)
                     # (during a trace the attribute is the tracer's wrapper)
-                    _by_function[getattr(obj, "__wrapped__", obj)] = op
-    return _by_function.get(fn)
+                    key = getattr(obj, "__wrapped__", obj)
+                    _by_function[key] = _by_function.get(key, ()) + (op,)
+    for entry in _by_function.get(fn, ()):
+        bound = bind(entry, fn, args, kwargs)
+        if bound is not None:
+            return entry, bound
+    return None
 
 
 class KernelCall:
@@ -89,7 +95,8 @@ class KernelCall:
 
 def bind(entry, fn, args, kwargs):
     """The call's arguments by the forward's parameter names, or None when
-    they do not bind (a form the entry does not take)."""
+    they do not bind or the entry's ``covers`` refuses them (a form the
+    entry does not take)."""
     try:
         api = inspect.signature(fn).bind(*args, **kwargs)
     except (TypeError, ValueError):
@@ -98,6 +105,9 @@ def bind(entry, fn, args, kwargs):
     try:
         bound = inspect.signature(forward).bind(*api.args, **api.kwargs)
     except TypeError:
+        return None
+    covers = entry.covers()
+    if covers is not None and not covers(*bound.args, **bound.kwargs):
         return None
     return bound
 

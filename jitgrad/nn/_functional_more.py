@@ -2,8 +2,6 @@
 adaptive pooling, F.pad, F.interpolate and pixel shuffling: argument
 handling as torch's Python layer does it, over jitgrad/ops/conv_nd.py and
 jitgrad/ops/resample.py (re-exported by jitgrad/nn/functional.py)."""
-import math
-import numbers
 import warnings
 
 from .. import messages
@@ -98,20 +96,6 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
 # ------------------------------------------------------------------ adaptive pooling
 
 
-def _adaptive_size(output_size, in_sizes, fname):
-    if isinstance(output_size, (tuple, list)):
-        if len(output_size) != len(in_sizes):
-            if len(in_sizes) == 3:
-                raise RuntimeError(messages.adaptive_output_size(fname, 3, len(output_size)))
-            if len(in_sizes) == 1:
-                raise RuntimeError(messages.adaptive_output_size(fname, 1, len(output_size)))
-            raise ValueError(messages.adaptive_output_size(fname, 2, len(output_size)))
-        sizes = tuple(s if v is None else int(v) for v, s in zip(output_size, in_sizes))
-    else:
-        sizes = (int(output_size),) * len(in_sizes)
-    return sizes
-
-
 def _adaptive_check(input, nd, fname):
     if not isinstance(input, Tensor):
         raise TypeError(messages.argument_type(fname, "input", "Tensor", type(input).__name__,
@@ -123,7 +107,7 @@ def _adaptive_check(input, nd, fname):
 
 def adaptive_avg_pool2d(input, output_size):
     _adaptive_check(input, 2, "adaptive_avg_pool2d")
-    size = _adaptive_size(output_size, input.shape[-2:], "adaptive_avg_pool2d")
+    size = _rs.adaptive_size(output_size, input.shape[-2:], "adaptive_avg_pool2d")
     if any(s < 0 for s in size):
         raise RuntimeError(messages.adaptive_negative("adaptive_avg_pool2d", size))
     return _rs.adaptive_avg_pool2d(input, size)
@@ -131,31 +115,31 @@ def adaptive_avg_pool2d(input, output_size):
 
 def adaptive_avg_pool3d(input, output_size):
     _adaptive_check(input, 3, "adaptive_avg_pool3d")
-    size = _adaptive_size(output_size, input.shape[-3:], "adaptive_avg_pool3d")
+    size = _rs.adaptive_size(output_size, input.shape[-3:], "adaptive_avg_pool3d")
     return _rs.adaptive_avg_pool(input, size)
 
 
 def adaptive_avg_pool1d(input, output_size):
     _adaptive_check(input, 1, "adaptive_avg_pool1d")
-    (size,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_avg_pool1d")
+    (size,) = _rs.adaptive_size(output_size, input.shape[-1:], "adaptive_avg_pool1d")
     return _rs.adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
     _adaptive_check(input, 2, "adaptive_max_pool2d")
-    size = _adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
+    size = _rs.adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
     return _rs.adaptive_max_pool2d(input, size, True)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     _adaptive_check(input, 2, "adaptive_max_pool2d")
-    size = _adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
+    size = _rs.adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
     return _rs.adaptive_max_pool2d(input, size, return_indices)
 
 
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
     _adaptive_check(input, 1, "adaptive_max_pool1d")
-    (size,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
+    (size,) = _rs.adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
     out, idx = _rs.adaptive_max_pool2d(input.unsqueeze(-2), (1, size), True)
     return out.squeeze(-2), idx.squeeze(-2)
 
@@ -164,7 +148,7 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     if return_indices:
         return adaptive_max_pool1d_with_indices(input, output_size)
     _adaptive_check(input, 1, "adaptive_max_pool1d")
-    (size,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
+    (size,) = _rs.adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d")
     return _rs.adaptive_max_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 
@@ -194,44 +178,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     elif align_corners is None:
         align_corners = False
     dim = input.dim() - 2
-    if size is not None and scale_factor is not None:
-        raise ValueError(messages.INTERP_SIZE_AND_SCALE)
-    elif size is not None:
-        scale_factors = None
-        if isinstance(size, (list, tuple)):
-            if len(size) != dim:
-                raise ValueError(messages.interp_size_dims(list(input.shape[2:]), size))
-            if not all(isinstance(s, numbers.Integral) for s in size):
-                raise TypeError(messages.interp_size_types([type(s) for s in size]))
-            output_size = [int(s) for s in size]
-        else:
-            output_size = [int(size)] * dim
-    elif scale_factor is not None:
-        output_size = None
-        if isinstance(scale_factor, (list, tuple)):
-            if len(scale_factor) != dim:
-                raise ValueError(messages.interp_scale_dims(list(input.shape[2:]), scale_factor))
-            scale_factors = list(scale_factor)
-        else:
-            scale_factors = [scale_factor] * dim
-    else:
-        raise ValueError(messages.INTERP_NEITHER)
-    if recompute_scale_factor and size is not None:
-        raise ValueError(messages.INTERP_RECOMPUTE_WITH_SIZE)
-    if mode == "area" and output_size is None:
-        recompute_scale_factor = True
-    if recompute_scale_factor:
-        output_size = [math.floor(float(input.shape[i + 2] * scale_factors[i]))
-                       for i in range(dim)]
-        scale_factors = None
-    if antialias:
-        if mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4:
-            raise NotImplementedError(messages.INTERP_ANTIALIAS_UNSUPPORTED)
-        raise ValueError(messages.INTERP_ANTIALIAS)
-    if output_size is None:
-        # torch's upsample ops: the output size from the scales (a C++ truncation)
-        output_size = [int(input.shape[i + 2] * float(scale_factors[i])) for i in range(dim)]
-    scales = [None] * dim if scale_factors is None else [float(s) for s in scale_factors]
+    output_size, scales = _rs.interp_sizes(input.shape, size, scale_factor, mode,
+                                           recompute_scale_factor, antialias)
     if mode == "area":
         if dim == 1:
             return adaptive_avg_pool1d(input, output_size)

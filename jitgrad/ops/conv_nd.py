@@ -202,14 +202,9 @@ class ConvNdNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        plan, saved, wa = self._saved_or_raise()[:3]
-        if grad.dtype != plan.dtype:
-            grad = grad.astype(plan.dtype)
-        grad = np.ascontiguousarray(grad)
         nxt = self._next
-        # inf * 0 and inf - inf give nan silently, as in torch (numpy would warn)
-        return quiet(plan.backward, grad, saved, wa, nxt[0] is not None, nxt[1] is not None,
-                     nxt[2] is not None)
+        return convolution_backward(self._saved_or_raise()[:3], (grad,),
+                                    (nxt[0] is not None, nxt[1] is not None, nxt[2] is not None))
 
     def apply_graph(self, grad):
         plan, _, _, x, w = self._saved_or_raise()
@@ -419,22 +414,80 @@ def convolution(x, w, b, stride, padding, dilation, groups, transposed, output_p
         from .shape_ops import squeeze, unsqueeze
         return squeeze(convolution(unsqueeze(x, 0), w, b, stride, padding, dilation, groups,
                                    transposed, output_padding, nd, fname), 0)
-    wa = w._data
-    key = (a.shape, wa.shape, a.dtype, wa.dtype,
-           None if b is None else (b._data.shape, b._data.dtype), _key(stride), _key(padding),
-           _key(dilation), int(groups), transposed, _key(output_padding))
-    plan = _plans.get(key)
-    if plan is None:
-        plan = _plans[key] = _plan(a.shape, a.dtype, wa.shape, wa.dtype,
-                                   None if b is None else (b._data.shape, b._data.dtype),
-                                   stride, padding, dilation, int(groups), transposed,
-                                   output_padding, fname, nd)
-    ac = np.ascontiguousarray(a)
-    wc = np.ascontiguousarray(wa)
-    out, saved = quiet(plan.forward, ac, wc, None if b is None else b._data)
+    (out,), saved = _convolution(a, w._data, None if b is None else b._data, stride, padding,
+                                 dilation, groups, transposed, output_padding, nd, fname)
     if not grad_state.enabled or not (x._requires_grad or w._requires_grad or
                                       (b is not None and b._requires_grad)):
         return _wrap(out)
     node = _CONV_ND((edge(x), edge(w), None if b is None else edge(b)),
-                    (plan, saved, wc, x, w), (saved_version(x), saved_version(w)))
+                    (*saved, x, w), (saved_version(x), saved_version(w)))
     return _wrap_result(out, node)
+
+
+def _convolution(a, wa, ba, stride, padding, dilation, groups, transposed, output_padding, nd,
+                 fname):
+    """A batched convolution on arrays: ((output,), (plan, the saved array
+    (columns, or the input when transposed), the weight array))."""
+    key = (a.shape, wa.shape, a.dtype, wa.dtype, None if ba is None else (ba.shape, ba.dtype),
+           _key(stride), _key(padding), _key(dilation), int(groups), transposed,
+           _key(output_padding))
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _plan(a.shape, a.dtype, wa.shape, wa.dtype,
+                                   None if ba is None else (ba.shape, ba.dtype),
+                                   stride, padding, dilation, int(groups), transposed,
+                                   output_padding, fname, nd)
+    ac = np.ascontiguousarray(a)
+    wc = np.ascontiguousarray(wa)
+    out, saved = quiet(plan.forward, ac, wc, ba)
+    return (out,), (plan, saved, wc)
+
+
+def _convolution_forward(a, wa, ba, stride, padding, dilation, groups, transposed,
+                         output_padding, nd, fname):
+    """``_convolution``, an unbatched input (nd + 1 axes) as a batch of one."""
+    if a.ndim == nd + 1:
+        (out,), saved = _convolution(a[None], wa, ba, stride, padding, dilation, groups,
+                                     transposed, output_padding, nd, fname)
+        return (out[0],), saved
+    return _convolution(a, wa, ba, stride, padding, dilation, groups, transposed,
+                        output_padding, nd, fname)
+
+
+def conv1d_forward(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """The op table's forward (``derivatives.COMPOSITE["conv1d"]``) on arrays
+    whose arguments ``conv1d`` has checked: ((output,), (plan, the columns,
+    the weight))."""
+    return _convolution_forward(input, weight, bias, stride, padding, dilation, groups, False,
+                                0, 1, "conv1d")
+
+
+def conv_transpose2d_forward(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                             groups=1, dilation=1):
+    """The op table's forward (``derivatives.COMPOSITE["conv_transpose2d"]``) on
+    arrays whose arguments ``conv_transpose2d`` has checked: ((output,), (plan,
+    the input, the weight))."""
+    return _convolution_forward(input, weight, bias, stride, padding, dilation, groups, True,
+                                output_padding, 2, "conv_transpose2d")
+
+
+def convolution_backward(saved, grads, needs):
+    """The gradients of (input, weight, bias) where ``needs`` says: products
+    with the weight and the saved columns (a convolution) or input (a
+    transposed one), fold/unfold of the windows."""
+    plan, saved_array, wa = saved
+    grad = grads[0]
+    unbatched = grad.ndim < len(plan.out_shape)
+    if unbatched:
+        grad = grad[None]
+    if grad.dtype != plan.dtype:
+        grad = grad.astype(plan.dtype)
+    grad = np.ascontiguousarray(grad)
+    # inf * 0 and inf - inf give nan silently, as in torch (numpy would warn)
+    gx, gw, gb = quiet(plan.backward, grad, saved_array, wa, *needs)
+    if unbatched and gx is not None:
+        gx = gx[0]
+    return gx, gw, gb
+
+
+conv1d_backward = conv_transpose2d_backward = convolution_backward

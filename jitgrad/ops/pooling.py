@@ -253,19 +253,7 @@ class AvgPoolNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        (plan,) = self._saved_or_raise()
-        g = grad.reshape(-1) if grad.flags.c_contiguous else np.ascontiguousarray(grad).reshape(-1)
-        out = np.empty(plan.P * plan.HW, grad.dtype)
-        div = plan.div if plan.div.dtype == grad.dtype else plan.div.astype(grad.dtype)
-        HW, L = plan.HW, plan.L
-        if out.size < _PAR_MIN:
-            K.avg_pool2d_backward(g, plan.P, HW, plan.taps, plan.cnt, plan.full, div, out)
-        else:
-            def planes(p0, p1):
-                K.avg_pool2d_backward(g[p0 * L:p1 * L], p1 - p0, HW, plan.taps, plan.cnt,
-                                      plan.full, div, out[p0 * HW:p1 * HW])
-            parallel.rows(planes, plan.P, HW)
-        return (out.reshape(plan.in_shape),)
+        return avg_pool2d_backward(self._saved_or_raise(), (grad,), (True,))
 
     def apply_graph(self, grad):
         # each output's gradient / divisor spread over its window: fold (col2im) of the
@@ -287,9 +275,20 @@ _avg_plans = {}
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    a = x._data
     _flag("avg_pool2d", "ceil_mode", None, ceil_mode)
     _flag("avg_pool2d", "count_include_pad", None, count_include_pad)
+    (out,), saved = avg_pool2d_forward(x._data, kernel_size, stride, padding, ceil_mode,
+                                       count_include_pad, divisor_override)
+    if not (x._requires_grad and grad_state.enabled):
+        return _wrap(out)
+    return _wrap_result(out, _AVG_POOL_NODE((edge(x),), saved, (saved_version(x),)))
+
+
+def avg_pool2d_forward(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+                       count_include_pad=True, divisor_override=None):
+    """The op table's forward (``derivatives.COMPOSITE["avg_pool2d"]``) on an
+    array: ((output,), (plan,)); the plan holds the divisors."""
+    a = input
     key = (a.shape, a.dtype, _key(kernel_size), _key(stride), _key(padding), bool(ceil_mode),
            bool(count_include_pad), _key(divisor_override))
     try:
@@ -311,9 +310,25 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
             K.avg_pool2d_forward(xf[p0 * HW:p1 * HW], p1 - p0, HW, plan.taps, plan.cnt,
                                  plan.full, plan.div, a.dtype.type(0), o[p0 * L:p1 * L])
         parallel.rows(planes, plan.P, HW)
-    if not (x._requires_grad and grad_state.enabled):
-        return _wrap(out)
-    return _wrap_result(out, _AVG_POOL_NODE((edge(x),), (plan,), (saved_version(x),)))
+    return (out,), (plan,)
+
+
+def avg_pool2d_backward(saved, grads, needs):
+    """Each output's gradient / its divisor, spread over its window."""
+    (plan,) = saved
+    grad = grads[0]
+    g = grad.reshape(-1) if grad.flags.c_contiguous else np.ascontiguousarray(grad).reshape(-1)
+    out = np.empty(plan.P * plan.HW, grad.dtype)
+    div = plan.div if plan.div.dtype == grad.dtype else plan.div.astype(grad.dtype)
+    HW, L = plan.HW, plan.L
+    if out.size < _PAR_MIN:
+        K.avg_pool2d_backward(g, plan.P, HW, plan.taps, plan.cnt, plan.full, div, out)
+    else:
+        def planes(p0, p1):
+            K.avg_pool2d_backward(g[p0 * L:p1 * L], p1 - p0, HW, plan.taps, plan.cnt,
+                                  plan.full, div, out[p0 * HW:p1 * HW])
+        parallel.rows(planes, plan.P, HW)
+    return (out.reshape(plan.in_shape),)
 
 
 def _avg_plan(a, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):

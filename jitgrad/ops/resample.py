@@ -17,19 +17,30 @@ Constant padding is ConstantPadNdBackward0 (its adjoint: the same padding
 negated); circular padding copies slices into a new tensor as torch does
 (CopySlices); adaptive max pooling reuses max_pool2d's kernels on a table
 of adaptive windows.
+
+The op table's Kernel entries of this file (constant_pad_nd,
+upsample_nearest2d, upsample_bilinear2d, adaptive_avg_pool2d,
+adaptive_max_pool2d) have array functions ``<name>_forward`` /
+``<name>_backward`` that the eager nodes and jitgrad.compile share;
+``<name>_covers`` says which calls of F.pad / F.interpolate are the entry's
+(a mode, a number of dimensions).
 """
 import math
+import numbers
 
 import numpy as np
 
 from .. import messages
-from ..autograd.graph import MetadataNode, Node, edge, node_class, output_version, \
-    saved_version
+from ..autograd.graph import MetadataNode, Node, edge, node_class
 from ..autograd.grad_mode import state as grad_state
 from ..dtypes import from_numpy
 from ..kernels import pooling as KP
 from ..quiet import quiet
 from ..tensor import Tensor, _wrap, _wrap_result
+from .elementwise import scale_array
+from .pooling import max_pool_result
+from .reductions import _plan_for
+from .shapes import reduce_sum, repeat_to
 
 
 # ------------------------------------------------------------------ separable linear maps
@@ -187,8 +198,7 @@ class ConstantPadNode(MetadataNode):
     __slots__ = ()
 
     def apply(self, grad):
-        (pads,) = self._saved
-        return (_constant_pad_array(grad, [-p for p in pads], 0),)
+        return constant_pad_nd_backward(self._saved, (grad,), (True,))
 
     def apply_graph(self, grad):
         (pads,) = self._saved
@@ -227,6 +237,26 @@ def constant_pad(x, pads, value=0):
     if not (x._requires_grad and grad_state.enabled):
         return _wrap(out)
     return _wrap_result(out, _CONSTANT_PAD((edge(x),), (tuple(pads),)))
+
+
+def constant_pad_nd_covers(input, pad, mode="constant", value=None):
+    """The op table takes F.pad's constant mode only (the others are their own
+    ops: reflection, replication, circular)."""
+    return mode == "constant"
+
+
+def constant_pad_nd_forward(input, pad, mode="constant", value=None):
+    """The op table's forward (``derivatives.COMPOSITE["constant_pad_nd"]``):
+    F.pad of an array in constant mode, arguments checked by ``pad``:
+    ((output,), (pads,))."""
+    pads = [int(p) for p in pad]
+    return (_constant_pad_array(input, pads, 0 if value is None else value),), (tuple(pads),)
+
+
+def constant_pad_nd_backward(saved, grads, needs):
+    """The gradient cropped back: the padding negated."""
+    (pads,) = saved
+    return (_constant_pad_array(grads[0], [-p for p in pads], 0),)
 
 
 _pad_plans = {}
@@ -403,6 +433,51 @@ def _interp_step(axis, n_in, n_out, mode, align_corners, scale, dt):
 _interp_plans = {}
 
 
+def interp_sizes(shape, size, scale_factor, mode, recompute_scale_factor, antialias):
+    """F.interpolate's output size and per-axis scales (None: from the sizes)
+    for an input of ``shape``, with torch's checks of the arguments."""
+    dim = len(shape) - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError(messages.INTERP_SIZE_AND_SCALE)
+    elif size is not None:
+        scale_factors = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(messages.interp_size_dims(list(shape[2:]), size))
+            if not all(isinstance(s, numbers.Integral) for s in size):
+                raise TypeError(messages.interp_size_types([type(s) for s in size]))
+            output_size = [int(s) for s in size]
+        else:
+            output_size = [int(size)] * dim
+    elif scale_factor is not None:
+        output_size = None
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(messages.interp_scale_dims(list(shape[2:]), scale_factor))
+            scale_factors = list(scale_factor)
+        else:
+            scale_factors = [scale_factor] * dim
+    else:
+        raise ValueError(messages.INTERP_NEITHER)
+    if recompute_scale_factor and size is not None:
+        raise ValueError(messages.INTERP_RECOMPUTE_WITH_SIZE)
+    if mode == "area" and output_size is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor:
+        output_size = [math.floor(float(shape[i + 2] * scale_factors[i]))
+                       for i in range(dim)]
+        scale_factors = None
+    if antialias:
+        if mode in ("bilinear", "bicubic", "lanczos") and len(shape) == 4:
+            raise NotImplementedError(messages.INTERP_ANTIALIAS_UNSUPPORTED)
+        raise ValueError(messages.INTERP_ANTIALIAS)
+    if output_size is None:
+        # torch's upsample ops: the output size from the scales (a C++ truncation)
+        output_size = [int(shape[i + 2] * float(scale_factors[i])) for i in range(dim)]
+    scales = [None] * dim if scale_factors is None else [float(s) for s in scale_factors]
+    return output_size, scales
+
+
 def _upsample_kernel(mode, ndim):
     """The kernel torch names when it refuses a dtype."""
     if mode.startswith("nearest"):
@@ -421,15 +496,68 @@ def upsample(x, size, scales, mode, align_corners):
     if a.dtype.kind != "f":
         raise NotImplementedError(messages.not_implemented_for(
             _upsample_kernel(mode, a.ndim), from_numpy(a.dtype)._torch_name))
-    dt = np.float64 if a.dtype == np.float64 else np.float32
+    cls, adj = _UPSAMPLE[(mode, nd)]
+    return axis_map(x, _upsample_plan(a, size, scales, mode, align_corners), cls, adj)
+
+
+def _upsample_plan(a, size, scales, mode, align_corners):
     key = (a.shape, a.dtype, tuple(size), tuple(scales), mode, align_corners)
     plan = _interp_plans.get(key)
     if plan is None:
+        nd = len(size)
+        dt = np.float64 if a.dtype == np.float64 else np.float32
         steps = [_interp_step(a.ndim - nd + i, a.shape[a.ndim - nd + i], size[i], mode,
                               align_corners, scales[i], dt) for i in range(nd)]
         plan = _interp_plans[key] = AxisPlan(a.shape, steps)
-    cls, adj = _UPSAMPLE[(mode, nd)]
-    return axis_map(x, plan, cls, adj)
+    return plan
+
+
+def _interpolate(a, size, scale_factor, mode, align_corners, recompute_scale_factor,
+                 antialias):
+    """F.interpolate of a float array in an upsample mode, its arguments
+    checked: ((output,), (the axis map's plan,))."""
+    output_size, scales = interp_sizes(a.shape, size, scale_factor, mode,
+                                       recompute_scale_factor, antialias)
+    plan = _upsample_plan(a, output_size, scales, mode, bool(align_corners))
+    return (plan.forward(a),), (plan,)
+
+
+def upsample_nearest2d_covers(input, size=None, scale_factor=None, mode="nearest",
+                              align_corners=None, recompute_scale_factor=None,
+                              antialias=False):
+    """F.interpolate's nearest mode of a 4-d input."""
+    return mode == "nearest" and input.dim() == 4
+
+
+def upsample_nearest2d_forward(input, size=None, scale_factor=None, mode="nearest",
+                               align_corners=None, recompute_scale_factor=None,
+                               antialias=False):
+    """The op table's forward (``derivatives.COMPOSITE["upsample_nearest2d"]``)."""
+    return _interpolate(input, size, scale_factor, mode, False, recompute_scale_factor,
+                        antialias)
+
+
+def upsample_bilinear2d_covers(input, size=None, scale_factor=None, mode="nearest",
+                               align_corners=None, recompute_scale_factor=None,
+                               antialias=False):
+    """F.interpolate's bilinear mode (of a 4-d input: the only one it takes)."""
+    return mode == "bilinear" and input.dim() == 4
+
+
+def upsample_bilinear2d_forward(input, size=None, scale_factor=None, mode="nearest",
+                                align_corners=None, recompute_scale_factor=None,
+                                antialias=False):
+    """The op table's forward (``derivatives.COMPOSITE["upsample_bilinear2d"]``)."""
+    return _interpolate(input, size, scale_factor, mode, align_corners,
+                        recompute_scale_factor, antialias)
+
+
+def axis_map_backward(saved, grads, needs):
+    """The adjoint of the saved axis map."""
+    return (saved[0].adjoint(grads[0]),)
+
+
+upsample_nearest2d_backward = upsample_bilinear2d_backward = axis_map_backward
 
 
 # ------------------------------------------------------------------ adaptive pooling
@@ -446,6 +574,22 @@ _ADAPTIVE_AVG = {2: _names("AdaptiveAvgPool2D"), 3: _names("AdaptiveAvgPool3D")}
 _adaptive_plans = {}
 
 
+def adaptive_size(output_size, in_sizes, fname):
+    """The output sizes of adaptive pooling: an int for every axis, or one
+    per axis (None: the input's size)."""
+    if isinstance(output_size, (tuple, list)):
+        if len(output_size) != len(in_sizes):
+            if len(in_sizes) == 3:
+                raise RuntimeError(messages.adaptive_output_size(fname, 3, len(output_size)))
+            if len(in_sizes) == 1:
+                raise RuntimeError(messages.adaptive_output_size(fname, 1, len(output_size)))
+            raise ValueError(messages.adaptive_output_size(fname, 2, len(output_size)))
+        sizes = tuple(s if v is None else int(v) for v, s in zip(output_size, in_sizes))
+    else:
+        sizes = (int(output_size),) * len(in_sizes)
+    return sizes
+
+
 def adaptive_avg_pool(x, output_size):
     """adaptive_avg_pool2d/3d over the trailing len(output_size) axes."""
     a = x._data
@@ -456,13 +600,18 @@ def adaptive_avg_pool(x, output_size):
     if all(o == 1 for o in output_size):
         # torch's shortcut: a mean over the pooled axes (MeanBackward1)
         return x.mean(tuple(range(-1, -nd - 1, -1)), keepdim=True)
-    key = ("avg", a.shape, tuple(output_size))
+    return axis_map(x, _adaptive_avg_plan(a.shape, output_size), *_ADAPTIVE_AVG[nd])
+
+
+def _adaptive_avg_plan(shape, output_size):
+    key = ("avg", shape, tuple(output_size))
     plan = _adaptive_plans.get(key)
     if plan is None:
+        nd = len(output_size)
         steps = []
         for i, n_out in enumerate(output_size):
-            axis = a.ndim - nd + i
-            n_in = a.shape[axis]
+            axis = len(shape) - nd + i
+            n_in = shape[axis]
             start, end = _windows(n_in, n_out)
             T = int((end - start).max(initial=1))
             idx = start[:, None] + np.arange(T)
@@ -473,12 +622,36 @@ def adaptive_avg_pool(x, output_size):
             # inf elsewhere stays out of this window, as in torch
             idx = np.where(valid, idx, start[:, None])
             steps.append(AxisStep(axis, n_in, idx, wts, block, valid))
-        plan = _adaptive_plans[key] = AxisPlan(a.shape, steps)
-    return axis_map(x, plan, *_ADAPTIVE_AVG[nd])
+        plan = _adaptive_plans[key] = AxisPlan(shape, steps)
+    return plan
 
 
 def adaptive_avg_pool2d(x, output_size):
     return adaptive_avg_pool(x, tuple(output_size))
+
+
+def adaptive_avg_pool2d_forward(input, output_size):
+    """The op table's forward (``derivatives.COMPOSITE["adaptive_avg_pool2d"]``)
+    on a float array: ((output,), saved), saved (the axis map's plan,), or for
+    a 1 x 1 output (the reduction's plan, the input's shape, 1 / count): the
+    mean eager runs there (torch's shortcut)."""
+    size = adaptive_size(output_size, input.shape[-2:], "adaptive_avg_pool2d")
+    if size == (1, 1):
+        plan = _plan_for(input.shape, (-1, -2), True)
+        scale = 1.0 / plan.count if plan.count else math.nan
+        return (scale_array(reduce_sum(input, plan, input.dtype), scale),), \
+            (plan, input.shape, scale)
+    plan = _adaptive_avg_plan(input.shape, size)
+    return (plan.forward(input),), (plan,)
+
+
+def adaptive_avg_pool2d_backward(saved, grads, needs):
+    """The adjoint of the axis map (each output's gradient / its window's
+    size, over its window), or the mean's gradient repeated."""
+    if len(saved) == 1:
+        return axis_map_backward(saved, grads, needs)
+    plan, shape, scale = saved
+    return (repeat_to(scale_array(grads[0], scale), plan, shape),)
 
 
 class AdaptiveMaxNode(Node):
@@ -486,13 +659,7 @@ class AdaptiveMaxNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        shape, idx = self._saved_or_raise()
-        P = idx.shape[0]
-        HW = shape[-1] * shape[-2]
-        g = np.ascontiguousarray(grad).reshape(-1)
-        out = np.empty(P * HW, grad.dtype)
-        KP.max_pool2d_backward(g, idx.reshape(-1), P, HW, idx.shape[1], out)
-        return (out.reshape(shape),)
+        return adaptive_max_pool2d_backward(self._saved_or_raise(), (grad,), (True,))
 
     def apply_graph(self, grad):
         from .shape_ops import scatter_add_zeros
@@ -507,11 +674,16 @@ _ADAPTIVE_MAX = node_class("AdaptiveMaxPool2DBackward0", AdaptiveMaxNode)
 
 def adaptive_max_pool2d(x, output_size, return_indices=False):
     a = x._data
-    oh, ow = output_size
-    H, W = a.shape[-2:]
     if a.dtype.kind != "f":
         raise NotImplementedError(messages.not_implemented_for(
             "adaptive_max_pool2d", from_numpy(a.dtype)._torch_name))
+    (out, idx), saved = _adaptive_max(a, output_size)
+    return max_pool_result(x, out, idx, _ADAPTIVE_MAX, saved, return_indices)
+
+
+def _adaptive_max(a, output_size):
+    oh, ow = output_size
+    H, W = a.shape[-2:]
     key = ("max", H, W, oh, ow)
     taps = _adaptive_plans.get(key)
     if taps is None:
@@ -541,16 +713,29 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     KP.max_pool2d_forward(src, P, H * W, taps, cnt, taps[:, 0].copy(), True,
                           a.dtype.type(lowest), out, idx, True)
     out_shape = a.shape[:-2] + (oh, ow)
-    out = out.reshape(out_shape)
-    indices = _wrap(idx.reshape(out_shape))
-    if not (x._requires_grad and grad_state.enabled):
-        result = _wrap(out)
-    else:
-        node = _ADAPTIVE_MAX((edge(x),), (a.shape, idx.reshape(P, L)))
-        result = _wrap_result(out, node)
-        node._checks = (saved_version(x),) + ((output_version(indices, node),)
-                                              if return_indices else ())
-    return (result, indices) if return_indices else result
+    return (out.reshape(out_shape), idx.reshape(out_shape)), (a.shape, idx.reshape(P, L))
+
+
+def adaptive_max_pool2d_forward(input, output_size, return_indices=False):
+    """The op table's forward (``derivatives.COMPOSITE["adaptive_max_pool2d"]``)
+    on a float array: the outputs as ``adaptive_max_pool2d`` returns them (with
+    the indices when asked), saved (the input's shape, the argmax indices per
+    plane)."""
+    size = adaptive_size(output_size, input.shape[-2:], "adaptive_max_pool2d")
+    (out, idx), saved = _adaptive_max(input, size)
+    return ((out, idx) if return_indices else (out,)), saved
+
+
+def adaptive_max_pool2d_backward(saved, grads, needs):
+    """The gradient scattered to the argmax positions."""
+    shape, idx = saved
+    grad = grads[0]
+    P = idx.shape[0]
+    HW = shape[-1] * shape[-2]
+    g = np.ascontiguousarray(grad).reshape(-1)
+    out = np.empty(P * HW, grad.dtype)
+    KP.max_pool2d_backward(g, idx.reshape(-1), P, HW, idx.shape[1], out)
+    return (out.reshape(shape),)
 
 
 # ------------------------------------------------------------------ pixel shuffle
