@@ -170,11 +170,13 @@ def record(tr, name, fn, args, kwargs, result, versions):
     if found is not None:
         # a table op: its forward and backward array functions, called directly
         entry, bound = found
-        tensors = []
-        targs, tkwargs = _template(bound.args, tensors), _template(bound.kwargs, tensors)
+        bound_tensors = []
+        bargs, bkwargs = _template(bound.args, bound_tensors), _template(bound.kwargs, bound_tensors)
         slots = kernel_call.tensor_slots(entry, bound)
-        if slots is not None and len(slots) != len(tensors):
-            slots = None
+        if slots is not None and len(slots) == len(bound_tensors):
+            tensors, targs, tkwargs = bound_tensors, bargs, bkwargs
+        else:
+            slots = None        # (the eager call, with the API's own arguments)
     values = []
     for t in tensors:
         values.append(P.plain(graph, tr.value(t), tr.line))      # the call reads an array
