@@ -594,7 +594,15 @@ def _small_ops(x, y):
     return spread.sum(0) * keep + y.expand_as(x) * x.float()
 
 
+def _indexing(x):
+    """Slices (a step, negative bounds, an empty one), None, Ellipsis and
+    integers: views, whose gradients are written back at their places."""
+    return (x[1:, None, ::2].sum(1) * x[-3:, 1:4] + x[..., 1][:3].unsqueeze(1)
+            + x.t()[1:4, :3].t() + x[2:2].sum())
+
+
 COMPOSITES = [
+    ("basic-indexing", _indexing, [(normal, (4, 5))]),
     ("factories-casts-invert-expand", _small_ops, [(normal, (3, 4)), (normal, (4,))]),
     # (the target gets a gradient too: -grad * input)
     ("bce_with_logits-none-mean-sum", _bce, [(normal, (4, 3)), (unit_interval, (4, 3))]),

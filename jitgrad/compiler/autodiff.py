@@ -7,6 +7,8 @@ new ops appended to the same graph.
 """
 import re
 
+import numpy as np
+
 from . import primitives as P
 from .formulas import formulas_of, scalar_code
 
@@ -117,6 +119,11 @@ def _vjp(graph, op, g, line):
             return [(source, P.permute(graph, g, inverse, line=line))]
         if how[0] == "expand":
             return [(source, P.sum_to(graph, g, source.shape, line=line))]
+        if how[0] == "index":
+            # zeros of the source's shape with g at the view's place: one array call
+            call = IndexGradient(how[1], source.shape, source.dtype)
+            return [(source, P.extern(graph, call, [P.plain(graph, g, line)],
+                                      [(source.shape, source.dtype, False)], line)[0])]
         return []
     return []
 
@@ -166,6 +173,28 @@ def _ew_vjp(graph, op, g, line):
                                  vjp=(name, slot))
         out.append((inputs[x], P.sum_to(graph, grad, inputs[x].shape, line)))
     return out
+
+
+class IndexGradient:
+    """The gradient of a basic-indexing view (``x[1:, None, 2]``): zeros of the
+    source's shape, the view's gradient written at its place. An op of the
+    backward graph, run as an array call (an extern op that is never
+    differentiated)."""
+    __slots__ = ("index", "shape", "dtype", "shapes", "needs_grad", "name")
+
+    def __init__(self, index, shape, dtype):
+        self.index, self.shape, self.dtype = index, shape, dtype
+        self.shapes = [shape]
+        self.needs_grad = [False]
+        self.name = "index_gradient"
+
+    def __repr__(self):
+        return "index gradient"
+
+    def forward(self, grad):
+        out = np.zeros(self.shape, self.dtype)
+        out[self.index] = grad
+        return None, out
 
 
 def _cast(graph, g, dtype, line):

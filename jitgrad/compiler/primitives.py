@@ -163,6 +163,31 @@ def select(graph, v, index, requires_grad=None, line=None):
                 line, ("select", index))
 
 
+def index_view(graph, v, index, requires_grad=None, line=None):
+    """``v[index]`` for an index of one int or slice (positive step) per dim of
+    ``v`` and Nones (new dims): a view of ``v``'s buffer."""
+    buf, strides, offset = layout(v)
+    shape, new_strides = [], []
+    d = 0
+    for it in index:
+        if it is None:
+            shape.append(1)
+            new_strides.append(0)
+            continue
+        size, stride = v.shape[d], strides[d]
+        if isinstance(it, slice):
+            start, stop, step = it.indices(size)
+            n = len(range(start, stop, step))
+            shape.append(n)
+            new_strides.append(stride * step)
+            offset += start * stride if n else 0
+        else:
+            offset += (it % size) * stride
+        d += 1
+    return view(graph, v, tuple(shape), tuple(new_strides), offset, requires_grad, line,
+                ("index", index))
+
+
 def stack(graph, values, requires_grad=False, line=None):
     """The values (one shape) stacked along a new first axis."""
     shape = (len(values), *values[0].shape)

@@ -350,11 +350,42 @@ def contiguous_rule(tr, result, x, *args, **kwargs):
 
 
 def getitem_rule(tr, result, x, index):
-    """``x[i]``: a row, a view (other indexing is captured as the eager op)."""
+    """``x[i]``: a row; ``x[1:, None, ..., 2]`` (integers, slices with a positive
+    step, None, one Ellipsis): a view. Other indexing (tensors, lists, masks)
+    is captured as the eager op."""
     v = tr.value(x)
-    if type(index) is not int or not v.shape:
-        raise NotCaptured("indexing other than one integer")
-    return P.select(tr.graph, v, index % v.shape[0], result._requires_grad, tr.line)
+    if type(index) is int and v.shape:
+        return P.select(tr.graph, v, index % v.shape[0], result._requires_grad, tr.line)
+    index = _basic_index(index, len(v.shape))
+    if index is None:
+        raise NotCaptured("indexing by tensors, lists or a negative step")
+    view = P.index_view(tr.graph, v, index, result._requires_grad, tr.line)
+    if view.shape != tuple(result.shape):
+        raise NotCaptured("an index the view rule reads otherwise than eager")
+    return view
+
+
+def _basic_index(index, ndim):
+    """``index`` as one entry per source dim plus the Nones (ints, slices of
+    int bounds and positive step, None), or None when it is not that."""
+    items = index if isinstance(index, tuple) else (index,)
+    dims = 0
+    for it in items:
+        if isinstance(it, slice):
+            if any(b is not None and type(b) is not int for b in (it.start, it.stop, it.step)) \
+                    or (it.step is not None and it.step <= 0):
+                return None
+            dims += 1
+        elif type(it) is int:
+            dims += 1
+        elif it is not None and it is not Ellipsis:
+            return None
+    if sum(it is Ellipsis for it in items) > 1 or dims > ndim:
+        return None
+    out = []
+    for it in items:
+        out += [slice(None)] * (ndim - dims) if it is Ellipsis else [it]
+    return tuple(out) + (slice(None),) * (ndim - sum(it is not None for it in out))
 
 
 def detach_rule(tr, result, x):
