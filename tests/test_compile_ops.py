@@ -601,8 +601,18 @@ def _indexing(x):
             + x.t()[1:4, :3].t() + x[2:2].sum())
 
 
+def _pieces(x):
+    """split (sizes and sections), chunk and unbind: views tiling a dim."""
+    a, b = x.split(2, dim=1)[1:]
+    c, d = jitgrad.split(x, [3, 1], 0)[0].chunk(2, -1)
+    rows = x[:3].unbind(0)
+    return (a[:3] * b[:3] + c[:, :2] * d + (rows[0] * rows[2])[:2]
+            + jitgrad.unbind(x, 1)[4][:3, None])
+
+
 COMPOSITES = [
     ("basic-indexing", _indexing, [(normal, (4, 5))]),
+    ("split-chunk-unbind", _pieces, [(normal, (4, 5))]),
     ("factories-casts-invert-expand", _small_ops, [(normal, (3, 4)), (normal, (4,))]),
     # (the target gets a gradient too: -grad * input)
     ("bce_with_logits-none-mean-sum", _bce, [(normal, (4, 3)), (unit_interval, (4, 3))]),

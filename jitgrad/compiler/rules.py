@@ -365,6 +365,31 @@ def getitem_rule(tr, result, x, index):
     return view
 
 
+def _pieces(tr, result, x, dim):
+    """``split``/``chunk``/``unbind`` along ``dim``: each piece a view of x (read
+    off the eager pieces' sizes, which tile the dim)."""
+    v = tr.value(x)
+    if not isinstance(result, tuple) or not v.shape or type(dim) is not int:
+        raise NotCaptured("pieces of a 0-d tensor, or along dims given otherwise")
+    dim %= len(v.shape)
+    pieces = []
+    start = 0
+    for t in result:
+        if len(t.shape) == len(v.shape):            # a slice along dim
+            n = t.shape[dim]
+            index = (slice(None),) * dim + (slice(start, start + n),)
+        else:                                       # unbind: a select
+            n = 1
+            index = (slice(None),) * dim + (start,)
+        start += n
+        pieces.append(P.index_view(tr.graph, v, _basic_index(index, len(v.shape)),
+                                   t._requires_grad, tr.line))
+    if start != v.shape[dim] or any(p.shape != tuple(t.shape) for p, t in zip(pieces, result)):
+        raise NotCaptured("pieces that do not tile the dim")
+    for t, p in zip(result, pieces):
+        tr.bind_result(t, p)
+
+
 def _basic_index(index, ndim):
     """``index`` as one entry per source dim plus the Nones (ints, slices of
     int bounds and positive step, None), or None when it is not that."""
@@ -600,6 +625,9 @@ def _register():
         "zeros": _filled_rule(0), "ones": _filled_rule(1), "float": _cast_rule("float"),
         "double": _cast_rule("double"), "__invert__": invert_rule, "logical_not": invert_rule,
         "expand": expand_rule, "expand_as": expand_rule,
+        "split": lambda tr, r, x, size, dim=0: _pieces(tr, r, x, dim),
+        "chunk": lambda tr, r, x, chunks, dim=0: _pieces(tr, r, x, dim),
+        "unbind": lambda tr, r, x, dim=0: _pieces(tr, r, x, dim),
     })
     # API name -> (rule, its table entry)
     activations = {
