@@ -587,11 +587,13 @@ def _mse(a, b):
 # unless the id ends in "-contiguous" (``view`` refuses a transposed input, as torch's).
 # Cases that would each be a graph of a few ops are combined into one graph.
 def _small_ops(x, y):
-    """Factories (constants), casts of bool masks, ~ and expand: the small ops
-    between the big ones of a model."""
+    """Factories (constants), casts of bool masks, ~, all/any and expand: the
+    small ops between the big ones of a model."""
     keep = (~(y > 0)).float() + jitgrad.logical_not(x < 0).double().float()
     spread = x.expand(2, 3, 4) * jitgrad.ones(3, 4, dtype=x.dtype) + jitgrad.zeros(4, dtype=x.dtype)
-    return spread.sum(0) * keep + y.expand_as(x) * x.float()
+    truth = ((x > 0).all(1, keepdim=True).float() + jitgrad.any(x > 1, 0).float()
+             + (y > -3).all().float() + (x > 5).any().float())
+    return spread.sum(0) * keep + y.expand_as(x) * x.float() + truth
 
 
 def _indexing(x):

@@ -235,6 +235,22 @@ def sum_rule(tr, result, x, dim=None, keepdim=False, *, dtype=None):
                     result._requires_grad, tr.line)
 
 
+def _truth_rule(kind):
+    """``all``/``any`` of a bool tensor: a count of the false (all) or true
+    (any) elements, compared with zero."""
+    def rule(tr, result, x, dim=None, keepdim=False):
+        v = tr.value(x)
+        if v.dtype != np.bool_ or isinstance(dim, list):
+            raise NotCaptured(f"{kind} of a non-bool tensor")
+        g, line = tr.graph, tr.line
+        counted = P.ew(g, "(not {0})" if kind == "all" else "{0}", [v], np.dtype(np.float64),
+                       v.shape, line=line)
+        count = P.reduce(g, "sum", counted, _dims(dim, len(v.shape)), keepdim, False, line)
+        return g.emit("ew", [count], {"expr": "({0} == 0)" if kind == "all" else "({0} > 0)"},
+                      count.shape, np.bool_, False, line)
+    return rule
+
+
 def mean_rule(tr, result, x, dim=None, keepdim=False, *, dtype=None):
     total = sum_rule(tr, result, x, dim, keepdim, dtype=dtype)
     v = tr.value(x)
@@ -625,6 +641,7 @@ def _register():
         "zeros": _filled_rule(0), "ones": _filled_rule(1), "float": _cast_rule("float"),
         "double": _cast_rule("double"), "__invert__": invert_rule, "logical_not": invert_rule,
         "expand": expand_rule, "expand_as": expand_rule,
+        "all": _truth_rule("all"), "any": _truth_rule("any"),
         "split": lambda tr, r, x, size, dim=0: _pieces(tr, r, x, dim),
         "chunk": lambda tr, r, x, chunks, dim=0: _pieces(tr, r, x, dim),
         "unbind": lambda tr, r, x, dim=0: _pieces(tr, r, x, dim),
