@@ -516,9 +516,10 @@ COMPOSITE = {op.name: op for op in [
     # more normalisations and losses (jitgrad/ops/normalization_extra.py, losses_extra.py).
     # group_norm, huber, soft_margin and multi_margin are one node in torch; the rest are
     # compositions in torch too: the node is the last one torch records (default reduction)
-    Composite("group_norm",  "NativeGroupNormBackward0",
+    Kernel("group_norm",     "NativeGroupNormBackward0", "normalization_extra", ("input", "weight", "bias"),
               {"input": "rstd * (g - mean(g) - xhat * mean(g * xhat)), g = grad * weight  (means per group)",
-               "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"}),
+               "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"},
+           ("nn.functional.group_norm",)),
     Composite("instance_norm", "ViewBackward0",   {"input": "batch_norm over input.view(1, N * C, ...), viewed back"}),
     Composite("rms_norm",    "MulBackward0",      {"input": "input * (input.pow(2).mean(dims, true) + eps).rsqrt() [* weight], recorded"}),
     Composite("local_response_norm", "DivBackward0", {"input": "input / (k + alpha * avg of input^2 over a channel window).pow(beta), recorded"}),

@@ -642,6 +642,10 @@ KERNEL_CALLS = {
                    + F.batch_norm(x * 2, rm.detach(), rv.detach().exp(), w, None),
                    [(normal, (4, 3, 5)), (normal, (3,)), (normal, (3,)), (normal, (3,)),
                     (normal, (3,))]),
+    # affine, weight only, plain (2-d, another eps)
+    "group_norm": (lambda x, w, b: F.group_norm(x, 2, w, b) + F.group_norm(x * 2, 4, w)
+                   + F.group_norm(x[:, :, 0], 1, eps=1e-3).unsqueeze(2),
+                   [(normal, (3, 4, 5)), (normal, (4,)), (normal, (4,))]),
 }
 
 

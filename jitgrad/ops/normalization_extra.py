@@ -12,38 +12,22 @@ from ..autograd.graph import Node, edge, node_class, saved_version
 from ..autograd.grad_mode import no_grad
 from ..autograd.grad_mode import state as grad_state
 from ..tensor import _wrap, _wrap_result
+from .normalization import _affine_result, _name, _needs
 from .reductions import NormNode, norm as _norm
 
 
 # ------------------------------------------------------------------ group_norm
 
 class GroupNormNode(Node):
-    """Saved: (x as (N, G, D), xhat (N, G, D), rstd (N, G, 1), weight array or None, C,
-    input shape, input Tensor, weight Tensor or None, eps)."""
+    """Saved: (the table's saved arrays (``group_norm_forward``), input Tensor,
+    weight Tensor or None, eps)."""
     __slots__ = ()
 
     def apply(self, grad):
-        x, xhat, rstd, w, c, shape = self._saved_or_raise()[:6]
-        n, g, d = x.shape
-        gy = np.asarray(grad, x.dtype).reshape(n, c, -1)
-        with np.errstate(all="ignore"):
-            return self._grads(gy, x, xhat, rstd, w, c, shape, n, g, d)
-
-    def _grads(self, gy, x, xhat, rstd, w, c, shape, n, g, d):
-        gx = gw = gb = None
-        if self._next[0] is not None:
-            gxh = (gy * w[:, None] if w is not None else gy).reshape(n, g, d)
-            gx = rstd * (gxh - gxh.mean(2, keepdims=True)
-                         - xhat * (gxh * xhat).mean(2, keepdims=True))
-            gx = gx.astype(x.dtype, copy=False).reshape(shape)
-        if self._next[1] is not None:
-            gw = (gy * xhat.reshape(n, c, -1)).sum((0, 2)).astype(x.dtype, copy=False)
-        if len(self._next) > 2 and self._next[2] is not None:
-            gb = gy.sum((0, 2)).astype(x.dtype, copy=False)
-        return gx, gw, gb
+        return group_norm_backward(self._saved_or_raise()[0], (grad,), _needs(self))
 
     def apply_graph(self, grad):
-        x, xhat, rstd, w, c, shape, xt, wt, eps = self._saved_or_raise()
+        (x, _, _, _, c, shape), xt, wt, eps = self._saved_or_raise()
         n, g, d = x.shape
         gy = grad.reshape(n, c, -1)
         # xhat recomputed on the recorded input, so the result is differentiable again
@@ -58,7 +42,7 @@ class GroupNormNode(Node):
                        - xh * (gxh * xh).mean(2, keepdim=True))).reshape(shape)
         if self._next[1] is not None:
             gw = (gy * xh.reshape(n, c, -1)).sum((0, 2))
-        if len(self._next) > 2 and self._next[2] is not None:
+        if self._next[2] is not None:
             gb = gy.sum((0, 2))
         return gx, gw, gb
 
@@ -67,19 +51,29 @@ _GROUP_NORM = node_class("NativeGroupNormBackward0", GroupNormNode)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
-    a = input._data
+    (out,), saved = group_norm_forward(input._data, num_groups,
+                                       None if weight is None else weight._data,
+                                       None if bias is None else bias._data, eps)
+    return _affine_result(_GROUP_NORM, out, (saved, input, weight, eps), input, weight, bias,
+                          (weight,))
+
+
+def group_norm_forward(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """The op table's forward (``derivatives.COMPOSITE["group_norm"]``) on
+    arrays, with torch's checks: ((output,), saved), saved = (x as (N, G, D),
+    xhat (N, G, D), rstd (N, G, 1), weight or None, C, input shape)."""
+    a = input
     if a.ndim < 2:
         raise RuntimeError(messages.group_norm_input_dim(a.ndim))
     n, c = a.shape[0], a.shape[1]
     if num_groups <= 0 or c % num_groups:
         raise RuntimeError(messages.group_norm_groups(list(a.shape), num_groups))
-    for t, name in ((weight, "weight"), (bias, "bias")):
-        if t is not None and (t._data.ndim != 1 or t._data.size != c):
-            raise RuntimeError(messages.group_norm_affine(name, list(t._data.shape),
-                                                          list(a.shape)))
+    for p, name in ((weight, "weight"), (bias, "bias")):
+        if p is not None and (p.ndim != 1 or p.size != c):
+            raise RuntimeError(messages.group_norm_affine(name, list(p.shape), list(a.shape)))
     if a.dtype.kind != "f":
         raise NotImplementedError(messages.not_implemented_for("GroupNormKernelImpl",
-                                                               input.dtype._torch_name))
+                                                               _name(a.dtype)))
     dtype = a.dtype
     x = np.ascontiguousarray(a).reshape(n, num_groups, -1)
     with np.errstate(all="ignore"):         # inf - inf, overflowing squares: silent in torch
@@ -88,20 +82,32 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         rstd = (1.0 / np.sqrt(var + eps)).astype(dtype)
         xhat = ((x - mean) * rstd).astype(dtype)
         out = xhat.reshape(n, c, -1)
-        w = None if weight is None else weight._data.astype(dtype, copy=False)
+        w = None if weight is None else weight.astype(dtype, copy=False)
         if w is not None:
             out = out * w[:, None]
         if bias is not None:
-            out = out + bias._data.astype(dtype, copy=False)[:, None]
-    out = out.astype(dtype, copy=False).reshape(a.shape)
-    tensors = [t for t in (input, weight, bias) if t is not None]
-    if not (any(t._requires_grad for t in tensors) and grad_state.enabled):
-        return _wrap(out)
-    nexts = (edge(input), edge(weight) if weight is not None else None,
-             edge(bias) if bias is not None else None)
-    node = _GROUP_NORM(nexts, (x, xhat, rstd, w, c, a.shape, input, weight, eps),
-                       tuple(saved_version(t) for t in (input, weight) if t is not None))
-    return _wrap_result(out, node)
+            out = out + bias.astype(dtype, copy=False)[:, None]
+    return (out.astype(dtype, copy=False).reshape(a.shape),), (x, xhat, rstd, w, c, a.shape)
+
+
+def group_norm_backward(saved, grads, needs):
+    """The gradients of (input, weight, bias) where ``needs`` says."""
+    x, xhat, rstd, w, c, shape = saved
+    n, g, d = x.shape
+    gy = np.asarray(grads[0], x.dtype).reshape(n, c, -1)
+    need_x, need_w, need_b = needs
+    gx = gw = gb = None
+    with np.errstate(all="ignore"):
+        if need_x:
+            gxh = (gy * w[:, None] if w is not None else gy).reshape(n, g, d)
+            gx = rstd * (gxh - gxh.mean(2, keepdims=True)
+                         - xhat * (gxh * xhat).mean(2, keepdims=True))
+            gx = gx.astype(x.dtype, copy=False).reshape(shape)
+        if need_w:
+            gw = (gy * xhat.reshape(n, c, -1)).sum((0, 2)).astype(x.dtype, copy=False)
+        if need_b:
+            gb = gy.sum((0, 2)).astype(x.dtype, copy=False)
+    return gx, gw, gb
 
 
 # ------------------------------------------------------------------ instance_norm
