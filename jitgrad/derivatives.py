@@ -143,7 +143,12 @@ class Kernel:
     calls jitgrad.compile captures as this op (the rest of its table entry is
     as a Composite's: the node name, a formula per input). ``api`` paths are
     attributes of the ``jitgrad`` package ("nn.functional.conv2d",
-    "Tensor.matmul")."""
+    "Tensor.matmul"). ``updates``: inputs the op writes in place and steps
+    the version of (instance_norm's running statistics): after the API's
+    outputs the forward returns a new array for each it updates, in this
+    order, which jitgrad.compile writes into the tensor as the eager op does.
+    (batch_norm's kernel moves its running statistics in the arrays
+    themselves, leaving their versions alone as torch does.)"""
     name: str
     node: str
     module: str
@@ -151,6 +156,7 @@ class Kernel:
     formulas: dict
     api: tuple = ()
     elementwise: bool = False
+    updates: tuple = ()
 
     def functions(self):
         """(forward, backward): the array functions, imported on first use."""
@@ -520,7 +526,11 @@ COMPOSITE = {op.name: op for op in [
               {"input": "rstd * (g - mean(g) - xhat * mean(g * xhat)), g = grad * weight  (means per group)",
                "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"},
            ("nn.functional.group_norm",)),
-    Composite("instance_norm", "ViewBackward0",   {"input": "batch_norm over input.view(1, N * C, ...), viewed back"}),
+    Kernel("instance_norm",  "ViewBackward0", "normalization_extra",
+           ("input", "running_mean", "running_var", "weight", "bias"),
+           {"input": "batch_norm over input.view(1, N * C, ...), viewed back",
+            "weight": "batch_norm's for weight.repeat(N), summed over N", "bias": "likewise"},
+           ("nn.functional.instance_norm",), updates=("running_mean", "running_var")),
     Composite("rms_norm",    "MulBackward0",      {"input": "input * (input.pow(2).mean(dims, true) + eps).rsqrt() [* weight], recorded"}),
     Composite("local_response_norm", "DivBackward0", {"input": "input / (k + alpha * avg of input^2 over a channel window).pow(beta), recorded"}),
     Composite("normalize",   "DivBackward0",      {"input": "input / input.norm(p, dim, true).clamp_min(eps).expand_as(input), recorded"}),

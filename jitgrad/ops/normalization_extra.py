@@ -8,12 +8,13 @@ import math
 import numpy as np
 
 from .. import messages
-from ..autograd.graph import Node, edge, node_class, saved_version
+from ..autograd.graph import Node, node_class
 from ..autograd.grad_mode import no_grad
-from ..autograd.grad_mode import state as grad_state
-from ..tensor import _wrap, _wrap_result
 from .normalization import _affine_result, _name, _needs
+from ..tensor import Size
+from .elementwise import scale_array
 from .reductions import NormNode, norm as _norm
+from .shapes import reduce_plan, reduce_sum
 
 
 # ------------------------------------------------------------------ group_norm
@@ -134,6 +135,58 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
             if running_var is not None:
                 running_var.copy_(rv.view(n, c).mean(0))
     return out.view(*shape)
+
+
+def instance_norm_forward(input, running_mean=None, running_var=None, weight=None, bias=None,
+                          use_input_stats=True, momentum=0.1, eps=1e-5):
+    """The op table's forward (``derivatives.COMPOSITE["instance_norm"]``) on
+    arrays: batch_norm's over (1, N*C, ...) with the repeated parameters, as
+    ``instance_norm`` records it. ((output, the new running_mean and
+    running_var, those given, when ``use_input_stats``: what the eager op
+    copies into them), (batch_norm's saved, input shape, N, C))."""
+    from .normalization import batch_norm_forward
+    shape = input.shape
+    n, c = shape[0], shape[1]
+    if use_input_stats and math.prod(shape[2:]) == 1:
+        raise ValueError(messages.instance_norm_spatial(Size(shape)))
+    rm, rv, w, b = (None if p is None else np.tile(p, n)
+                    for p in (running_mean, running_var, weight, bias))
+    (out,), saved = batch_norm_forward(input.reshape(1, n * c, *shape[2:]), rm, rv, w, b,
+                                       use_input_stats, momentum, eps)
+    outs = (out.reshape(shape),)
+    if use_input_stats:
+        # Tensor.mean(0)'s numbers, as the eager op's copy_ of rm.view(n, c).mean(0)
+        outs += tuple(scale_array(reduce_sum(r.reshape(n, c), _over_batch(n, c)),
+                                  1.0 / n if n else math.nan)
+                      for r in (rm, rv) if r is not None)
+    return outs, (saved, shape, n, c)
+
+
+def instance_norm_backward(saved, grads, needs):
+    """The gradients of (input, running_mean, running_var, weight, bias) where
+    ``needs`` says (never the running statistics'): batch_norm's, the
+    parameters' summed over the batch as their repeat's backward does."""
+    from .normalization import batch_norm_backward
+    bn_saved, shape, n, c = saved
+    need_x, _, _, need_w, need_b = needs
+    gx, _, _, gw, gb = batch_norm_backward(bn_saved, grads[:1],
+                                           (need_x, False, False, need_w, need_b))
+    plan = _over_batch(n, c) if need_w or need_b else None
+    return (None if gx is None else gx.reshape(shape), None, None,
+            None if gw is None else reduce_sum(gw.reshape(n, c), plan),
+            None if gb is None else reduce_sum(gb.reshape(n, c), plan))
+
+
+_batch_plans = {}
+
+
+def _over_batch(n, c):
+    """The reduction plan of an (n, c) array's sum over dim 0 (Tensor.repeat's
+    backward's and Tensor.mean(0)'s)."""
+    plan = _batch_plans.get((n, c))
+    if plan is None:
+        plan = _batch_plans[n, c] = reduce_plan((n, c), (0,), False)
+    return plan
 
 
 # ------------------------------------------------------------------ rms_norm
