@@ -655,6 +655,10 @@ KERNEL_CALLS = {
                                         use_input_stats=False, eps=1e-3),
                       [(normal, (3, 4, 5)), (normal, (4,)), (normal, (4,)), (normal, (4,)),
                        (normal, (4,))]),
+    # a weight, two normalized dims (another eps), the dtype's eps (a list shape)
+    "rms_norm": (lambda x, w: F.rms_norm(x, (4,), w) + F.rms_norm(x * 2, (3, 4), eps=1e-3)
+                 + F.rms_norm(x.transpose(1, 2), [3]).transpose(1, 2),
+                 [(normal, (2, 3, 4)), (normal, (4,))]),
 }
 
 

@@ -14,7 +14,7 @@ from .normalization import _affine_result, _name, _needs
 from ..tensor import Size
 from .elementwise import scale_array
 from .reductions import NormNode, norm as _norm
-from .shapes import reduce_plan, reduce_sum
+from .shapes import reduce_plan, reduce_sum, sum_to_shape
 
 
 # ------------------------------------------------------------------ group_norm
@@ -203,6 +203,42 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     if weight is not None:
         out = out * weight
     return out
+
+
+def rms_norm_forward(input, normalized_shape, weight=None, eps=None):
+    """The op table's forward (``derivatives.COMPOSITE["rms_norm"]``) on
+    arrays: what ``rms_norm``'s recorded ops compute, ((output,), (input, rstd
+    (input's dtype, kept dims), weight or None, the normalized dims))."""
+    shape = input.shape
+    ns = tuple(normalized_shape)
+    if len(ns) > len(shape) or shape[len(shape) - len(ns):] != ns:
+        raise RuntimeError(messages.rms_norm_shape(list(ns), list(shape)))
+    if eps is None:
+        eps = float(np.finfo(input.dtype).eps)
+    dims = tuple(range(len(shape) - len(ns), len(shape)))
+    with np.errstate(all="ignore"):
+        rstd = 1 / np.sqrt((input * input).mean(dims, keepdims=True) + input.dtype.type(eps))
+        out = input * rstd
+        if weight is not None:
+            out = out * weight
+    return (out,), (input, rstd, weight, dims)
+
+
+def rms_norm_backward(saved, grads, needs):
+    """The gradients of (input, weight) where ``needs`` says: y = x * r with
+    r = (mean(x^2) + eps)^-1/2 over the normalized dims gives dx = r * gy -
+    x * r^3 * mean(gy * x), gy the gradient reaching x * r."""
+    x, rstd, weight, dims = saved
+    need_x, need_w = needs
+    g = grads[0]
+    gx = gw = None
+    with np.errstate(all="ignore"):
+        if need_w:
+            gw = sum_to_shape(g * (x * rstd), weight.shape)
+        if need_x:
+            gy = g if weight is None else sum_to_shape(g * weight, x.shape)
+            gx = rstd * gy - x * (rstd * rstd * rstd) * (gy * x).mean(dims, keepdims=True)
+    return gx, gw
 
 
 # ------------------------------------------------------------------ local_response_norm
