@@ -660,10 +660,12 @@ COMPOSITE = {op.name: op for op in [
                          "  (index_add of grad's rows; none at padding_idx; / count with scale_grad_by_freq)"},
            ("nn.functional.embedding",)),
     # embedding_bag and bilinear (jitgrad/ops/embedding_bag.py)
-    Composite("embedding_bag", "EmbeddingBagBackward0",
+    Kernel("embedding_bag",  "EmbeddingBagBackward0", "embedding_bag",
+           ("input", "weight", "offsets", "per_sample_weights"),
               {"weight": "sum/mean: index_add of grad[bag(i)] * per_sample_weights[i] / bag size (none at padding_idx); "
                          "max: grad scattered to the argmax rows",
-               "per_sample_weights": "(grad[bag(i)] * weight[indices[i]]).sum(-1)  (0 at padding_idx)"}),
+               "per_sample_weights": "(grad[bag(i)] * weight[indices[i]]).sum(-1)  (0 at padding_idx)"},
+           ("nn.functional.embedding_bag",)),
     Composite("bilinear", "AddBackward0",
               {"input1": "TrilinearBackward0: (grad (x) input2) . weight over (out, in2)",
                "input2": "TrilinearBackward0: (grad (x) input1) . weight over (out, in1)",

@@ -623,6 +623,8 @@ def _table_calls(compiled):
     return names
 
 
+_BAG_OFFSETS = jitgrad.tensor([0, 4, 9])
+_BAG_LAST_OFFSETS = jitgrad.tensor([0, 4, 4, 15])
 KERNELS = sorted(n for n, op in derivatives.COMPOSITE.items() if isinstance(op, derivatives.Kernel))
 # (fn, [(domain, shape)]) per Kernel entry; dropout draws: test_kernel_dropout
 KERNEL_CALLS = {
@@ -659,6 +661,15 @@ KERNEL_CALLS = {
     "rms_norm": (lambda x, w: F.rms_norm(x, (4,), w) + F.rms_norm(x * 2, (3, 4), eps=1e-3)
                  + F.rms_norm(x.transpose(1, 2), [3]).transpose(1, 2),
                  [(normal, (2, 3, 4)), (normal, (4,))]),
+    # 1-d indices with offsets (sum, per-sample weights, padding_idx; mean, an empty bag,
+    # include_last_offset, scale_grad_by_freq), a 2-d batch of bags (max)
+    "embedding_bag": (lambda i, w, p: F.embedding_bag(
+        i.reshape(-1), w, _BAG_OFFSETS, mode="sum", per_sample_weights=p.reshape(-1),
+        padding_idx=1)
+        + F.embedding_bag(i.reshape(-1), w * 2, _BAG_LAST_OFFSETS, include_last_offset=True,
+                          scale_grad_by_freq=True)
+        + F.embedding_bag(i, w, mode="max"),
+        [(classes4, (3, 5)), (normal, (4, 3)), (normal, (3, 5))]),
 }
 
 
