@@ -148,7 +148,12 @@ class Kernel:
     as a Composite's: the node name, a formula per input). ``api`` paths are
     attributes of the ``jitgrad`` package ("nn.functional.conv2d",
     "Tensor.matmul"); entries that share an ``api`` function (F.interpolate's
-    modes) tell their forms apart by ``covers``."""
+    modes) tell their forms apart by ``covers``. ``updates``: inputs the op writes in place and steps
+    the version of (instance_norm's running statistics): after the API's
+    outputs the forward returns a new array for each it updates, in this
+    order, which jitgrad.compile writes into the tensor as the eager op does.
+    (batch_norm's kernel moves its running statistics in the arrays
+    themselves, leaving their versions alone as torch does.)"""
     name: str
     node: str
     module: str
@@ -156,6 +161,7 @@ class Kernel:
     formulas: dict
     api: tuple = ()
     elementwise: bool = False
+    updates: tuple = ()
 
     def functions(self):
         """(forward, backward): the array functions, imported on first use."""
@@ -537,11 +543,18 @@ COMPOSITE = {op.name: op for op in [
     # more normalisations and losses (jitgrad/ops/normalization_extra.py, losses_extra.py).
     # group_norm, huber, soft_margin and multi_margin are one node in torch; the rest are
     # compositions in torch too: the node is the last one torch records (default reduction)
-    Composite("group_norm",  "NativeGroupNormBackward0",
+    Kernel("group_norm",     "NativeGroupNormBackward0", "normalization_extra", ("input", "weight", "bias"),
               {"input": "rstd * (g - mean(g) - xhat * mean(g * xhat)), g = grad * weight  (means per group)",
-               "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"}),
-    Composite("instance_norm", "ViewBackward0",   {"input": "batch_norm over input.view(1, N * C, ...), viewed back"}),
-    Composite("rms_norm",    "MulBackward0",      {"input": "input * (input.pow(2).mean(dims, true) + eps).rsqrt() [* weight], recorded"}),
+               "weight": "(grad * xhat).sum(all dims but 1)", "bias": "grad.sum(all dims but 1)"},
+           ("nn.functional.group_norm",)),
+    Kernel("instance_norm",  "ViewBackward0", "normalization_extra",
+           ("input", "running_mean", "running_var", "weight", "bias"),
+           {"input": "batch_norm over input.view(1, N * C, ...), viewed back",
+            "weight": "batch_norm's for weight.repeat(N), summed over N", "bias": "likewise"},
+           ("nn.functional.instance_norm",), updates=("running_mean", "running_var")),
+    Kernel("rms_norm",       "MulBackward0", "normalization_extra", ("input", "weight"),
+           {"input": "input * (input.pow(2).mean(dims, true) + eps).rsqrt() [* weight], recorded",
+            "weight": "sum_to(grad * input * rstd, weight)"}, ("nn.functional.rms_norm",)),
     Composite("local_response_norm", "DivBackward0", {"input": "input / (k + alpha * avg of input^2 over a channel window).pow(beta), recorded"}),
     Composite("normalize",   "DivBackward0",      {"input": "input / input.norm(p, dim, true).clamp_min(eps).expand_as(input), recorded"}),
     Composite("cosine_similarity", "SumBackward1", {"x1": "(x1 / max(|x1|, eps) * x2 / max(|x2|, eps)).sum(dim), recorded",
@@ -679,10 +692,12 @@ COMPOSITE = {op.name: op for op in [
                          "  (index_add of grad's rows; none at padding_idx; / count with scale_grad_by_freq)"},
            ("nn.functional.embedding",)),
     # embedding_bag and bilinear (jitgrad/ops/embedding_bag.py)
-    Composite("embedding_bag", "EmbeddingBagBackward0",
+    Kernel("embedding_bag",  "EmbeddingBagBackward0", "embedding_bag",
+           ("input", "weight", "offsets", "per_sample_weights"),
               {"weight": "sum/mean: index_add of grad[bag(i)] * per_sample_weights[i] / bag size (none at padding_idx); "
                          "max: grad scattered to the argmax rows",
-               "per_sample_weights": "(grad[bag(i)] * weight[indices[i]]).sum(-1)  (0 at padding_idx)"}),
+               "per_sample_weights": "(grad[bag(i)] * weight[indices[i]]).sum(-1)  (0 at padding_idx)"},
+           ("nn.functional.embedding_bag",)),
     Composite("bilinear", "AddBackward0",
               {"input1": "TrilinearBackward0: (grad (x) input2) . weight over (out, in2)",
                "input2": "TrilinearBackward0: (grad (x) input1) . weight over (out, in1)",

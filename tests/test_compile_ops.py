@@ -710,6 +710,8 @@ def _eager_calls(compiled):
     return _calls(compiled, ExternCall)
 
 
+_BAG_OFFSETS = jitgrad.tensor([0, 4, 9])
+_BAG_LAST_OFFSETS = jitgrad.tensor([0, 4, 4, 15])
 KERNELS = sorted(n for n, op in derivatives.COMPOSITE.items() if isinstance(op, derivatives.Kernel))
 # (fn, [(domain, shape)]) per Kernel entry; dropout draws: test_kernel_dropout
 KERNEL_CALLS = {
@@ -777,6 +779,32 @@ KERNEL_CALLS = {
                             + F.interpolate(x[0], scale_factor=2, mode="linear")
                             .sum(1, keepdim=True),
                             [(normal, (2, 3, 4, 5))]),
+    # affine, weight only, plain (2-d, another eps)
+    "group_norm": (lambda x, w, b: F.group_norm(x, 2, w, b) + F.group_norm(x * 2, 4, w)
+                   + F.group_norm(x[:, :, 0], 1, eps=1e-3).unsqueeze(2),
+                   [(normal, (3, 4, 5)), (normal, (4,)), (normal, (4,))]),
+    # the input's statistics (affine; moving running statistics), the running ones
+    # (test_kernel_instance_norm_running_stats: written back into a module's buffers)
+    "instance_norm": (lambda x, w, b, rm, rv: F.instance_norm(x, weight=w, bias=b)
+                      + F.instance_norm(x * 2, rm.detach().clone(), rv.detach().exp(), None, b,
+                                        momentum=0.3)
+                      + F.instance_norm(x, rm.detach(), rv.detach().exp(), w, None,
+                                        use_input_stats=False, eps=1e-3),
+                      [(normal, (3, 4, 5)), (normal, (4,)), (normal, (4,)), (normal, (4,)),
+                       (normal, (4,))]),
+    # a weight, two normalized dims (another eps), the dtype's eps (a list shape)
+    "rms_norm": (lambda x, w: F.rms_norm(x, (4,), w) + F.rms_norm(x * 2, (3, 4), eps=1e-3)
+                 + F.rms_norm(x.transpose(1, 2), [3]).transpose(1, 2),
+                 [(normal, (2, 3, 4)), (normal, (4,))]),
+    # 1-d indices with offsets (sum, per-sample weights, padding_idx; mean, an empty bag,
+    # include_last_offset, scale_grad_by_freq), a 2-d batch of bags (max)
+    "embedding_bag": (lambda i, w, p: F.embedding_bag(
+        i.reshape(-1), w, _BAG_OFFSETS, mode="sum", per_sample_weights=p.reshape(-1),
+        padding_idx=1)
+        + F.embedding_bag(i.reshape(-1), w * 2, _BAG_LAST_OFFSETS, include_last_offset=True,
+                          scale_grad_by_freq=True)
+        + F.embedding_bag(i, w, mode="max"),
+        [(classes4, (3, 5)), (normal, (4, 3)), (normal, (3, 5))]),
 }
 
 
@@ -834,3 +862,32 @@ def test_kernel_dropout(mode):
         np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
         np.testing.assert_array_equal(got_x.grad.numpy(), want_x.grad.numpy())
     assert "dropout" in _table_calls(compiled)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_kernel_instance_norm_running_stats(training):
+    """instance_norm's table forward returns the running statistics the eager
+    op copies into a module's buffers: compiled, they are written back (their
+    versions stepped) as eager writes them."""
+    base = np.random.default_rng(6).standard_normal((2, 3, 5)).astype(np.float32)
+    runs = []
+    for compile_ in (False, True):
+        jitgrad.manual_seed(0)
+        norm = jitgrad.nn.InstanceNorm1d(3, affine=True, track_running_stats=True, momentum=0.3)
+        norm.running_var.fill_(2.0)
+        norm.train(training)
+
+        def step(x):
+            out = norm(x)
+            (out * out.exp()).sum().backward()
+            return out
+        run = jitgrad.compile(step) if compile_ else step
+        outs = [run(jitgrad.tensor(base * (k + 1))).detach() for k in range(3)]
+        runs.append((outs, [norm.running_mean, norm.running_var, norm.weight.grad,
+                            norm.bias.grad], norm.running_mean._version))
+        if compile_:
+            assert "instance_norm" in _table_calls(run)
+    (want, want_state, want_version), (got, got_state, got_version) = runs
+    for g, w in zip(got + got_state, want + want_state):
+        np.testing.assert_allclose(g.detach().numpy(), w.detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert got_version == want_version

@@ -153,9 +153,15 @@ def record(tr, name, fn, args, kwargs, result, versions):
     outs = _result_tensors(result)
     if outs is None:
         raise NotCaptured(f"a result that is not a tensor ({type(result).__name__})")
-    for t, before in zip(tensors, versions):
-        if t._vc[0] != before:
-            raise NotCaptured("it updates its input in place")
+    found = kernel_call.entry_for(fn, args, kwargs)
+    entry, bound = found if found is not None else (None, None)
+    # (a table op's declared in-place updates are its results, written back)
+    updated = kernel_call.updated_inputs(entry, bound, tensors, versions)
+    if updated is None:
+        raise NotCaptured("it updates its input in place")
+    for t in updated:
+        if t._base is not None and id(t) not in tr.aliases or tr.has_views(t):
+            raise NotCaptured("it updates a tensor that shares memory with another")
     known = {id(t) for t in tensors}
     same = [id(t) in known for t in outs]
     if all(same):
@@ -164,12 +170,10 @@ def record(tr, name, fn, args, kwargs, result, versions):
         raise NotCaptured("a result that is a tensor it was given")
     graph = tr.graph
     enabled = grad_state.enabled
-    shapes = [t._data.shape for t in outs]
+    shapes = [t._data.shape for t in (*outs, *updated)]
     slots = None
-    found = kernel_call.entry_for(fn, args, kwargs)
-    if found is not None:
+    if entry is not None:
         # a table op: its forward and backward array functions, called directly
-        entry, bound = found
         bound_tensors = []
         bargs, bkwargs = _template(bound.args, bound_tensors), _template(bound.kwargs, bound_tensors)
         slots = kernel_call.tensor_slots(entry, bound)
@@ -184,10 +188,15 @@ def record(tr, name, fn, args, kwargs, result, versions):
     if slots is not None:
         call = kernel_call.KernelCall(entry, targs, tkwargs, slots, needs, enabled, shapes,
                                       [(v.shape, v.dtype) for v in values])
+    elif updated:
+        raise NotCaptured("it updates its input in place")
     else:
         call = ExternCall(name, fn, targs, tkwargs, needs, enabled, shapes)
-    outs_v = P.extern(graph, call, values, [(t._data.shape, t._data.dtype,
-                                             t._requires_grad) for t in outs], tr.line)
+    outs_v = P.extern(graph, call, values, [(t._data.shape, t._data.dtype, t._requires_grad)
+                                            for t in outs]
+                      + [(t._data.shape, t._data.dtype, False) for t in updated], tr.line)
     for t, v in zip(outs, outs_v):
         tr.bind_result(t, v)
-    return outs_v
+    for t, v in zip(updated, outs_v[len(outs):]):
+        tr.assign(t, v)
+    return outs_v[:len(outs)]

@@ -112,6 +112,24 @@ def bind(entry, fn, args, kwargs):
     return bound
 
 
+def updated_inputs(entry, bound, tensors, versions):
+    """The tensors among ``tensors`` whose version the call stepped, in the
+    order of the entry's ``updates`` (the forward's extra results); None when
+    one of them is not an input the entry updates."""
+    changed = {id(t) for t, before in zip(tensors, versions) if t._vc[0] != before}
+    if not changed:
+        return []
+    if bound is None:
+        return None
+    out = []
+    for name in entry.updates:
+        t = bound.arguments.get(name)
+        if isinstance(t, Tensor) and id(t) in changed:
+            changed.discard(id(t))
+            out.append(t)
+    return None if changed else out
+
+
 def tensor_slots(entry, bound):
     """Per tensor argument in the order ``extern._template`` finds them, its
     index in ``entry.inputs``; None if a tensor sits elsewhere (a tensor

@@ -17,8 +17,8 @@ from ..autograd.graph import Node, edge, node_class, saved_version
 from ..autograd.grad_mode import no_grad
 from ..autograd.grad_mode import state as grad_state
 from ..kernels import embedding_bag as K
-from ..tensor import _wrap, _wrap_result
-from .normalization import _check_indices, embedding_renorm_
+from ..tensor import Size, Tensor, _wrap, _wrap_result
+from .normalization import _INDEX_DTYPES, embedding_renorm_
 from .shape_ops import index_add_zeros
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -33,30 +33,19 @@ def _needs(node):
 
 
 class EmbeddingBagNode(Node):
-    """Saved: (weight array, flat int64 indices, starts, ends, mode, padding_idx,
-    per-sample weights array or None, counts, argmax, scale_grad_by_freq,
-    weight Tensor, per_sample_weights Tensor)."""
+    """Saved: (the table's saved arrays (``_bag_arrays``), weight Tensor,
+    per_sample_weights Tensor)."""
     __slots__ = ()
 
     def apply(self, grad):
-        W, idx, starts, ends, mode, pad, psw, counts, argmax, by_freq = \
-            self._saved_or_raise()[:10]
         need_w, need_psw = _needs(self)
-        g = np.ascontiguousarray(grad, W.dtype)
-        gw = np.zeros(W.shape, W.dtype) if need_w else np.empty((0, 0), W.dtype)
-        gp = np.zeros(idx.size, W.dtype) if need_psw else np.empty(0, W.dtype)
-        use_psw = psw is not None
-        K.embedding_bag_backward(g, W, idx, starts, ends, mode, pad,
-                                 psw if use_psw else np.empty(0, W.dtype), use_psw, counts,
-                                 argmax, by_freq,
-                                 np.zeros(W.shape[0], np.int64) if by_freq else _E64,
-                                 need_w, gw, need_psw, gp)
-        return (gw if need_w else None,
-                gp.reshape(self._saved[11].shape) if need_psw else None)
+        _, gw, _, gp = embedding_bag_backward((self._saved_or_raise()[0], False), (grad,),
+                                              (False, need_w, False, need_psw))
+        return gw, gp
 
     def apply_graph(self, grad):
-        (W, idx, starts, ends, mode, pad, psw, counts, argmax, by_freq,
-         weight, psw_t) = self._saved_or_raise()
+        (W, idx, starts, ends, mode, pad, psw, counts, argmax, by_freq, _), weight, psw_t = \
+            self._saved_or_raise()
         need_w, need_psw = _needs(self)
         V, D = W.shape
         B = starts.size
@@ -95,9 +84,9 @@ def _padding_idx(padding_idx, V):
     return p + V if p < 0 else p
 
 
-def _bags(offsets, n, include_last_offset, both_int32):
+def _bags(off, n, include_last_offset, both_int32):
     """(starts, ends) of the bags as int64 arrays, checked as torch does."""
-    off = np.ascontiguousarray(offsets._data, np.int64).reshape(-1)
+    off = np.ascontiguousarray(off, np.int64).reshape(-1)
     if off.size:
         if off[0] != 0:
             raise RuntimeError(messages.embedding_bag_first_offset(
@@ -113,36 +102,73 @@ def _bags(offsets, n, include_last_offset, both_int32):
     return off, np.append(off[1:], np.int64(n))
 
 
+def _swapped(input_dtype, weight_dtype):
+    """embedding_bag(weight, input): torch's deprecated argument order, warned
+    about and swapped."""
+    if weight_dtype == np.int64 and input_dtype.kind == "f":
+        warnings.warn(messages.EMBEDDING_BAG_ARGUMENT_ORDER, stacklevel=4)
+        return True
+    return False
+
+
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
                   mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
                   padding_idx=None):
     """nn.functional.embedding_bag: torch's argument checks in torch's order, then one
     kernel pass over the bags."""
-    if weight._data.dtype == np.int64 and input._data.dtype.kind == "f":
-        warnings.warn(messages.EMBEDDING_BAG_ARGUMENT_ORDER, stacklevel=3)
+    if _swapped(input._data.dtype, weight._data.dtype):
         weight, input = input, weight
     psw_t = per_sample_weights
-    if psw_t is not None and input.shape != psw_t.shape:
-        raise ValueError(messages.embedding_bag_psw_shape(psw_t.shape, input.shape))
-    if weight.dim() != 2:
-        raise ValueError(messages.embedding_bag_weight_dims(weight.dim()))
-    if input.dim() == 2:
+    renorm = None
+    if max_norm is not None:
+        def renorm(flat):
+            with no_grad():
+                embedding_renorm_(weight, _wrap(flat), max_norm, norm_type)
+    (out,), saved = _bag_arrays(input._data, weight._data, offsets, renorm, scale_grad_by_freq,
+                                mode, sparse, None if psw_t is None else psw_t._data,
+                                include_last_offset, padding_idx)
+    needs = grad_state.enabled and (weight._requires_grad
+                                    or (psw_t is not None and psw_t._requires_grad))
+    if not needs:
+        return _wrap(out)
+    if sparse and weight._requires_grad:
+        raise NotImplementedError(messages.EMBEDDING_BAG_SPARSE)
+    checks = (saved_version(input.reshape(-1) if input.dim() == 2 else input),)
+    if psw_t is not None:
+        checks += (saved_version(weight),)
+    node = _EMBEDDING_BAG((edge(weight), edge(psw_t) if psw_t is not None else None),
+                          (saved, weight, psw_t), checks)
+    return _wrap_result(out, node)
+
+
+def _bag_arrays(I, W, offsets, renorm, scale_grad_by_freq, mode, sparse, P,
+                include_last_offset, padding_idx):
+    """embedding_bag on the arrays of indices ``I``, ``W`` and per-sample
+    weights ``P`` (``offsets``: a Tensor or an array; ``renorm``: max_norm's
+    in-place renormalisation of the weight, given the flat indices):
+    ((output,), saved)."""
+    if P is not None and I.shape != P.shape:
+        raise ValueError(messages.embedding_bag_psw_shape(Size(P.shape), Size(I.shape)))
+    if W.ndim != 2:
+        raise ValueError(messages.embedding_bag_weight_dims(W.ndim))
+    if I.ndim == 2:
         if offsets is not None:
             raise ValueError(messages.embedding_bag_offsets_2d(offsets))
-        n, L = input.shape
+        n, L = I.shape
         starts = np.arange(0, n * L, L, dtype=np.int64) if L else np.zeros(n, np.int64)
         ends = starts + L
         include_last_offset = False
-        flat_input = input.reshape(-1)
-    elif input.dim() == 1:
+        flat = I.reshape(-1)
+    elif I.ndim == 1:
         if offsets is None:
             raise ValueError(messages.EMBEDDING_BAG_OFFSETS_NONE)
-        if offsets.dim() != 1:
+        O = offsets._data if isinstance(offsets, Tensor) else offsets
+        if O.ndim != 1:
             raise ValueError(messages.EMBEDDING_BAG_OFFSETS_1D)
-        flat_input = input
+        flat = I
         starts = None
     else:
-        raise ValueError(messages.embedding_bag_input_dims(input.dim()))
+        raise ValueError(messages.embedding_bag_input_dims(I.ndim))
     if mode not in _MODES:
         raise ValueError(messages.EMBEDDING_BAG_MODE)
     m = _MODES[mode]
@@ -151,27 +177,24 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             raise ValueError(messages.EMBEDDING_BAG_MAX_FREQ)
         if sparse:
             raise ValueError(messages.EMBEDDING_BAG_MAX_SPARSE)
-    if max_norm is not None:
-        with no_grad():
-            embedding_renorm_(weight, flat_input, max_norm, norm_type)
-    if psw_t is not None and m != 0:
+    if renorm is not None:
+        renorm(flat)
+    if P is not None and m != 0:
         raise NotImplementedError(messages.embedding_bag_psw_mode(mode))
-    W = weight._data
     if W.dtype not in _FLOATS:
         raise RuntimeError(messages.embedding_bag_weight_dtype(W.dtype))
-    _check_indices(flat_input, 1, "embedding_bag")
+    _check_index_dtype(flat.dtype)
     V, D = W.shape
-    idx = np.ascontiguousarray(flat_input._data, np.int64).reshape(-1)
+    idx = np.ascontiguousarray(flat, np.int64).reshape(-1)
     if starts is None:
-        _check_indices(offsets, 1, "embedding_bag")
-        starts, ends = _bags(offsets, idx.size, include_last_offset,
-                             flat_input._data.dtype == offsets._data.dtype == np.int32)
+        _check_index_dtype(O.dtype)
+        starts, ends = _bags(O, idx.size, include_last_offset, flat.dtype == O.dtype == np.int32)
     pad = _padding_idx(padding_idx, V)
     psw = None
-    if psw_t is not None:
-        if psw_t._data.dtype != W.dtype:
-            raise RuntimeError(messages.embedding_bag_psw_dtype(W.dtype, psw_t._data.dtype))
-        psw = np.ascontiguousarray(psw_t._data).reshape(-1)
+    if P is not None:
+        if P.dtype != W.dtype:
+            raise RuntimeError(messages.embedding_bag_psw_dtype(W.dtype, P.dtype))
+        psw = np.ascontiguousarray(P).reshape(-1)
     Wc = np.ascontiguousarray(W)
     B = starts.size
     out = np.zeros((B, D), W.dtype)
@@ -182,20 +205,50 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
                                   psw is not None, out, counts, argmax)
     if bad >= 0:
         raise RuntimeError(messages.embedding_bag_index_range(bad, int(idx[bad]), V))
-    needs = grad_state.enabled and (weight._requires_grad
-                                    or (psw_t is not None and psw_t._requires_grad))
-    if not needs:
-        return _wrap(out)
-    if sparse and weight._requires_grad:
-        raise NotImplementedError(messages.EMBEDDING_BAG_SPARSE)
-    checks = (saved_version(flat_input),)
-    if psw_t is not None:
-        checks += (saved_version(weight),)
-    node = _EMBEDDING_BAG(
-        (edge(weight), edge(psw_t) if psw_t is not None else None),
-        (Wc, idx, starts, ends, m, pad, psw, counts, argmax, bool(scale_grad_by_freq),
-         weight, psw_t), checks)
-    return _wrap_result(out, node)
+    return (out,), (Wc, idx, starts, ends, m, pad, psw, counts, argmax, bool(scale_grad_by_freq),
+                    None if P is None else P.shape)
+
+
+def _check_index_dtype(dtype):
+    if dtype not in _INDEX_DTYPES:
+        raise RuntimeError(messages.embedding_indices_dtype(dtype, 1, "embedding_bag"))
+
+
+def embedding_bag_forward(input, weight, offsets=None, max_norm=None, norm_type=2,
+                          scale_grad_by_freq=False, mode="mean", sparse=False,
+                          per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """The op table's forward (``derivatives.COMPOSITE["embedding_bag"]``) on
+    arrays, with nn.functional.embedding_bag's checks (and ``max_norm`` None:
+    its renorm writes the weight, which jitgrad.compile does not capture):
+    ((output,), (the kernel's saved arrays, whether the arguments came
+    swapped))."""
+    swapped = _swapped(input.dtype, weight.dtype)
+    if swapped:
+        weight, input = input, weight
+    outs, saved = _bag_arrays(input, weight, offsets, None, scale_grad_by_freq, mode, sparse,
+                              per_sample_weights, include_last_offset, padding_idx)
+    return outs, (saved, swapped)
+
+
+def embedding_bag_backward(saved, grads, needs):
+    """The gradients of (input, weight, offsets, per_sample_weights) where
+    ``needs`` says: the weight's and the per-sample weights' (in input's
+    place when the arguments came swapped), one kernel pass."""
+    (W, idx, starts, ends, mode, pad, psw, counts, argmax, by_freq, psw_shape), swapped = saved
+    need_w = needs[0] if swapped else needs[1]
+    need_psw = needs[3]
+    g = np.ascontiguousarray(grads[0], W.dtype)
+    gw = np.zeros(W.shape, W.dtype) if need_w else np.empty((0, 0), W.dtype)
+    gp = np.zeros(idx.size, W.dtype) if need_psw else np.empty(0, W.dtype)
+    use_psw = psw is not None
+    K.embedding_bag_backward(g, W, idx, starts, ends, mode, pad,
+                             psw if use_psw else np.empty(0, W.dtype), use_psw, counts,
+                             argmax, by_freq,
+                             np.zeros(W.shape[0], np.int64) if by_freq else _E64,
+                             need_w, gw, need_psw, gp)
+    gw = gw if need_w else None
+    gp = gp.reshape(psw_shape) if need_psw else None
+    return (gw, None, None, gp) if swapped else (None, gw, None, gp)
 
 
 # ------------------------------------------------------------------ bilinear
