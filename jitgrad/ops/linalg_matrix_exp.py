@@ -134,13 +134,18 @@ def _matrix_exp_array(a):
     thetas = [dt.type(t) for t in _THETAS[dt]]
     norm = np.abs(flat).sum(-2).max(-1)
     out = np.full(flat.shape, np.nan, dt)       # a non-finite norm: NaN, as torch
+    finite = np.isfinite(norm)
+    if flat.shape[0] > 1:                       # torch: a batch gets degree 18 throughout
+        if finite.any():
+            out[finite] = _scaled_taylor18(flat[finite], norm[finite], thetas[5])
+        return out.reshape(a.shape)
     lower = dt.type(-1)
     for theta, taylor in zip(thetas[:5], (_taylor1, _taylor2, _taylor4, _taylor8, _taylor12)):
         pick = (lower < norm) & (norm <= theta)
         if pick.any():
             out[pick] = taylor(flat[pick])
         lower = theta
-    pick = (norm >= thetas[4]) & np.isfinite(norm)
+    pick = (norm >= thetas[4]) & finite
     if pick.any():
         out[pick] = _scaled_taylor18(flat[pick], norm[pick], thetas[5])
     return out.reshape(a.shape)
