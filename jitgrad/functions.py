@@ -551,6 +551,21 @@ def matrix_power(input, n):
                                        arg_name=("matrix_power", 2))
 
 
+def matrix_exp(input):
+    from .ops.linalg_matrix_exp import matrix_exp as _matrix_exp
+    return _matrix_exp(_tensor(input, "matrix_exp"))
+
+
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
+    from .ops.linalg_lu import triangular_solve as _triangular_solve
+    return _triangular_solve(input, A, upper, transpose, unitriangular)
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
+    from .ops.linalg_lu import lu_unpack as _lu_unpack
+    return _lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)
+
+
 def any(input, dim=None, keepdim=False):  # noqa: A001
     if not isinstance(input, Tensor):
         raise TypeError(_messages.logical_reduction_args("any", (type(input).__name__,)))

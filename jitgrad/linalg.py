@@ -2,6 +2,9 @@
 from .api_coverage import module_getattr as _module_getattr
 from .functions import matmul as _matmul
 from .ops import linalg_decomp as _d
+from .ops import linalg_lu as _lu
+from .ops.linalg_lu import eig, eigvals  # noqa: F401  (refused: complex results)
+from .ops.linalg_matrix_exp import matrix_exp  # noqa: F401
 from .ops.linalg_decomp import LinAlgError, _LinAlgError  # noqa: F401  (torch.linalg.LinAlgError)
 
 
@@ -87,6 +90,26 @@ def multi_dot(tensors):
 
 def cross(input, other, *, dim=-1):
     return _d.cross(input, other, dim=dim)
+
+
+def solve_triangular(A, B, *, upper=_lu._UNSET, left=True, unitriangular=False):
+    return _lu.solve_triangular(A, B, upper=upper, left=left, unitriangular=unitriangular)
+
+
+def lu_factor(A, *, pivot=True):
+    return _lu.lu_factor(A, pivot=pivot)
+
+
+def lu_factor_ex(A, *, pivot=True, check_errors=False):
+    return _lu.lu_factor_ex(A, pivot=pivot, check_errors=check_errors)
+
+
+def lu(A, *, pivot=True):
+    return _lu.lu(A, pivot=pivot)
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
+    return _lu.lu_solve(LU, pivots, B, left=left, adjoint=adjoint)
 
 
 def matmul(input, other):

@@ -2625,9 +2625,9 @@ def linalg_not_pd(fname, batch, order):
             "positive-definite).")
 
 
-def linalg_solve_shapes(left, a_shape, b_shape):
+def linalg_solve_shapes(left, a_shape, b_shape, fname="linalg.solve"):
     eq = "AX = B" if left else "XA = B"
-    return (f"linalg.solve: Incompatible shapes of A and B for the equation {eq} "
+    return (f"{fname}: Incompatible shapes of A and B for the equation {eq} "
             f"({a_shape[0]}x{a_shape[1]} and {b_shape[0]}x{b_shape[1]})")
 
 
@@ -4085,5 +4085,68 @@ DIST_SUBGROUPS = ("jitgrad.distributed does not support process groups of some o
 
 DDP_COMPILE_BREAK = ("DistributedDataParallel: its gradient all-reduce runs in autograd hooks, "
                      "which jitgrad.compile does not capture")
+
+
+# ---- torch.linalg's LU and triangular solvers, matrix_exp (jitgrad/ops/linalg_lu.py,
+# jitgrad/ops/linalg_matrix_exp.py)
+SOLVE_TRIANGULAR_UPPER = ('linalg_solve_triangular() missing 1 required positional arguments: '
+                          '"upper"')
+TRIANGULAR_SOLVE_DEPRECATED = (
+    "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be "
+    "removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments "
+    "reversed and does not return a copy of one of the inputs.\nX = torch.triangular_solve(B, "
+    "A).solution\nshould be replaced with\nX = torch.linalg.solve_triangular(A, B).")
+LU_NO_PIVOT_CPU = "linalg.lu_factor: LU without pivoting is not implemented on the CPU"
+LU_SOLVE_PIVOTS_DTYPE = "linalg.lu_solve: pivots should be a Tensor of scalar type jitgrad.int32"
+LU_SOLVE_PIVOTS_COUNT = ("linalg.lu_solve: Number of pivots per batch should be same as the "
+                         "dimension of the matrix")
+LU_SOLVE_PIVOTS_LOW = ("Pivots given to lu_solve must all be greater or equal to 1. Did you "
+                       "properly pass the result of lu_factor?")
+LU_SOLVE_PIVOTS_HIGH = ("Pivots given to lu_solve must all be smaller or equal to LU.size(-2). "
+                        "Did you properly pass the result of lu_factor?")
+LU_UNPACK_PIVOTS_DTYPE = (
+    "jitgrad.lu_unpack: LU_pivots is expected to be a contiguous tensor of jitgrad.int32 dtype.\n"
+    "Note: this function is intended to be used with the output produced by "
+    "jitgrad.linalg.lu_factor")
+COMPLEX_EIG = ("jitgrad.{} returns complex tensors, and jitgrad has no complex dtypes: complex "
+               "tensors are not supported (for a symmetric matrix, jitgrad.linalg.eigh and "
+               "eigvalsh give real eigenvalues and eigenvectors)")
+
+
+def triangular_solve_min_2d(arg, ndim):
+    return (f"jitgrad.triangular_solve: Expected {arg} to have at least 2 dimensions, but it has "
+            f"{ndim} dimensions instead")
+
+
+def triangular_solve_shapes(a_shape, b_shape):
+    return (f"Incompatible matrix sizes for triangular_solve: each A matrix is {a_shape[0]} by "
+            f"{a_shape[1]} but each b matrix is {b_shape[0]} by {b_shape[1]}")
+
+
+def triangular_solve_dtypes(b, a):
+    return (f"Expected b and A to have the same dtype, but found b of type {b} and A of type {a} "
+            "instead.")
+
+
+def lu_min_2d(fname, shape):
+    return (f"{fname}: Expected tensor with 2 or more dimensions. Got size: "
+            f"[{', '.join(map(str, shape))}] instead")
+
+
+def lu_factor_singular(fname, batch, info):
+    prefix = f"{fname}: " if batch is None else f"{fname}: (Batch element {batch}): "
+    return (f"{prefix}U[{info},{info}] is zero and using it on lu_solve would result in a "
+            "division by zero. If you still want to perform the factorization, consider calling "
+            "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
+
+
+def lu_solve_dtypes(lu, b):
+    return (f"linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type {lu} "
+            f"and B of type {b} instead")
+
+
+def lu_solve_pivots_shape(shape):
+    return (f"linalg.lu_solve: Expected LU.shape[:-1] and pivots.shape to be the same, but got "
+            f"pivots with shape [{', '.join(map(str, shape))}] instead")
 
 CLIP_GRAD_EMPTY_GENERATOR = "`parameters` is an empty generator, no gradient clipping will occur."

@@ -1141,6 +1141,12 @@ class Tensor:
         from .ops.linalg_decomp import matrix_power
         return matrix_power(self, n, arg_name=("matrix_power", 1))
 
+    def matrix_exp(self):
+        return _F.matrix_exp(self)
+
+    def triangular_solve(self, A, upper=True, transpose=False, unitriangular=False):
+        return _F.triangular_solve(self, A, upper, transpose, unitriangular)
+
     def max(self, dim=_OMITTED, keepdim=None, *, other=None):
         return _F.max(self, dim, keepdim, other=other)
 
