@@ -25,6 +25,17 @@ except ImportError:
 else:
     torch.set_num_threads(1)
 
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """pyproject's addopts set xdist's ``--dist worksteal`` for the tests'
+    ``pytest -n auto``; without workers (a benchmark run) there is nothing to
+    distribute, and pytest-benchmark would otherwise disable itself."""
+    if not config.getoption("numprocesses", None) and config.getoption("dist", "no") != "no":
+        config.option.dist = "no"
+
+
 RTOL = 1e-4
 # Summation order differs between BLAS, Numba and numpy, so the absolute slack
 # scales with the gradient's magnitude rather than being a fixed epsilon.
