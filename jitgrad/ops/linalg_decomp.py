@@ -225,16 +225,17 @@ def _lu_infos(a):
 def _getf2(a):
     """LAPACK's unblocked LU (getf2: idamax's first largest |pivot|, nan never larger;
     the column scaled by 1 / pivot; ger's update skipping zero multipliers) of one
-    square matrix: (LU, pivots, info). Where an inf or nan meets the pivoting this
-    gives torch's (MKL's) inf/nan pattern, which OpenBLAS's blocked getrf does not."""
+    matrix, square, wide or tall: (LU, min(m, n) pivots, info). Where an inf or nan
+    meets the pivoting this gives torch's (MKL's) inf/nan pattern, which OpenBLAS's
+    blocked getrf does not."""
     A = np.array(a, order="C", copy=True)
-    n = A.shape[0]
-    piv = np.arange(n)
+    k = min(A.shape)
+    piv = np.arange(k)
     info = 0
     one = A.dtype.type(1)
     tiny = np.finfo(A.dtype).tiny
     with np.errstate(all="ignore"):
-        for j in range(n):
+        for j in range(k):
             col = np.abs(A[j:, j])
             jp = j + (0 if np.isnan(col[0]) else int(np.argmax(np.where(np.isnan(col), -1, col))))
             piv[j] = jp
