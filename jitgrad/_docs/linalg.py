@@ -47,4 +47,10 @@ Example::
 "matmul": """Alias for :func:`jitgrad.matmul`.""",
 "multi_dot": """Multiply a sequence of matrices in the cheapest order (the first and last may be 1-D vectors).""",
 "cross": """Return the cross product of 3-element vectors along ``dim`` (the last by default).""",
+"solve_triangular": """Solve ``A X = B`` (or ``X A = B`` with ``left=False``) for a triangular ``A``; ``upper`` (keyword, required) says which triangle is read, ``unitriangular=True`` takes its diagonal as ones.""",
+"lu_factor": """Return ``(LU, pivots)`` of the LU decomposition with partial pivoting: L (unit diagonal, below) and U packed in one matrix, pivots 1-based int32 as LAPACK's.""",
+"lu_factor_ex": """Return ``(LU, pivots, info)`` as :func:`lu_factor` without raising on a singular matrix unless ``check_errors``; ``info`` > 0 is the first zero pivot (1-based).""",
+"lu": """Return ``(P, L, U)`` with ``A = P L U``: a permutation matrix, unit lower-triangular L and upper-triangular U (wide and tall matrices too).""",
+"lu_solve": """Solve ``A X = B`` from :func:`lu_factor`'s ``(LU, pivots)``; ``left=False`` solves ``X A = B``, ``adjoint=True`` uses ``A``'s transpose.""",
+"matrix_exp": """Return the matrix exponential of a square matrix or batch (torch's Taylor polynomials with scaling and squaring).""",
 }

@@ -481,7 +481,8 @@ def _not_complex(name):
     def refuse(*args, **kwargs):
         raise NotImplementedError(messages.COMPLEX_EIG.format(name))
     refuse.__name__ = name.rsplit(".", 1)[-1]
-    refuse.__doc__ = f"torch.{name}: complex results, which jitgrad does not have (raises)."
+    refuse.__doc__ = (f"Raise NotImplementedError: torch.{name} returns complex tensors, "
+                      "which jitgrad does not have (use eigh or eigvalsh for symmetric matrices).")
     return refuse
 
 
