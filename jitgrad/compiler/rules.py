@@ -238,9 +238,9 @@ def sum_rule(tr, result, x, dim=None, keepdim=False, *, dtype=None):
 def _truth_rule(kind):
     """``all``/``any`` of a bool tensor: a count of the false (all) or true
     (any) elements, compared with zero."""
-    def rule(tr, result, x, dim=None, keepdim=False):
+    def rule(tr, result, x, dim=None, keepdim=False, **kwargs):
         v = tr.value(x)
-        if v.dtype != np.bool_ or isinstance(dim, list):
+        if v.dtype != np.bool_ or isinstance(dim, list) or kwargs:
             raise NotCaptured(f"{kind} of a non-bool tensor")
         g, line = tr.graph, tr.line
         counted = P.ew(g, "(not {0})" if kind == "all" else "{0}", [v], np.dtype(np.float64),
@@ -322,7 +322,7 @@ def invert_rule(tr, result, x):
     return tr.graph.emit("ew", [v], {"expr": "(not {0})"}, v.shape, np.bool_, False, tr.line)
 
 
-def expand_rule(tr, result, x, *sizes):
+def expand_rule(tr, result, x, *sizes, **kwargs):      # (size=..., implicit=...)
     return P.expand(tr.graph, tr.value(x), tuple(result.shape), result._requires_grad, tr.line)
 
 
@@ -642,8 +642,9 @@ def _register():
         "double": _cast_rule("double"), "__invert__": invert_rule, "logical_not": invert_rule,
         "expand": expand_rule, "expand_as": expand_rule,
         "all": _truth_rule("all"), "any": _truth_rule("any"),
-        "split": lambda tr, r, x, size, dim=0: _pieces(tr, r, x, dim),
-        "chunk": lambda tr, r, x, chunks, dim=0: _pieces(tr, r, x, dim),
+        # (split's size is split_size_or_sections or split_size by keyword)
+        "split": lambda tr, r, x, *a, dim=0, **k: _pieces(tr, r, x, a[1] if len(a) > 1 else dim),
+        "chunk": lambda tr, r, x, *a, dim=0, **k: _pieces(tr, r, x, a[1] if len(a) > 1 else dim),
         "unbind": lambda tr, r, x, dim=0: _pieces(tr, r, x, dim),
     })
     # API name -> (rule, its table entry)
