@@ -272,7 +272,8 @@ def vector_norm_rule(tr, result, x, ord=2, dim=None, keepdim=False, *, dtype=Non
     if v.dtype.kind != "f":
         raise NotCaptured("vector_norm of a non-float tensor")
     g, line = tr.graph, tr.line
-    axes = _dims(None if dim in (None, ()) else dim, len(v.shape))
+    every = dim is None or (not isinstance(dim, int) and len(dim) == 0)    # (), []: every dim
+    axes = _dims(None if every else dim, len(v.shape))
     count = 1
     for d in axes:
         count *= v.shape[d]
