@@ -486,36 +486,32 @@ def _loop(step, arrays, step_of, passed, sums=None):
                 post.append(f"parts_[{sums.index(out)}, c_] = acc{out.id}")
             else:
                 post.append(f"{_var(out)}[0] = acc{out.id}")
+    def blocks(inner, start, stop):
+        # blocks of BLOCK elements from start to stop (indices from range(m_) are
+        # provably non-negative, so Numba's negative-index wraparound drops out
+        # and the loop vectorises)
+        n = loop_shape[0]
+        return ([f"for blk_ in range({start}, {stop}, {BLOCK}):",
+                 f"    m_ = min({BLOCK}, {n} - blk_)"]
+                + ["    " + line for line in block_views] + ["    for j_ in range(m_):"]
+                + ["        " + line for line in inner] + ["    " + line for line in per_block])
+
     def emit(inner):
         lines = [line for line in pre if line]
         if ranged:
             # chunks c0_ <= c_ < c1_ of RANGE_CHUNK elements (blocks never straddle two)
             n = loop_shape[0]
+            start, stop = f"c_ * {RANGE_CHUNK}", f"min(c_ * {RANGE_CHUNK} + {RANGE_CHUNK}, {n})"
             lines.append("for c_ in range(c0_, c1_):")
             body = list(acc_init)
             if blocked:
-                body += [f"for blk_ in range(c_ * {RANGE_CHUNK}, "
-                         f"min(c_ * {RANGE_CHUNK} + {RANGE_CHUNK}, {n}), {BLOCK}):",
-                         f"    m_ = min({BLOCK}, {n} - blk_)"]
-                body += ["    " + line for line in block_views]
-                body += ["    for j_ in range(m_):"]
-                body += ["        " + line for line in inner]
-                body += ["    " + line for line in per_block]
+                body += blocks(inner, start, stop)
             else:
-                body.append(f"for {idx[0]} in range(c_ * {RANGE_CHUNK}, "
-                            f"min(c_ * {RANGE_CHUNK} + {RANGE_CHUNK}, {n})):")
+                body.append(f"for {idx[0]} in range({start}, {stop}):")
                 body += ["    " + line for line in inner]
             return lines + ["    " + line for line in body + post]
         if blocked:
-            # (indices from range(m_) are provably non-negative, so Numba's
-            # negative-index wraparound drops out and the loop vectorises)
-            n = loop_shape[0]
-            lines += [f"for blk_ in range(0, {n}, {BLOCK}):",
-                      f"    m_ = min({BLOCK}, {n} - blk_)"]
-            lines += ["    " + line for line in block_views]
-            lines += ["    for j_ in range(m_):"]
-            lines += ["        " + line for line in inner]
-            lines += ["    " + line for line in per_block]
+            lines += blocks(inner, 0, loop_shape[0])
         else:
             indent = ""
             for d, (i, n) in enumerate(zip(idx, loop_shape)):
