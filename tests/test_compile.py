@@ -1011,3 +1011,61 @@ def test_out_of_range_class_target_raises_torchs_error_on_replay():
     f(x, good)
     with pytest.raises(IndexError, match=r"^Target 7 is out of bounds\.$"):
         f(x, jitgrad.tensor([0, 1, 7, 1]))
+
+
+def test_large_results_reuse_memory_only_when_released():
+    """A result of at least codegen.DRIVER_ALLOCATED elements is written into
+    the previous call's array once nothing refers to it (as a caching
+    allocator hands back freed memory); a result still held, or a view of
+    one, is never overwritten."""
+    from jitgrad.compiler import codegen
+    n = codegen.DRIVER_ALLOCATED * 2
+    f = jitgrad.compile(lambda x: x * 2 + 1)
+    x1, x2 = jitgrad.arange(n, dtype=jitgrad.float64), jitgrad.full((n,), 7.0, dtype=jitgrad.float64)
+    f(x1)                                          # trace
+    r1 = f(x1)
+    r2 = f(x2)
+    close(r1, x1 * 2 + 1, rtol=0, atol=0)
+    close(r2, x2 * 2 + 1, rtol=0, atol=0)
+    assert r1.data_ptr() != r2.data_ptr()
+    ptr = r2.data_ptr()
+    del r1, r2
+    r3 = f(x1)
+    assert r3.data_ptr() == ptr                    # released: reused
+    view = r3[5:]
+    del r3
+    r4 = f(x2)
+    close(view, (x1 * 2 + 1)[5:], rtol=0, atol=0)  # a view keeps its array out of reuse
+    close(r4, x2 * 2 + 1, rtol=0, atol=0)
+
+
+def test_compiled_training_step_reuses_gradient_memory():
+    """A training loop that sets ``.grad = None`` gets each step's gradients
+    in the memory of the last step's (nothing else holds them), with the
+    values eager computes."""
+    from jitgrad.compiler import codegen
+    n = codegen.DRIVER_ALLOCATED * 2
+    rng = np.random.default_rng(0)
+    leaves = [jitgrad.tensor(rng.standard_normal(n), requires_grad=True) for _ in range(3)]
+    x, a, b = leaves
+
+    def step():
+        for t in leaves:
+            t.grad = None
+        loss = (jitgrad.sigmoid(x * a + b) * x).sum()
+        loss.backward()
+        return loss
+
+    compiled = jitgrad.compile(step)
+    compiled()
+    compiled()
+    ptrs = [t.grad.data_ptr() for t in leaves]
+    kept = x.grad
+    loss = compiled()
+    got = [t.grad.numpy().copy() for t in leaves]
+    assert [t.grad.data_ptr() for t in leaves][1:] == ptrs[1:]
+    assert x.grad.data_ptr() != kept.data_ptr()    # still held: a new array
+    step()
+    close(loss, step(), rtol=1e-12, atol=0)
+    for g, t in zip(got, leaves):
+        close(g, t.grad, rtol=1e-12, atol=0)

@@ -18,6 +18,7 @@ can't be baked in: that is a graph break, and the function runs eagerly.
 """
 import functools
 import gc
+import sys
 import threading
 import time
 import warnings
@@ -129,12 +130,27 @@ class _Entry:
                 s.fn.compile(_signature(s, tr, self))
         self.compile_note = (time.perf_counter() - start, existed)
         self.scratch = {s.name: [np.empty(v.size, v.dtype) for v in s.scratch] for s in segments}
+        self.kept = {s.name: [None] * len(s.fresh) for s in segments}
         self.lock = threading.Lock()
 
     def buffers(self, seg, shared=True):
-        """Fresh output arrays, then the segment's scratch arrays: the reused
-        ones when ``shared`` (the caller holds ``lock``), else fresh ones."""
-        out = [np.empty(v.size, v.dtype) for v in seg.fresh]
+        """Output arrays, then the segment's scratch arrays: the reused
+        ones when ``shared`` (the caller holds ``lock``), else fresh ones.
+
+        An output array is the previous call's again once nothing else refers
+        to it (its results, and any view of them, are gone: a training loop
+        sets ``.grad = None`` or drops last step's loss), as a caching
+        allocator would hand back freed memory: a new large array costs a
+        page fault and the kernel's zeroing per page at its first touch."""
+        kept = self.kept[seg.name]
+        out = []
+        for k, v in enumerate(seg.fresh):
+            a = kept[k]
+            # (kept's reference, ``a`` and getrefcount's own argument: any other
+            # holder, a view or another thread's call using it, counts too)
+            if a is None or sys.getrefcount(a) > 3:
+                a = kept[k] = np.empty(v.size, v.dtype)
+            out.append(a)
         if seg.scratch:
             out += (self.scratch[seg.name] if shared
                     else [np.empty(v.size, v.dtype) for v in seg.scratch])
