@@ -1,8 +1,11 @@
 """jitgrad's own thread pool: the serial kernels of ``jitgrad.kernels`` run
 on ranges of large arrays in several threads at once.
 
-How. Every kernel is compiled with ``nogil=True`` (kernels/jit.py), so a
-Python thread that calls one lets the others run. ``run(fn, units)`` cuts
+How. Every kernel has a twin compiled with ``nogil=True`` (``kernel.nogil``,
+kernels/jit.py); the tasks below call the twins, so a Python thread running
+one lets the others run, at any thread count (a kernel called directly, on
+arrays below the thresholds, holds the GIL: releasing it costs a small call
+more than it saves there). ``run(fn, units)`` cuts
 ``units`` (fixed pieces of the work, e.g. chunks of ``CHUNK`` elements) into
 a few tasks, hands them to the pool's threads through one queue and works
 on them itself too; each thread takes the next task from a shared counter
@@ -195,6 +198,7 @@ def elementwise(kernel, args, n):
     (operands and outputs) is split into the same ranges and anything else
     (scalars, parameters) is passed whole. Returns True if a call returned a
     true value (the integer-division kernels' zero-divisor flag)."""
+    kernel = kernel.nogil
     if _threads() <= 1:
         return bool(kernel(*args))
     split = [type(a) is np.ndarray and a.ndim == 1 and a.size == n for a in args]
@@ -250,7 +254,7 @@ def sum_middle_axis(xf, A, R, B, of, zero):
                 j0 = max(u0 - a * nr, 0)
                 j1 = min(u1 - a * nr, nr)
                 base = a * R
-                KR.sum_runs(xf[base + j0 * C:base + min(j1 * C, R)], C,
+                KR.sum_runs.nogil(xf[base + j0 * C:base + min(j1 * C, R)], C,
                             partials[a * nr + j0:a * nr + j1], zero)
 
         run(runs, A * nr)
@@ -268,14 +272,14 @@ def sum_middle_axis(xf, A, R, B, of, zero):
 
         def rows(u0, u1):
             a0, a1 = u0 * per, min(u1 * per, A)
-            KR.sum_middle_axis(xf[a0 * row:a1 * row], a1 - a0, R, B, of[a0 * B:a1 * B], zero)
+            KR.sum_middle_axis.nogil(xf[a0 * row:a1 * row], a1 - a0, R, B, of[a0 * B:a1 * B], zero)
 
         run(rows, -(-A // per))
         return
     per = max(16, -(-(C // (A * R)) // 16) * 16)
 
     def columns(u0, u1):
-        KR.sum_middle_axis_columns(xf, A, R, B, u0 * per, min(u1 * per, B), of)
+        KR.sum_middle_axis_columns.nogil(xf, A, R, B, u0 * per, min(u1 * per, B), of)
 
     run(columns, -(-B // per))
 
@@ -291,7 +295,7 @@ def repeat_middle_axis(xf, A, R, B, of):
 
         def rows(u0, u1):
             a0, a1 = u0 * per, min(u1 * per, A)
-            KR.repeat_middle_axis(xf[a0 * B:a1 * B], a1 - a0, R, B, of[a0 * row:a1 * row])
+            KR.repeat_middle_axis.nogil(xf[a0 * B:a1 * B], a1 - a0, R, B, of[a0 * row:a1 * row])
 
         run(rows, -(-A // per))
         return
@@ -302,7 +306,7 @@ def repeat_middle_axis(xf, A, R, B, of):
         for a in range(u0 // nr, (u1 - 1) // nr + 1):
             r0 = max(u0 - a * nr, 0) * per
             r1 = min(min(u1 - a * nr, nr) * per, R)
-            KR.repeat_middle_axis(xf[a * B:(a + 1) * B], 1, r1 - r0, B,
+            KR.repeat_middle_axis.nogil(xf[a * B:(a + 1) * B], 1, r1 - r0, B,
                                   of[(a * R + r0) * B:(a * R + r1) * B])
 
     run(runs, A * nr)
@@ -455,6 +459,7 @@ def update(kernel, p, args):
     back to the single call where the arrays don't all match p (the kernel
     then refuses them as it would)."""
     n = p.size
+    kernel = kernel.nogil
     if _threads() <= 1:
         return kernel(p, *args)
     kinds = []          # 1: split, 0: 0-d state, None: a scalar passed as it is

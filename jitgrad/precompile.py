@@ -31,7 +31,9 @@ FLOAT_DTYPES = ("float32", "float64")
 
 
 def kernel_dispatchers():
-    """{"module.function": dispatcher} for every kernel in jitgrad.kernels."""
+    """{"module.function": dispatcher} for every kernel in jitgrad.kernels,
+    and {"module.function.nogil": its twin} (kernels/jit.py) for each kernel
+    that has one."""
     from . import kernels
     found = {}
     for info in pkgutil.iter_modules(kernels.__path__):
@@ -39,6 +41,9 @@ def kernel_dispatchers():
         for name, obj in vars(module).items():
             if isinstance(obj, CPUDispatcher) and obj.py_func.__module__ == module.__name__:
                 found[f"{info.name}.{name}"] = obj
+                twin = getattr(obj, "nogil", None)
+                if twin is not None:
+                    found[f"{info.name}.{name}.nogil"] = twin
     return found
 
 

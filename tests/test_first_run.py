@@ -98,7 +98,9 @@ def test_shipped_manifest_names_only_kernels_that_exist():
     manifest = precompile.read_manifest(precompile.SHIPPED_MANIFEST)
     known = precompile.kernel_dispatchers()
     assert set(manifest) <= set(known), sorted(set(manifest) - set(known))
-    assert len(manifest) > 0.8 * len(known), "the shipped list misses most kernels: re-record it"
+    # (a GIL-releasing twin is called only on large arrays split over threads)
+    held = [name for name in known if not name.endswith(".nogil")]
+    assert len(manifest) > 0.8 * len(held), "the shipped list misses most kernels: re-record it"
     for name, sig in precompile.select(manifest)[:50]:
         assert isinstance(sig, tuple)
     def floats(sig):

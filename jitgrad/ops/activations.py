@@ -114,7 +114,7 @@ class SoftmaxNode(Node):
         if y.size < _ROWS_MIN or A == 1:
             self.kernel(g, y, A, R, B, out, np.empty(B, y.dtype))
         else:
-            kernel, row = self.kernel, R * B
+            kernel, row = self.kernel.nogil, R * B
 
             def rows(a0, a1):
                 kernel(g[a0 * row:a1 * row], y[a0 * row:a1 * row], a1 - a0, R, B,
@@ -172,7 +172,7 @@ def softmax(x, dim, dtype=None, log=False, position=1):
         row = R * B
 
         def rows(a0, a1):       # each row (a) alone: the same numbers at any split
-            forward(flat[a0 * row:a1 * row], a1 - a0, R, B, out[a0 * row:a1 * row],
+            forward.nogil(flat[a0 * row:a1 * row], a1 - a0, R, B, out[a0 * row:a1 * row],
                     np.empty(B, a.dtype), np.empty(B, a.dtype))
         parallel.rows(rows, A, row)
     res = out.reshape(a.shape)

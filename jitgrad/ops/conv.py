@@ -59,7 +59,7 @@ class Geometry:
         chw = x.size // N if N else 0
 
         def samples(n0, n1):    # sample n's values are at k * sk + n * sn
-            K.im2col(x[n0 * chw:n1 * chw], n1 - n0, *args, sk, sn, cols[n0 * sn:])
+            K.im2col.nogil(x[n0 * chw:n1 * chw], n1 - n0, *args, sk, sn, cols[n0 * sn:])
         parallel.rows(samples, N, cols.size // N)
 
     def col2im(self, cols, N, out, sk, sn):
@@ -70,7 +70,7 @@ class Geometry:
         chw = o.size // N if N else 0
 
         def samples(n0, n1):    # each sample's windows add into its own planes only
-            K.col2im(c[n0 * sn:], n1 - n0, *args, sk, sn, o[n0 * chw:n1 * chw])
+            K.col2im.nogil(c[n0 * sn:], n1 - n0, *args, sk, sn, o[n0 * chw:n1 * chw])
         parallel.rows(samples, N, c.size // N)
 
     def _args(self):
@@ -331,14 +331,14 @@ class ConvPlan:
             xf, rf, per = xp.reshape(N, -1), rows.reshape(N, -1), L * self.Kg
 
             def lower(n0, n1):      # each sample alone
-                K.nchw_to_padded_nhwc(a[n0:n1], g.pt, g.pl, xp[n0:n1])
-                K.im2row(xf[n0:n1].reshape(-1), n1 - n0, *geometry, rf[n0:n1].reshape(-1))
+                K.nchw_to_padded_nhwc.nogil(a[n0:n1], g.pt, g.pl, xp[n0:n1])
+                K.im2row.nogil(xf[n0:n1].reshape(-1), n1 - n0, *geometry, rf[n0:n1].reshape(-1))
             parallel.rows(lower, N, per)
             y = blas_matmul(rows, wm.T)
             o3 = out.reshape(N, O, L)
 
             def layout(n0, n1):
-                K.rows_to_nchw(y[n0 * L:n1 * L], bias, n1 - n0, L, o3[n0:n1])
+                K.rows_to_nchw.nogil(y[n0 * L:n1 * L], bias, n1 - n0, L, o3[n0:n1])
             parallel.rows(layout, N, O * L)
             return out, rows, wm
         wm = w.reshape(O, self.Kg) if self.G == 1 else w.reshape(self.G, self.Og, self.Kg)
@@ -391,9 +391,9 @@ class ConvPlan:
                     gr, gf = grows.reshape(N, -1), gpad.reshape(N, -1)
 
                     def unlower(n0, n1):        # each sample's windows add into its own
-                        K.row2im(gr[n0:n1].reshape(-1), n1 - n0, *geometry,
+                        K.row2im.nogil(gr[n0:n1].reshape(-1), n1 - n0, *geometry,
                                  gf[n0:n1].reshape(-1))
-                        K.padded_nhwc_to_nchw(gpad[n0:n1], g.pt, g.pl, gx[n0:n1])
+                        K.padded_nhwc_to_nchw.nogil(gpad[n0:n1], g.pt, g.pl, gx[n0:n1])
                     parallel.rows(unlower, N, gr.shape[1])
         else:
             G = self.G
@@ -442,7 +442,7 @@ class ConvPlan:
         def block(u0, u1):
             for u in range(u0, u1):
                 n0, n1 = u * per, min(u * per + per, N)
-                K.nchw_to_rows(g3[n0:n1], gp[n0 * L:n1 * L], parts[u], need_b)
+                K.nchw_to_rows.nogil(g3[n0:n1], gp[n0 * L:n1 * L], parts[u], need_b)
         parallel.run(block, blocks)
         return parallel.add_rows(parts) if need_b else acc
 

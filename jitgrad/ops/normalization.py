@@ -132,7 +132,7 @@ def embedding_backward(saved, grads, needs):
         bad = []
 
         def columns(j0, j1):    # each column's sums in the single call's order
-            if K.embedding_backward(g[:, j0:j1], idx, padding_idx, by_freq,
+            if K.embedding_backward.nogil(g[:, j0:j1], idx, padding_idx, by_freq,
                                     np.zeros(V, np.int64) if by_freq else _EMPTY_I64,
                                     out[:, j0:j1]) >= 0:
                 bad.append(True)
@@ -297,7 +297,7 @@ def layer_norm_forward(input, normalized_shape, weight=None, bias=None, eps=1e-5
 
         def rows(m0, m1):       # each row alone: the same numbers at any split
             part = np.empty(2 * (m1 - m0))
-            K.layer_norm_forward(xf[m0 * N:m1 * N], wf, bf, m1 - m0, N, float(eps),
+            K.layer_norm_forward.nogil(xf[m0 * N:m1 * N], wf, bf, m1 - m0, N, float(eps),
                                  of[m0 * N:m1 * N], part)
             stats[m0:m1] = part[:m1 - m0]
             stats[M + m0:M + m1] = part[m1 - m0:]
@@ -346,7 +346,7 @@ def _layer_norm_backward_rows(g, xf, stats, wf, M, N, need_x, need_w, need_b, gx
             part = np.empty(2 * k)
             part[:k] = stats[m0:m1]
             part[k:] = stats[M + m0:M + m1]
-            K.layer_norm_backward(g[m0 * N:m1 * N], xf[m0 * N:m1 * N], part, wf, k, N, need_x,
+            K.layer_norm_backward.nogil(g[m0 * N:m1 * N], xf[m0 * N:m1 * N], part, wf, k, N, need_x,
                                   need_w, need_b, gx[m0 * N:m1 * N] if need_x else empty,
                                   np.empty(N, dt) if need_w else empty,
                                   np.empty(N, dt) if need_b else empty, parts[u])

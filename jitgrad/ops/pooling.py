@@ -195,7 +195,7 @@ def _max_pool(a, kernel_size, stride, padding, dilation, ceil_mode, return_indic
         K.max_pool2d_forward(x, plan.P, HW, *args, o, ix, need)
     else:
         def planes(p0, p1):     # each plane alone: the same values at any split
-            K.max_pool2d_forward(x[p0 * HW:p1 * HW], p1 - p0, HW, *args, o[p0 * L:p1 * L],
+            K.max_pool2d_forward.nogil(x[p0 * HW:p1 * HW], p1 - p0, HW, *args, o[p0 * L:p1 * L],
                                  ix[p0 * L:p1 * L], need)
         parallel.rows(planes, plan.P, HW)
     return (out, idx), (plan, ix)
@@ -222,7 +222,7 @@ def max_pool2d_backward(saved, grads, needs):
         K.max_pool2d_backward(g, idx, plan.P, HW, L, out)
     else:
         def planes(p0, p1):
-            K.max_pool2d_backward(g[p0 * L:p1 * L], idx[p0 * L:p1 * L], p1 - p0, HW, L,
+            K.max_pool2d_backward.nogil(g[p0 * L:p1 * L], idx[p0 * L:p1 * L], p1 - p0, HW, L,
                                   out[p0 * HW:p1 * HW])
         parallel.rows(planes, plan.P, HW)
     return (out.reshape(plan.in_shape),)
@@ -307,7 +307,7 @@ def avg_pool2d_forward(input, kernel_size, stride=None, padding=0, ceil_mode=Fal
                              a.dtype.type(0), o)
     else:
         def planes(p0, p1):
-            K.avg_pool2d_forward(xf[p0 * HW:p1 * HW], p1 - p0, HW, plan.taps, plan.cnt,
+            K.avg_pool2d_forward.nogil(xf[p0 * HW:p1 * HW], p1 - p0, HW, plan.taps, plan.cnt,
                                  plan.full, plan.div, a.dtype.type(0), o[p0 * L:p1 * L])
         parallel.rows(planes, plan.P, HW)
     return (out,), (plan,)
@@ -325,7 +325,7 @@ def avg_pool2d_backward(saved, grads, needs):
         K.avg_pool2d_backward(g, plan.P, HW, plan.taps, plan.cnt, plan.full, div, out)
     else:
         def planes(p0, p1):
-            K.avg_pool2d_backward(g[p0 * L:p1 * L], p1 - p0, HW, plan.taps, plan.cnt,
+            K.avg_pool2d_backward.nogil(g[p0 * L:p1 * L], p1 - p0, HW, plan.taps, plan.cnt,
                                   plan.full, div, out[p0 * HW:p1 * HW])
         parallel.rows(planes, plan.P, HW)
     return (out.reshape(plan.in_shape),)

@@ -319,10 +319,15 @@ def params_with_grad(group, state, capturable_message=messages.OPTIM_CAPTURABLE)
 
 def flat(kernel):
     """``kernel`` called with its C-contiguous n-d arrays as 1-d views: one
-    compiled specialisation per dtype instead of one per dtype and ndim."""
-    def call(*args):
-        return kernel(*[a.reshape(-1) if isinstance(a, np.ndarray) and a.ndim > 1
+    compiled specialisation per dtype instead of one per dtype and ndim.
+    Like a kernel, it has a ``nogil`` twin (kernels/jit.py) for parallel.update."""
+    def flattening(fn):
+        def call(*args):
+            return fn(*[a.reshape(-1) if isinstance(a, np.ndarray) and a.ndim > 1
                         and a.flags.c_contiguous else a for a in args])
+        return call
+    call = flattening(kernel)
+    call.nogil = flattening(kernel.nogil)
     return call
 
 
