@@ -173,3 +173,43 @@ def test_packed_sequences_stay_eager_calls(kind):
     for g, w in zip(got_params, want_params):
         np.testing.assert_allclose(g, w, **TOL[np.dtype(np.float64)])
     assert _eager_calls(run) == {_ENTRY[kind]} and _table_calls(run) == set()
+
+
+@pytest.mark.parametrize("kind,frozen,loss_of", [("LSTM", ("l0", "l1"), "h_n"),
+                                                 ("LSTM", ("l1",), "c_n"),
+                                                 ("GRU", ("l0",), "output")])
+def test_frozen_layers(kind, frozen, loss_of):
+    """Some layers frozen, the input not requiring grad, the loss of one
+    result: the table's backward gives the gradients asked for (a layer below
+    the lowest one that needs a gradient is not walked back) and no others."""
+    runs = []
+    for compiled in (False, True):
+        jitgrad.manual_seed(0)
+        rnn = _layer(kind, dict(num_layers=3, bidirectional=True), jitgrad.float64)
+        for name, p in rnn.named_parameters():
+            p.requires_grad_(not any(f"_{f}" in name for f in frozen))
+
+        def step(x):
+            out, h_n = rnn(x)
+            result = {"output": out, "h_n": h_n[0] if kind == "LSTM" else h_n,
+                      "c_n": h_n[1] if kind == "LSTM" else None}[loss_of]
+            loss = (result * result).sum()
+            loss.backward()
+            return loss
+        run = jitgrad.compile(step) if compiled else step
+        rng = np.random.default_rng(5)
+        grads = []
+        for _ in range(3):
+            for p in rnn.parameters():
+                p.grad = None
+            loss = run(jitgrad.tensor(rng.standard_normal((4, 2, 3))))
+            grads.append([loss.detach().numpy()] + [None if p.grad is None else p.grad.numpy()
+                                                     for p in rnn.parameters()])
+        runs.append((grads, run))
+    (want, _), (got, run) = runs
+    for g_step, w_step in zip(got, want):
+        for g, w in zip(g_step, w_step):
+            assert (g is None) == (w is None)
+            if w is not None:
+                np.testing.assert_allclose(g, w, **TOL[np.dtype(np.float64)])
+    assert _table_calls(run) == {_ENTRY[kind]} and _eager_calls(run) == set()

@@ -8,7 +8,9 @@ input. A call of one of the entry's ``api`` functions is recorded as an
 forward on the arrays themselves, and the backward step calls the table's
 backward on what the forward saved. No Tensor is made, no node is built and
 the autograd engine is not entered, which is what an ``ExternCall`` of the
-eager op costs.
+eager op costs. An entry's ``sequences`` are inputs given as a list or tuple
+of tensors (torch's flat RNN weights): the forward gets arrays in their
+place, and each element is a slot of its own (``tensor_slots``).
 """
 import inspect
 
