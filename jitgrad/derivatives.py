@@ -153,7 +153,11 @@ class Kernel:
     outputs the forward returns a new array for each it updates, in this
     order, which jitgrad.compile writes into the tensor as the eager op does.
     (batch_norm's kernel moves its running statistics in the arrays
-    themselves, leaving their versions alone as torch does.)"""
+    themselves, leaving their versions alone as torch does.) ``sequences``:
+    the inputs that are a list or tuple of tensors (torch's ``_VF.lstm``
+    flat weights, its (h0, c0) state): the forward gets a list or tuple of
+    arrays there, and ``needs`` and the backward's gradients have one slot
+    per element in its place (the inputs flattened in order)."""
     name: str
     node: str
     module: str
@@ -162,6 +166,7 @@ class Kernel:
     api: tuple = ()
     elementwise: bool = False
     updates: tuple = ()
+    sequences: tuple = ()
 
     def functions(self):
         """(forward, backward): the array functions, imported on first use."""
@@ -734,6 +739,23 @@ COMPOSITE = {op.name: op for op in [
     Composite("rnn_layer",   "StackBackward0",
               {"input": "dG.mm(w_ih)", "hx": "dG[first].mm(w_hh)", "w_ih": "dG.t().mm(input)",
                "w_hh": "dG.t().mm(h shifted one step)", "b_ih": "dG.sum(0)", "b_hh": "dG.sum(0)"}),
+    # the stacked layers as torch's _VF functions (jitgrad/ops/rnn_stack.py): the per-layer
+    # forward and backward above, top layer down; `params` is torch's flat weights (a slot
+    # per tensor), the LSTM's `hx` its (h0, c0). Node: the output's when not batch_first and
+    # one direction (a bidirectional output is a CatBackward0, batch_first a Transpose)
+    Kernel("lstm",     "MkldnnRnnLayerBackward0", "rnn_stack", ("input", "hx", "params"),
+           {"input": "lstm_layer's input gradient through the layers (dropout's noise between)",
+            "hx": "each layer's hx gradient, stacked", "params": "each layer's weight gradients"},
+           ("lstm",), sequences=("hx", "params")),
+    Kernel("gru",      "StackBackward0", "rnn_stack", ("input", "hx", "params"),
+           {"input": "gru_layer's input gradient through the layers", "hx": "stacked per layer",
+            "params": "each layer's"}, ("gru",), sequences=("params",)),
+    Kernel("rnn_tanh", "StackBackward0", "rnn_stack", ("input", "hx", "params"),
+           {"input": "rnn_layer's input gradient through the layers", "hx": "stacked per layer",
+            "params": "each layer's"}, ("rnn_tanh",), sequences=("params",)),
+    Kernel("rnn_relu", "StackBackward0", "rnn_stack", ("input", "hx", "params"),
+           {"input": "rnn_layer's input gradient through the layers", "hx": "stacked per layer",
+            "params": "each layer's"}, ("rnn_relu",), sequences=("params",)),
     # packed sequences (jitgrad/ops/rnn_packed.py, kernels/rnn_packed.py): the same per
     # layer and direction, each step on the prefix of the batch still active; torch's
     # layer output is its steps concatenated. The LSTM with projections (h = W_hr h')

@@ -710,6 +710,37 @@ def _eager_calls(compiled):
     return _calls(compiled, ExternCall)
 
 
+def _lstm_calls(x, h, c, wi, wh, bi, bh, whr):
+    """torch's _VF.lstm forms: bidirectional (one weight in both directions, one
+    scaled), batch_first without biases and (h0, c0) as a list, projections."""
+    out, hn, cn = jitgrad.lstm(x, (h, c), [wi, wh, bi, bh, wi * 2, wh, bi, bh], True, 1, 0.0,
+                               True, True, False)
+    out2, hn2, cn2 = jitgrad.lstm(x.transpose(0, 1), [h[:1], c[:1]], [wi, wh], False, 1, 0.0,
+                                  True, False, True)
+    out3, hn3, cn3 = jitgrad.lstm(x, (h[:1, :, :3], c[:1]), [wi, wh[:, :3], bi, bh, whr], True,
+                                  1, 0.0, True, False)
+    return (out[..., :5] * out[..., 5:] + out2.transpose(0, 1) + hn[0] + cn[1] + hn2 + cn2
+            + out3.sum(-1, keepdim=True) + hn3.sum(-1, keepdim=True) + cn3)
+
+
+def _gru_calls(x, h, wi, wh, bi, bh):
+    """two layers (the second's w_ih is w_hh's shape), batch_first without biases."""
+    out, hn = jitgrad.gru(x, h, [wi, wh, bi, bh, wh, wh * 2, bi, bh], True, 2, 0.0, True, False)
+    out2, hn2 = jitgrad.gru(x.transpose(0, 1), h[1:], [wi, wh], False, 1, 0.0, True, False, True)
+    return out * out2.transpose(0, 1) + hn.sum(0) + hn2
+
+
+def _rnn_calls(name):
+    """bidirectional; two layers without biases, batch_first."""
+    def calls(x, h, wi, wh, bi, bh, wi2):
+        fn = getattr(jitgrad, name)     # (looked up at the call: the trace's wrapper)
+        out, hn = fn(x, h, [wi, wh, bi, bh, wi, wh * 2, bh, bi], True, 1, 0.0, True, True)
+        out2, hn2 = fn(x.transpose(0, 1), h, [wi, wh, wi2, wh], False, 2, 0.0, True, False,
+                       True)
+        return out[..., :5] + out[..., 5:] * out2.transpose(0, 1) + hn.sum(0) + hn2[1]
+    return calls
+
+
 _BAG_OFFSETS = jitgrad.tensor([0, 4, 9])
 _BAG_LAST_OFFSETS = jitgrad.tensor([0, 4, 4, 15])
 KERNELS = sorted(n for n, op in derivatives.COMPOSITE.items() if isinstance(op, derivatives.Kernel))
@@ -805,6 +836,19 @@ KERNEL_CALLS = {
                           scale_grad_by_freq=True)
         + F.embedding_bag(i, w, mode="max"),
         [(classes4, (3, 5)), (normal, (4, 3)), (normal, (3, 5))]),
+    # torch's _VF recurrent functions: the whole stack of layers, the weights a list
+    # (nn.LSTM, GRU and RNN training steps: test_compile_rnn.py)
+    "lstm": (_lstm_calls, [(normal, (4, 2, 3)), (normal, (2, 2, 5)), (normal, (2, 2, 5)),
+                           (normal, (20, 3)), (normal, (20, 5)), (normal, (20,)),
+                           (normal, (20,)), (normal, (3, 5))]),
+    "gru": (_gru_calls, [(normal, (4, 2, 3)), (normal, (2, 2, 5)), (normal, (15, 3)),
+                         (normal, (15, 5)), (normal, (15,)), (normal, (15,))]),
+    "rnn_tanh": (_rnn_calls("rnn_tanh"),
+                 [(normal, (4, 2, 3)), (normal, (2, 2, 5)), (normal, (5, 3)), (normal, (5, 5)),
+                  (normal, (5,)), (normal, (5,)), (normal, (5, 5))]),
+    "rnn_relu": (_rnn_calls("rnn_relu"),
+                 [(normal, (4, 2, 3)), (normal, (2, 2, 5)), (normal, (5, 3)), (normal, (5, 5)),
+                  (normal, (5,)), (normal, (5,)), (normal, (5, 5))]),
 }
 
 
@@ -832,6 +876,8 @@ def test_kernel(name, mode, dtype):
     cotangent = np.random.default_rng(99).standard_normal(tuple(probe.shape)).astype(dtype)
     compiled = check_compiled(fn, calls, mode, cotangent)
     assert name in _table_calls(compiled)
+    if name in ("lstm", "gru", "rnn_tanh", "rnn_relu"):
+        assert _eager_calls(compiled) == set()
 
 
 @pytest.mark.parametrize("mode", ["returned", "step"])

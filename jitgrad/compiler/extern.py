@@ -176,18 +176,18 @@ def record(tr, name, fn, args, kwargs, result, versions):
         # a table op: its forward and backward array functions, called directly
         bound_tensors = []
         bargs, bkwargs = _template(bound.args, bound_tensors), _template(bound.kwargs, bound_tensors)
-        slots = kernel_call.tensor_slots(entry, bound)
-        if slots is not None and len(slots) == len(bound_tensors):
+        found_slots = kernel_call.tensor_slots(entry, bound)
+        if found_slots is not None and len(found_slots[0]) == len(bound_tensors):
             tensors, targs, tkwargs = bound_tensors, bargs, bkwargs
-        else:
-            slots = None        # (the eager call, with the API's own arguments)
+            slots, n_slots = found_slots
+        # (else the eager call, with the API's own arguments)
     values = []
     for t in tensors:
         values.append(P.plain(graph, tr.value(t), tr.line))      # the call reads an array
     needs = [enabled and v.requires_grad for v in values]
     if slots is not None:
-        call = kernel_call.KernelCall(entry, targs, tkwargs, slots, needs, enabled, shapes,
-                                      [(v.shape, v.dtype) for v in values])
+        call = kernel_call.KernelCall(entry, targs, tkwargs, slots, n_slots, needs, enabled,
+                                      shapes, [(v.shape, v.dtype) for v in values])
     elif updated:
         raise NotCaptured("it updates its input in place")
     else:

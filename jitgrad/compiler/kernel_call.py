@@ -8,7 +8,9 @@ input. A call of one of the entry's ``api`` functions is recorded as an
 forward on the arrays themselves, and the backward step calls the table's
 backward on what the forward saved. No Tensor is made, no node is built and
 the autograd engine is not entered, which is what an ``ExternCall`` of the
-eager op costs.
+eager op costs. An entry's ``sequences`` are inputs given as a list or tuple
+of tensors (torch's flat RNN weights): the forward gets arrays in their
+place, and each element is a slot of its own (``tensor_slots``).
 """
 import inspect
 
@@ -47,14 +49,14 @@ class KernelCall:
     __slots__ = ("name", "forward_fn", "backward_fn", "args", "kwargs", "needs_grad",
                  "grad_enabled", "shapes", "slots", "n_inputs", "input_specs")
 
-    def __init__(self, entry, args, kwargs, slots, needs_grad, grad_enabled, shapes,
+    def __init__(self, entry, args, kwargs, slots, n_inputs, needs_grad, grad_enabled, shapes,
                  input_specs):
         self.name = entry.name
         self.forward_fn, self.backward_fn = entry.functions()
         self.args = args                  # templates: tensors replaced by extern._Slot
         self.kwargs = kwargs
-        self.slots = slots                # per tensor input: its index in entry.inputs
-        self.n_inputs = len(entry.inputs)
+        self.slots = slots                # per tensor input: its slot (tensor_slots)
+        self.n_inputs = n_inputs          # the backward's slots
         self.needs_grad = needs_grad
         self.grad_enabled = grad_enabled
         self.shapes = shapes
@@ -131,13 +133,29 @@ def updated_inputs(entry, bound, tensors, versions):
 
 
 def tensor_slots(entry, bound):
-    """Per tensor argument in the order ``extern._template`` finds them, its
-    index in ``entry.inputs``; None if a tensor sits elsewhere (a tensor
-    parameter the entry does not differentiate)."""
+    """(per tensor argument in the order ``extern._template`` finds them, its
+    slot among the entry's inputs, the number of slots), or None if a tensor
+    sits elsewhere (a tensor parameter the entry does not differentiate). An
+    input is a slot, one of ``entry.sequences`` a slot per element of its
+    list or tuple (torch's flat RNN weights)."""
+    first = {}
+    count = 0
+    for name in entry.inputs:
+        value = bound.arguments.get(name)
+        first[name] = count
+        if name in entry.sequences:
+            if not isinstance(value, (list, tuple)) or \
+                    any(not (x is None or isinstance(x, Tensor)) for x in value):
+                return None
+            count += len(value)
+        else:
+            count += 1
     slots = []
     for name, value in bound.arguments.items():
-        if isinstance(value, Tensor):
+        if name in entry.sequences:
+            slots.extend(first[name] + k for k, x in enumerate(value) if x is not None)
+        elif isinstance(value, Tensor):
             if name not in entry.inputs:
                 return None
-            slots.append(entry.inputs.index(name))
-    return slots
+            slots.append(first[name])
+    return slots, count

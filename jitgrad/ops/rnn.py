@@ -29,45 +29,12 @@ class RnnLayerNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        mode, reverse, x, w_ih, w_hh, h0, c0, hs, cs, acts, _ = self._saved_or_raise()
+        saved = self._saved_or_raise()
         if isinstance(grad, _OutputGrads):
             dhs, dc_last = grad.grads
         else:
             dhs, dc_last = grad, None
-        T, B, _ = x.shape
-        H = w_hh.shape[1]
-        dtype = x.dtype
-        dhs = np.zeros(hs.shape, dtype) if dhs is None else np.ascontiguousarray(dhs, dtype)
-        dc0 = None
-        if mode == LSTM:
-            dc_last = np.zeros((B, H), dtype) if dc_last is None else \
-                np.ascontiguousarray(dc_last, dtype)
-            dgx = np.empty(acts.shape, dtype)
-            dh0, dc0 = K.lstm_backward(dhs, dc_last, w_hh, cs, acts, c0, reverse, dgx)
-            dgh = dgx
-        elif mode == GRU:
-            dgx = np.empty((T, B, 3 * H), dtype)
-            dgh = np.empty((T, B, 3 * H), dtype)
-            dh0 = K.gru_backward(dhs, w_hh, hs, acts, h0, reverse, dgx, dgh)
-        else:
-            dgx = np.empty(hs.shape, dtype)
-            dh0 = K.rnn_backward(dhs, w_hh, hs, reverse, mode == RNN_RELU, dgx)
-            dgh = dgx
-        need = [e is not None for e in self._next]
-        gx = dgx.reshape(T * B, -1)
-        gh = dgh.reshape(T * B, -1)
-        dx = blas_matmul(gx, w_ih).reshape(x.shape) if need[0] else None
-        dw_ih = blas_matmul(gx.T, x.reshape(T * B, -1)) if need[3] else None
-        dw_hh = None
-        if need[4]:
-            # each step's previous h: h0 first, in the layer's own order
-            prev = np.concatenate([hs[1:], h0[None]]) if reverse else \
-                np.concatenate([h0[None], hs[:-1]])
-            dw_hh = blas_matmul(gh.T, prev.reshape(T * B, H))
-        db_ih = gx.sum(0) if need[5] else None
-        db_hh = gh.sum(0) if need[6] else None
-        return (dx, dh0 if need[1] else None, dc0 if need[2] else None, dw_ih, dw_hh,
-                db_ih, db_hh)
+        return layer_backward(saved[:-1], dhs, dc_last, [e is not None for e in self._next])
 
     def apply_graph(self, grad):
         # create_graph: the layer again as recorded cell ops, differentiated by the engine
@@ -99,44 +66,97 @@ def _node_name(mode, dtype):
     return "MkldnnRnnLayerBackward0" if mode == LSTM and dtype == np.float32 else "StackBackward0"
 
 
-def rnn_layer(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse=False):
-    """One layer over ``x`` (T, B, I) from ``h0`` (and ``c0``, LSTM) (B, H):
-    the output (T, B, H) and, for an LSTM, the last cell state (B, H)."""
-    xa = np.ascontiguousarray(x._data)
+def layer_forward(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse=False):
+    """One layer on arrays (``rnn_layer``'s work, shared with the op table's
+    ``lstm``, ``gru``... entries, ``ops/rnn_stack.py``): (output (T, B, H), the
+    last cell state (B, H) or None, saved for ``layer_backward``)."""
+    xa = np.ascontiguousarray(x)
     dtype = xa.dtype
     T, B, I = xa.shape
-    wa_ih = np.ascontiguousarray(w_ih._data)
-    wa_hh = np.ascontiguousarray(w_hh._data)
+    wa_ih = np.ascontiguousarray(w_ih)
+    wa_hh = np.ascontiguousarray(w_hh)
     H = wa_hh.shape[1]
     G = wa_ih.shape[0]
     xp = blas_matmul(xa.reshape(T * B, I), wa_ih.T)
     if b_ih is not None:
-        bias = b_ih._data if mode == GRU else b_ih._data + b_hh._data
+        bias = b_ih if mode == GRU else b_ih + b_hh
         xp += bias
     xp = xp.reshape(T, B, G)
     w_hh_t = np.ascontiguousarray(wa_hh.T)
-    h0a = np.ascontiguousarray(h0._data)
+    h0a = np.ascontiguousarray(h0)
     hs = np.empty((T, B, H), dtype)
     cs = acts = c0a = None
     if mode == LSTM:
-        c0a = np.ascontiguousarray(c0._data)
+        c0a = np.ascontiguousarray(c0)
         cs = np.empty((T, B, H), dtype)
         acts = np.empty((T, B, G), dtype)
         K.lstm_forward(xp, w_hh_t, h0a, c0a, reverse, hs, cs, acts)
     elif mode == GRU:
         acts = np.empty((T, B, 4 * H), dtype)
-        b_hh_a = np.zeros(G, dtype) if b_hh is None else np.ascontiguousarray(b_hh._data)
+        b_hh_a = np.zeros(G, dtype) if b_hh is None else np.ascontiguousarray(b_hh)
         K.gru_forward(xp, w_hh_t, b_hh_a, h0a, reverse, hs, acts)
     else:
         K.rnn_forward(xp, w_hh_t, h0a, reverse, mode == RNN_RELU, hs)
     c_last = None if cs is None else cs[0 if reverse else -1].copy()
+    return hs, c_last, (mode, reverse, xa, wa_ih, wa_hh, h0a, c0a, hs, cs, acts)
+
+
+def layer_backward(saved, dhs, dc_last, need):
+    """The gradients of (input, h0, c0, w_ih, w_hh, b_ih, b_hh) where ``need``
+    says (None elsewhere), given those of the output and (LSTM) the last cell
+    state, either None for zeros: one kernel walks the steps back, then one
+    product per input."""
+    mode, reverse, x, w_ih, w_hh, h0, c0, hs, cs, acts = saved
+    T, B, _ = x.shape
+    H = w_hh.shape[1]
+    dtype = x.dtype
+    dhs = np.zeros(hs.shape, dtype) if dhs is None else np.ascontiguousarray(dhs, dtype)
+    dc0 = None
+    if mode == LSTM:
+        dc_last = np.zeros((B, H), dtype) if dc_last is None else \
+            np.ascontiguousarray(dc_last, dtype)
+        dgx = np.empty(acts.shape, dtype)
+        dh0, dc0 = K.lstm_backward(dhs, dc_last, w_hh, cs, acts, c0, reverse, dgx)
+        dgh = dgx
+    elif mode == GRU:
+        dgx = np.empty((T, B, 3 * H), dtype)
+        dgh = np.empty((T, B, 3 * H), dtype)
+        dh0 = K.gru_backward(dhs, w_hh, hs, acts, h0, reverse, dgx, dgh)
+    else:
+        dgx = np.empty(hs.shape, dtype)
+        dh0 = K.rnn_backward(dhs, w_hh, hs, reverse, mode == RNN_RELU, dgx)
+        dgh = dgx
+    gx = dgx.reshape(T * B, -1)
+    gh = dgh.reshape(T * B, -1)
+    dx = blas_matmul(gx, w_ih).reshape(x.shape) if need[0] else None
+    dw_ih = blas_matmul(gx.T, x.reshape(T * B, -1)) if need[3] else None
+    dw_hh = None
+    if need[4]:
+        # each step's previous h: h0 first, in the layer's own order
+        prev = np.concatenate([hs[1:], h0[None]]) if reverse else \
+            np.concatenate([h0[None], hs[:-1]])
+        dw_hh = blas_matmul(gh.T, prev.reshape(T * B, H))
+    db_ih = gx.sum(0) if need[5] else None
+    db_hh = gh.sum(0) if need[6] else None
+    return (dx, dh0 if need[1] else None, dc0 if need[2] else None, dw_ih, dw_hh,
+            db_ih, db_hh)
+
+
+def _data(t):
+    return None if t is None else t._data
+
+
+def rnn_layer(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse=False):
+    """One layer over ``x`` (T, B, I) from ``h0`` (and ``c0``, LSTM) (B, H):
+    the output (T, B, H) and, for an LSTM, the last cell state (B, H)."""
+    hs, c_last, saved = layer_forward(mode, x._data, h0._data, _data(c0), w_ih._data,
+                                      w_hh._data, _data(b_ih), _data(b_hh), reverse)
     inputs = (x, h0, c0, w_ih, w_hh, b_ih, b_hh)
     if not grad_state.enabled or not any(t is not None and t._requires_grad for t in inputs):
         return _wrap(hs), None if c_last is None else _wrap(c_last)
-    name = _node_name(mode, dtype)
+    name = _node_name(mode, hs.dtype)
     node = _LAYER_NODES[name](
-        tuple(None if t is None else edge(t) for t in inputs),
-        (mode, reverse, xa, wa_ih, wa_hh, h0a, c0a, hs, cs, acts, inputs))
+        tuple(None if t is None else edge(t) for t in inputs), saved + (inputs,))
     if mode != LSTM:
         out = _wrap_result(hs, node)
         node._checks = (output_version(out, node),) + _input_checks(inputs)

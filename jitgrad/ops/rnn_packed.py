@@ -47,46 +47,10 @@ class PackedLayerNode(Node):
     __slots__ = ()
 
     def apply(self, grad):
-        (mode, reverse, bs, xa, w_ih, w_hh, w_hr, h0, c0, hs, cs, acts, rs, prev,
-         _) = self._saved_or_raise()
+        saved = self._saved_or_raise()
         grads = list(grad.grads) if isinstance(grad, _OutputGrads) else [grad]
         grads += [None] * (3 - len(grads))
-        dhs, dh_last, dc_last = grads
-        dtype = xa.dtype
-        N, P = hs.shape
-        B = h0.shape[0]
-        dhs = np.zeros((N, P), dtype) if dhs is None else \
-            np.ascontiguousarray(np.reshape(dhs, (N, P)), dtype)
-        dh = np.zeros((B, P), dtype) if dh_last is None else np.array(dh_last, dtype)
-        dc0 = None
-        if mode == LSTM:
-            H = cs.shape[1]
-            dc = np.zeros((B, H), dtype) if dc_last is None else np.array(dc_last, dtype)
-            c_prev = np.concatenate([cs, c0])[prev]
-            dgx = np.empty(acts.shape, dtype)
-            dtot = np.empty((N if w_hr is not None else 0, P), dtype)
-            K.lstm_packed_backward(dhs, w_hh, w_hr if w_hr is not None else _EMPTY[dtype.char],
-                                   cs, c_prev, acts, bs, reverse, dh, dc, dgx, dtot)
-            dgh, dc0 = dgx, dc
-        elif mode == GRU:
-            h_prev = np.concatenate([hs, h0])[prev]
-            dgx = np.empty((N, w_hh.shape[0]), dtype)
-            dgh = np.empty((N, w_hh.shape[0]), dtype)
-            K.gru_packed_backward(dhs, w_hh, h_prev, acts, bs, reverse, dh, dgx, dgh)
-        else:
-            dgx = np.empty((N, P), dtype)
-            K.rnn_packed_backward(dhs, w_hh, hs, bs, reverse, mode == RNN_RELU, dh, dgx)
-            dgh = dgx
-        need = [e is not None for e in self._next]
-        dx = blas_matmul(dgx, w_ih).reshape(self._saved[-1][0]._data.shape) if need[0] else None
-        dw_ih = blas_matmul(dgx.T, xa) if need[3] else None
-        dw_hh = None
-        if need[4]:
-            h_prev = np.concatenate([hs, h0])[prev] if mode != GRU else h_prev
-            dw_hh = blas_matmul(dgh.T, h_prev)
-        dw_hr = blas_matmul(dtot.T, rs) if need[7] else None
-        return (dx, dh if need[1] else None, dc0 if need[2] else None, dw_ih, dw_hh,
-                dgx.sum(0) if need[5] else None, dgh.sum(0) if need[6] else None, dw_hr)
+        return packed_layer_backward(saved[:-1], *grads, [e is not None for e in self._next])
 
     def apply_graph(self, grad):
         # create_graph: the layer again as recorded cell ops, differentiated by the engine
@@ -110,31 +74,32 @@ _NODES = {name: node_class(name, PackedLayerNode) for name in ("CatBackward0", "
 _SELECTORS = {name: type(name, (_OutputSelector,), {"__slots__": ()}) for name in _NODES}
 
 
-def packed_layer(mode, x, batch_sizes, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr=None,
-                 reverse=False):
-    """One layer over ``x``: packed rows (N, I) with ``batch_sizes`` (a numpy int64
-    array), or a whole batch (T, B, I) (``batch_sizes`` then T times B). Returns
-    (output (N, P) or (T, B, P), final h (B, P), final c (B, H) or None)."""
-    packed = x.dim() == 2
-    xa = np.ascontiguousarray(x._data)
+def packed_layer_forward(mode, x, batch_sizes, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr=None,
+                         reverse=False):
+    """One layer on arrays (``packed_layer``'s work, shared with the op table's
+    ``lstm`` entry for the projected LSTM, ``ops/rnn_stack.py``): (output
+    (N, P) or (T, B, P), final h, final c or None, saved for
+    ``packed_layer_backward``)."""
+    shape = x.shape
+    xa = np.ascontiguousarray(x)
     dtype = xa.dtype
     xa = xa.reshape(-1, xa.shape[-1])
     N = xa.shape[0]
-    wa_ih = np.ascontiguousarray(w_ih._data)
-    wa_hh = np.ascontiguousarray(w_hh._data)
-    wa_hr = None if w_hr is None else np.ascontiguousarray(w_hr._data)
+    wa_ih = np.ascontiguousarray(w_ih)
+    wa_hh = np.ascontiguousarray(w_hh)
+    wa_hr = None if w_hr is None else np.ascontiguousarray(w_hr)
     P = wa_hh.shape[1]
     G = wa_ih.shape[0]
     xp = blas_matmul(xa, wa_ih.T)
     if b_ih is not None:
-        xp += b_ih._data if mode == GRU else b_ih._data + b_hh._data
+        xp += b_ih if mode == GRU else b_ih + b_hh
     w_hh_t = np.ascontiguousarray(wa_hh.T)
-    h0a = np.ascontiguousarray(h0._data)
+    h0a = np.ascontiguousarray(h0)
     h = h0a.copy()
     hs = np.empty((N, P), dtype)
     c = cs = acts = rs = c0a = None
     if mode == LSTM:
-        c0a = np.ascontiguousarray(c0._data)
+        c0a = np.ascontiguousarray(c0)
         c = c0a.copy()
         H = c.shape[1]
         cs = np.empty((N, H), dtype)
@@ -145,28 +110,83 @@ def packed_layer(mode, x, batch_sizes, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr=None
                               cs, acts, rs)
     elif mode == GRU:
         acts = np.empty((N, 4 * P), dtype)
-        b_hh_a = np.zeros(G, dtype) if b_hh is None else np.ascontiguousarray(b_hh._data)
+        b_hh_a = np.zeros(G, dtype) if b_hh is None else np.ascontiguousarray(b_hh)
         K.gru_packed_forward(xp, w_hh_t, b_hh_a, batch_sizes, reverse, h, hs, acts)
     else:
         K.rnn_packed_forward(xp, w_hh_t, batch_sizes, reverse, mode == RNN_RELU, h, hs)
-    out_arr = hs if packed else hs.reshape(x.shape[0], x.shape[1], P)
+    out = hs if len(shape) == 2 else hs.reshape(shape[0], shape[1], P)
+    return out, h, c, (mode, reverse, batch_sizes, xa, wa_ih, wa_hh, wa_hr, h0a, c0a, hs, cs,
+                       acts, rs, shape)
+
+
+def packed_layer_backward(saved, dhs, dh_last, dc_last, need):
+    """The gradients of (input, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr) where
+    ``need`` says (None elsewhere), given those of the output rows, the final
+    h and (LSTM) the final c, each None for zeros."""
+    mode, reverse, bs, xa, w_ih, w_hh, w_hr, h0, c0, hs, cs, acts, rs, x_shape = saved
+    prev = _prev_index(bs, reverse)
+    dtype = xa.dtype
+    N, P = hs.shape
+    B = h0.shape[0]
+    dhs = np.zeros((N, P), dtype) if dhs is None else \
+        np.ascontiguousarray(np.reshape(dhs, (N, P)), dtype)
+    dh = np.zeros((B, P), dtype) if dh_last is None else np.array(dh_last, dtype)
+    dc0 = None
+    if mode == LSTM:
+        H = cs.shape[1]
+        dc = np.zeros((B, H), dtype) if dc_last is None else np.array(dc_last, dtype)
+        c_prev = np.concatenate([cs, c0])[prev]
+        dgx = np.empty(acts.shape, dtype)
+        dtot = np.empty((N if w_hr is not None else 0, P), dtype)
+        K.lstm_packed_backward(dhs, w_hh, w_hr if w_hr is not None else _EMPTY[dtype.char],
+                               cs, c_prev, acts, bs, reverse, dh, dc, dgx, dtot)
+        dgh, dc0 = dgx, dc
+    elif mode == GRU:
+        h_prev = np.concatenate([hs, h0])[prev]
+        dgx = np.empty((N, w_hh.shape[0]), dtype)
+        dgh = np.empty((N, w_hh.shape[0]), dtype)
+        K.gru_packed_backward(dhs, w_hh, h_prev, acts, bs, reverse, dh, dgx, dgh)
+    else:
+        dgx = np.empty((N, P), dtype)
+        K.rnn_packed_backward(dhs, w_hh, hs, bs, reverse, mode == RNN_RELU, dh, dgx)
+        dgh = dgx
+    dx = blas_matmul(dgx, w_ih).reshape(x_shape) if need[0] else None
+    dw_ih = blas_matmul(dgx.T, xa) if need[3] else None
+    dw_hh = None
+    if need[4]:
+        h_prev = np.concatenate([hs, h0])[prev] if mode != GRU else h_prev
+        dw_hh = blas_matmul(dgh.T, h_prev)
+    dw_hr = blas_matmul(dtot.T, rs) if need[7] else None
+    return (dx, dh if need[1] else None, dc0 if need[2] else None, dw_ih, dw_hh,
+            dgx.sum(0) if need[5] else None, dgh.sum(0) if need[6] else None, dw_hr)
+
+
+def _data(t):
+    return None if t is None else t._data
+
+
+def packed_layer(mode, x, batch_sizes, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr=None,
+                 reverse=False):
+    """One layer over ``x``: packed rows (N, I) with ``batch_sizes`` (a numpy int64
+    array), or a whole batch (T, B, I) (``batch_sizes`` then T times B). Returns
+    (output (N, P) or (T, B, P), final h (B, P), final c (B, H) or None)."""
+    out_arr, h, c, saved = packed_layer_forward(
+        mode, x._data, batch_sizes, h0._data, _data(c0), w_ih._data, w_hh._data, _data(b_ih),
+        _data(b_hh), _data(w_hr), reverse)
     inputs = (x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr)
     if not grad_state.enabled or not any(t is not None and t._requires_grad for t in inputs):
         return _wrap(out_arr), _wrap(h), None if c is None else _wrap(c)
-    name = "CatBackward0" if packed else "StackBackward0"
-    node = _NODES[name](
-        tuple(None if t is None else edge(t) for t in inputs),
-        (mode, reverse, batch_sizes, xa, wa_ih, wa_hh, wa_hr, h0a, c0a, hs, cs, acts, rs,
-         _prev_index(batch_sizes, reverse), inputs))
-    count = 3 if mode == LSTM else 2
+    name = "CatBackward0" if x.dim() == 2 else "StackBackward0"
+    node = _NODES[name](tuple(None if t is None else edge(t) for t in inputs), saved + (inputs,))
+    mode_count = 3 if mode == LSTM else 2
     results = []
-    for index, arr in enumerate((out_arr, h, c)[:count]):
+    for index, arr in enumerate((out_arr, h, c)[:mode_count]):
         sel = _SELECTORS[name]((node,), ())
-        sel.index, sel.count = index, count
+        sel.index, sel.count = index, mode_count
         results.append(_wrap_result(arr, sel))
     node._checks = (output_version(results[0], node),) + tuple(
         saved_version(t) for t in inputs if t is not None)
-    return results[0], results[1], results[2] if count == 3 else None
+    return results[0], results[1], results[2] if mode_count == 3 else None
 
 
 def _recorded_layer(mode, reverse, bs, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr):
