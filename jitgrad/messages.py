@@ -3746,9 +3746,7 @@ def grid_sample_last(n, gshape):
             f"sizes {_sizes(gshape)}")
 
 
-def grid_sample_unsupported(ndim, mode):
-    return (f"jitgrad's grid_sample does not support mode='{mode}' yet (bilinear and nearest "
-            "only)")
+GRID_SAMPLE_BICUBIC_5D = "grid_sampler(): bicubic interpolation only supports 4D input"
 
 
 def grid_sample_dtype(idt, gdt):
