@@ -691,7 +691,10 @@ COMPOSITE = {op.name: op for op in [
     Composite("hinge_embedding_loss", "MeanBackward0",              {"self": "where(target != 1, (margin - self).clamp_min(0), 0) + where(target != -1, self, 0), recorded"}),
     Composite("multilabel_margin_loss", "MultilabelMarginLossBackward0", {"self": "grad / C * (sum_j [1 - x_j + x_i > 0] at i - the same at each target j)  (/ N if mean)"}),
     Composite("triplet_margin_with_distance_loss", "MeanBackward0", {"anchor": "(margin + d(a, p) - d(a, n)).clamp_min(0), recorded (any distance_function)"}),
-    Composite("grid_sample",         "GridSampler2DBackward0",      {"input": "grad * bilinear weights (nearest: 1; bicubic: the 4 x 4 products of cubic coefficients, A = -0.75) scattered to the sampled pixels (bicubic: each tap clipped/reflected)", "grid": "sum_c grad * value * d(weight)/d(pixel) * d(pixel)/d(grid) (unnormalise, clip/reflect; bicubic: unnormalise only; nearest: 0)"}),
+    Composite("grid_sample",         "GridSampler2DBackward0",      {"input": "grad * bilinear weights (nearest: 1) scattered to the sampled pixels", "grid": "sum_c grad * value * d(weight)/d(pixel) * d(pixel)/d(grid) (unnormalise, clip/reflect; nearest: 0)"}),
+    # bicubic (4-d only; jitgrad/ops/grid_sample_bicubic.py): the 4 x 4 taps floor - 1 .. floor + 2,
+    # each clipped/reflected on its own; cubic convolution coefficients c_k(t), A = -0.75
+    Composite("grid_sample_bicubic", "GridSampler2DBackward0",      {"input": "grad * c_i(tx) * c_j(ty) scattered to each tap's padded pixel", "grid": "sum_c grad * sum_ij value_ij * (c_i'(tx) c_j(ty), c_i(tx) c_j'(ty)) * scale (unnormalise only: padded taps do not move)"}),
     Composite("grid_sample_3d",      "GridSampler3DBackward0",      {"input": "grad * trilinear weights (nearest: 1) scattered to the sampled voxels", "grid": "sum_c grad * value * d(weight)/d(voxel) * d(voxel)/d(grid) (nearest: 0)"}),
     Composite("affine_grid",         "AffineGridGeneratorBackward0", {"theta": "grad.view(N, L, k).transpose(1, 2).bmm(base_grid.view(L, k + 1))"}),
     # embedding and normalisation layers (jitgrad/ops/normalization.py)
