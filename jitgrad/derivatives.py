@@ -664,6 +664,10 @@ COMPOSITE = {op.name: op for op in [
            {"input": "upsample_bilinear2d_backward(grad, output_size, input_size, align_corners, scales)"},
            ("nn.functional.interpolate",)),
     Composite("upsample_bicubic2d",  "UpsampleBicubic2DBackward0",  {"self": "upsample_bicubic2d_backward(grad, output_size, input_size, align_corners, scales)"}),
+    # antialias=True (jitgrad/ops/resample_aa.py): windows that widen with the downsampling
+    # factor, weights normalised per output; the width resampled first, an unchanged axis copied
+    Composite("_upsample_bilinear2d_aa", "UpsampleBilinear2DAaBackward0", {"self": "_upsample_bilinear2d_aa_backward(grad, output_size, input_size, align_corners, scales)  (triangle filter of (j - centre + 1/2) / max(scale, 1))"}),
+    Composite("_upsample_bicubic2d_aa",  "UpsampleBicubic2DAaBackward0",  {"self": "_upsample_bicubic2d_aa_backward(grad, output_size, input_size, align_corners, scales)  (Keys' cubic, a = -0.5, of (j - centre + 1/2) / max(scale, 1))"}),
     Composite("upsample_trilinear3d", "UpsampleTrilinear3DBackward0", {"self": "upsample_trilinear3d_backward(grad, output_size, input_size, align_corners, scales)"}),
     Kernel("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0", "resample", ("input",),
            {"input": "each output's grad / window size spread over its window"},
