@@ -129,8 +129,10 @@ def _fma(a, b, c):
     s = p + c
     bb = s - p
     err = (p - (s - bb)) + (c - bb)
-    # (an infinite or NaN product: the plain a * b + c, whose error terms are NaN)
-    return np.where(np.isfinite(p), s + (e + err), s)
+    # an infinite or NaN product, or a factor beyond 2^996 (its split overflows): the
+    # plain a * b + c (the error terms are NaN; past 1e300 they are far below c anyway)
+    r = s + (e + err)
+    return np.where(np.isfinite(r), r, s)
 
 
 def _unnormalize(c, size, align_corners, dt):

@@ -35,22 +35,14 @@ def cubic_coefficients(t, dt):
     return [far(t + dt(1)), near(t), near(dt(1) - t), far(dt(2) - t)]
 
 
-def cubic_coefficients_exact(t):
-    """The coefficients and their derivatives d/dt, in float64."""
-    def near(x):
-        return ((A + 2) * x - (A + 3)) * x * x + 1
-
+def cubic_derivatives(t):
+    """d/dt of the 4 coefficients, in float64."""
     def near_d(x):
         return (3 * (A + 2) * x - 2 * (A + 3)) * x
 
-    def far(x):
-        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A
-
     def far_d(x):
         return (3 * A * x - 10 * A) * x + 8 * A
-    coeffs = [far(t + 1), near(t), near(1 - t), far(2 - t)]
-    derivs = [far_d(t + 1), near_d(t), -near_d(1 - t), -far_d(2 - t)]
-    return coeffs, derivs
+    return [far_d(t + 1), near_d(t), -near_d(1 - t), -far_d(2 - t)]
 
 
 def cubic_coefficient_tensor(t, k):
@@ -103,8 +95,10 @@ def sample(a, gl, padding_mode, align_corners):
     x0d, y0d = np.floor(xd), np.floor(yd)
     cxd, cyd = cubic_coefficients(xd - x0d, dt), cubic_coefficients(yd - y0d, dt)
     x64, y64 = xd.astype(np.float64), yd.astype(np.float64)
-    cx, dcx = cubic_coefficients_exact(x64 - np.floor(x64))
-    cy, dcy = cubic_coefficients_exact(y64 - np.floor(y64))
+    # the backward weighs with the forward's coefficients (in the dtype, as torch's: near
+    # a whole pixel the outer ones are a float32 cancellation), their derivatives exact
+    cx, cy = [c.astype(np.float64) for c in cxd], [c.astype(np.float64) for c in cyd]
+    dcx, dcy = cubic_derivatives(x64 - np.floor(x64)), cubic_derivatives(y64 - np.floor(y64))
     xs = [tap_index(x0d + dt(k - 1), W, padding_mode, align_corners, dt) for k in range(4)]
     ys = [tap_index(y0d + dt(k - 1), H, padding_mode, align_corners, dt) for k in range(4)]
     av = a.reshape(N, C, H * W)
