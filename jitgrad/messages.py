@@ -2196,6 +2196,8 @@ INTERP_RECOMPUTE_WITH_SIZE = "recompute_scale_factor is not meaningful with an e
 INTERP_ANTIALIAS = ("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
                     "requires a 4-D tensor as input")
 INTERP_LANCZOS_UNSUPPORTED = "jitgrad: interpolate(mode='lanczos', antialias=True) is not supported yet"
+INTERP_LANCZOS_ALIGN_CORNERS = "Lanczos mode does not support align_corners=True"
+INTERP_LANCZOS_ANTIALIAS = "Lanczos mode requires antialias=True"
 
 
 def interp_size_dims(in_sizes, size):

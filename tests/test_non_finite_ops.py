@@ -1,7 +1,8 @@
 """NaN/inf behaviour of a few ops beyond what tests/test_properties.py compares:
 torch's gradient formulas at non-finite points (hand-derived, no torch needed), and
-grid_sample's forward at a NaN/inf grid coordinate, whose backward crashes torch's
-CPU kernel (so the property test leaves it out: NON_FINITE_UNCOMPARABLE)."""
+grid_sample's forward at a NaN/inf grid coordinate, whose bilinear backward crashes
+torch's CPU kernel (so the property test leaves it out: NON_FINITE_UNCOMPARABLE), and
+bicubic's forward and backward there (which torch runs)."""
 import math
 import warnings
 

@@ -190,6 +190,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             return adaptive_avg_pool3d(input, output_size)
     elif mode in ("nearest", "nearest-exact") and dim in (1, 2, 3):
         return _upsample(input, output_size, scales, mode, False)
+    elif mode == "lanczos" and dim == 2:
+        if align_corners:
+            raise ValueError(messages.INTERP_LANCZOS_ALIGN_CORNERS)
+        if not antialias:
+            raise ValueError(messages.INTERP_LANCZOS_ANTIALIAS)
+        raise NotImplementedError(messages.INTERP_LANCZOS_UNSUPPORTED)
     elif antialias:                                   # bilinear or bicubic of a 4-d input
         _upsample_sizes_check(input, output_size)
         return _rs_aa.upsample_aa(input, output_size, scales, mode, bool(align_corners))

@@ -470,8 +470,6 @@ def interp_sizes(shape, size, scale_factor, mode, recompute_scale_factor, antial
     if antialias:
         if mode not in ("bilinear", "bicubic", "lanczos") or len(shape) != 4:
             raise ValueError(messages.INTERP_ANTIALIAS)
-        if mode == "lanczos":
-            raise NotImplementedError(messages.INTERP_LANCZOS_UNSUPPORTED)
     if output_size is None:
         # torch's upsample ops: the output size from the scales (a C++ truncation)
         output_size = [int(shape[i + 2] * float(scale_factors[i])) for i in range(dim)]
