@@ -8,13 +8,16 @@ integer coordinate padded on its own (clipped, or reflected then clipped;
 with zeros padding a tap outside reads 0), and weighted by the cubic
 convolution coefficients (A = -0.75) of the fractional part: first the 4
 taps of each row along x, then the 4 rows along y. The forward is torch's
-in the dtype, its products and sums fused as the compiled kernel's
-(fused multiply-adds); the backward (GridSampler2DBackward0, the shared
-node of jitgrad/ops/grid_sample.py) runs on the saved taps in float64. A
-padded tap's coordinate does not move with the grid, so d(pixel)/d(grid)
+to the bit: in the dtype, with its compiler's fused multiply-adds where it
+fuses them (found against torch 2.13's AVX2 build). The backward
+(GridSampler2DBackward0, the node of jitgrad/ops/grid_sample.py) runs on the
+saved taps in float64, weighing with the forward's coefficients. A padded
+tap's coordinate does not move with the grid, so d(pixel)/d(grid)
 is the unnormalisation's scale alone.
 """
 import numpy as np
+
+from .grid_sample import _fma, _unnormalize
 
 A = -0.75
 
@@ -24,7 +27,6 @@ def cubic_coefficients(t, dt):
     kernel forms them: ``((A + 2) x - (A + 3)) x x + 1`` with its two multiply-adds
     fused, ``((A x - 5A) x + 8A) x - 4A`` rounded step by step (there the compiler
     fuses the exact constant products 5A, 8A, 4A instead)."""
-    from .grid_sample import _fma
     a = dt(A)
 
     def near(x):                                   # |x| <= 1
@@ -58,7 +60,6 @@ def cubic_coefficient_tensor(t, k):
 
 def _reflect_taps(c, size, align_corners, dt):
     """ATen's vectorised reflect_coordinates (no gradient) of whole-numbered taps."""
-    from .grid_sample import _fma
     if align_corners:
         if size <= 1:
             return np.zeros_like(c)
@@ -87,7 +88,6 @@ def sample(a, gl, padding_mode, align_corners):
     """The forward of an (N, C, H, W) array at grid points ``gl`` (N, L, 2): (output
     (N, C, L) in the dtype, corners as GridSampleNode saves them, d(pixel)/d(grid)
     per axis, pixel coordinates per axis in float64)."""
-    from .grid_sample import _fma, _unnormalize
     N, C, H, W = a.shape
     dt = a.dtype.type
     xd, sx = _unnormalize(gl[..., 0], W, align_corners, dt)
