@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import jitgrad
-from helpers import assert_same_module, error_tests, table_tests
+from helpers import assert_same_module, error_tests, gradcheck, table_tests
 
 rng = np.random.default_rng(0)
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
@@ -158,6 +158,19 @@ def test_interpolate_antialias_hand_derived(dtype):
     got = Fn.interpolate(rows, size=(3, 1), mode="bilinear", antialias=True)
     np.testing.assert_allclose(got[0, 0, 1, 0].item(), 4.0, **tol)
     assert got[0, 0, 0, 0].item() < got[0, 0, 1, 0].item() < got[0, 0, 2, 0].item()
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+def test_interpolate_antialias_unchanged_axis_is_copied(mode):
+    """A scale_factor that leaves an axis's size as it is (5 * 1.1 -> 5): torch's forward
+    copies that axis, and so does jitgrad's, whose gradient is this forward's (finite
+    differences). torch 2.13's backward weighs the axis by 1 / 1.1 there instead (so
+    its gradient is not its forward's): not compared."""
+    Fn = jitgrad.nn.functional
+    x = R(1, 2, 6, 5)
+    out = gradcheck(lambda t: Fn.interpolate(t, scale_factor=(0.5, 1.1), mode=mode, antialias=True), x)
+    by_size = Fn.interpolate(jitgrad.tensor(x), size=(3, 5), mode=mode, antialias=True)
+    assert out.shape == (1, 2, 3, 5) and out.tolist() == by_size.tolist()
 
 
 def test_conv_transpose_is_the_input_gradient_of_conv():
