@@ -669,6 +669,10 @@ COMPOSITE = {op.name: op for op in [
            {"input": "upsample_bilinear2d_backward(grad, output_size, input_size, align_corners, scales)"},
            ("nn.functional.interpolate",)),
     Composite("upsample_bicubic2d",  "UpsampleBicubic2DBackward0",  {"self": "upsample_bicubic2d_backward(grad, output_size, input_size, align_corners, scales)"}),
+    # antialias=True (jitgrad/ops/resample_aa.py): windows that widen with the downsampling
+    # factor, weights normalised per output; the width resampled first, an unchanged axis copied
+    Composite("_upsample_bilinear2d_aa", "UpsampleBilinear2DAaBackward0", {"self": "_upsample_bilinear2d_aa_backward(grad, output_size, input_size, align_corners, scales)  (triangle filter of (j - centre + 1/2) / max(scale, 1))"}),
+    Composite("_upsample_bicubic2d_aa",  "UpsampleBicubic2DAaBackward0",  {"self": "_upsample_bicubic2d_aa_backward(grad, output_size, input_size, align_corners, scales)  (Keys' cubic, a = -0.5, of (j - centre + 1/2) / max(scale, 1))"}),
     Composite("upsample_trilinear3d", "UpsampleTrilinear3DBackward0", {"self": "upsample_trilinear3d_backward(grad, output_size, input_size, align_corners, scales)"}),
     Kernel("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0", "resample", ("input",),
            {"input": "each output's grad / window size spread over its window"},
@@ -697,6 +701,9 @@ COMPOSITE = {op.name: op for op in [
     Composite("multilabel_margin_loss", "MultilabelMarginLossBackward0", {"self": "grad / C * (sum_j [1 - x_j + x_i > 0] at i - the same at each target j)  (/ N if mean)"}),
     Composite("triplet_margin_with_distance_loss", "MeanBackward0", {"anchor": "(margin + d(a, p) - d(a, n)).clamp_min(0), recorded (any distance_function)"}),
     Composite("grid_sample",         "GridSampler2DBackward0",      {"input": "grad * bilinear weights (nearest: 1) scattered to the sampled pixels", "grid": "sum_c grad * value * d(weight)/d(pixel) * d(pixel)/d(grid) (unnormalise, clip/reflect; nearest: 0)"}),
+    # bicubic (4-d only; jitgrad/ops/grid_sample_bicubic.py): the 4 x 4 taps floor - 1 .. floor + 2,
+    # each clipped/reflected on its own; cubic convolution coefficients c_k(t), A = -0.75
+    Composite("grid_sample_bicubic", "GridSampler2DBackward0",      {"input": "grad * c_i(tx) * c_j(ty) scattered to each tap's padded pixel", "grid": "sum_c grad * sum_ij value_ij * (c_i'(tx) c_j(ty), c_i(tx) c_j'(ty)) * scale (unnormalise only: padded taps do not move)"}),
     Composite("grid_sample_3d",      "GridSampler3DBackward0",      {"input": "grad * trilinear weights (nearest: 1) scattered to the sampled voxels", "grid": "sum_c grad * value * d(weight)/d(voxel) * d(voxel)/d(grid) (nearest: 0)"}),
     Composite("affine_grid",         "AffineGridGeneratorBackward0", {"theta": "grad.view(N, L, k).transpose(1, 2).bmm(base_grid.view(L, k + 1))"}),
     # embedding and normalisation layers (jitgrad/ops/normalization.py)

@@ -2195,7 +2195,9 @@ INTERP_NEITHER = "either size or scale_factor should be defined"
 INTERP_RECOMPUTE_WITH_SIZE = "recompute_scale_factor is not meaningful with an explicit size."
 INTERP_ANTIALIAS = ("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
                     "requires a 4-D tensor as input")
-INTERP_ANTIALIAS_UNSUPPORTED = "jitgrad: interpolate(antialias=True) is not supported yet"
+INTERP_LANCZOS_UNSUPPORTED = "jitgrad: interpolate(mode='lanczos', antialias=True) is not supported yet"
+INTERP_LANCZOS_ALIGN_CORNERS = "Lanczos mode does not support align_corners=True"
+INTERP_LANCZOS_ANTIALIAS = "Lanczos mode requires antialias=True"
 
 
 def interp_size_dims(in_sizes, size):
@@ -2232,8 +2234,9 @@ def upsample_sizes(in_sizes, out_sizes):
     names = "DHW"[3 - len(in_sizes):]
     i = ", ".join(f"{n}: {v}" for n, v in zip(names, in_sizes))
     o = ", ".join(f"{n}: {v}" for n, v in zip(names, out_sizes))
-    return (f"Input and output sizes should be greater than 0, but got input ({i}) and output "
-            f"({o})")
+    # (torch's 1-d check says "and output", its 2-d and 3-d ones "output")
+    sep = " and " if len(in_sizes) == 1 else " "
+    return f"Input and output sizes should be greater than 0, but got input ({i}){sep}output ({o})"
 
 
 def conv_transpose_padding_mode(cls_name):
@@ -3746,9 +3749,7 @@ def grid_sample_last(n, gshape):
             f"sizes {_sizes(gshape)}")
 
 
-def grid_sample_unsupported(ndim, mode):
-    return (f"jitgrad's grid_sample does not support mode='{mode}' yet (bilinear and nearest "
-            "only)")
+GRID_SAMPLE_BICUBIC_5D = "grid_sampler(): bicubic interpolation only supports 4D input"
 
 
 def grid_sample_dtype(idt, gdt):

@@ -801,11 +801,13 @@ KERNEL_CALLS = {
                            + F.interpolate(x, scale_factor=1.7, recompute_scale_factor=True)
                            .sum((2, 3), keepdim=True),
                            [(normal, (2, 3, 4, 5))]),
-    # the other modes and dimensions are not these entries' (eager calls)
+    # the other modes and dimensions, and antialias, are not these entries' (eager calls)
     "upsample_bilinear2d": (lambda x: F.interpolate(x, scale_factor=2, mode="bilinear")
                             + F.interpolate(x, (8, 10), mode="bilinear", align_corners=True)
                             + F.interpolate(x, (3, 7), mode="bilinear").sum((2, 3), keepdim=True)
                             + F.interpolate(x, (8, 10), mode="bicubic")
+                            + F.interpolate(x, (2, 3), mode="bilinear", antialias=True)
+                            .sum((2, 3), keepdim=True)
                             + F.interpolate(x, (2, 2), mode="area").sum((2, 3), keepdim=True)
                             + F.interpolate(x[0], scale_factor=2, mode="linear")
                             .sum(1, keepdim=True),

@@ -1,7 +1,8 @@
 """NaN/inf behaviour of a few ops beyond what tests/test_properties.py compares:
 torch's gradient formulas at non-finite points (hand-derived, no torch needed), and
-grid_sample's forward at a NaN/inf grid coordinate, whose backward crashes torch's
-CPU kernel (so the property test leaves it out: NON_FINITE_UNCOMPARABLE)."""
+grid_sample's forward at a NaN/inf grid coordinate, whose bilinear backward crashes
+torch's CPU kernel (so the property test leaves it out: NON_FINITE_UNCOMPARABLE), and
+bicubic's forward and backward there (which torch runs)."""
 import math
 import warnings
 
@@ -64,3 +65,28 @@ def test_grid_sample_forward_at_non_finite_grid(padding, value):
         got = jitgrad.nn.functional.grid_sample(jitgrad.tensor(x), jitgrad.tensor(g),
                                                 "bilinear", padding, False).numpy()
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=0, equal_nan=True)
+
+
+@pytest.mark.parametrize("padding", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("value", [NAN, INF, -INF, 1e30, -3e9])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_grid_sample_bicubic_at_non_finite_grid(padding, value, dtype):
+    """Bicubic pads each tap, not the coordinate: a NaN or infinite one makes NaN
+    coefficients (its output and gradients NaN), a huge one puts its taps outside
+    (zeros) or on the clipped edge; torch's backward runs here, so it is compared too."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, 2, 3, 4)).astype(dtype)
+    g = rng.uniform(-1.2, 1.2, (1, 2, 3, 2)).astype(dtype)
+    g[0, 0, 0, 0] = g[0, 1, 1, 1] = value
+    got = []
+    for lib in (jitgrad, torch):
+        xt, gt = lib.tensor(x, requires_grad=True), lib.tensor(g, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            out = lib.nn.functional.grid_sample(xt, gt, "bicubic", padding, False)
+            out.backward(lib.ones_like(out))
+        got.append((out.detach().numpy(), xt.grad.numpy(), gt.grad.numpy()))
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    for a, b in zip(*got):
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol, equal_nan=True)

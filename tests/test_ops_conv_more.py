@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import jitgrad
-from helpers import assert_same_module, error_tests, table_tests
+from helpers import assert_same_module, error_tests, gradcheck, table_tests
 
 rng = np.random.default_rng(0)
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
@@ -69,6 +69,22 @@ CASES = [
     ("upsample_bicubic2d", "size", lambda lib, x: F(lib).interpolate(x, size=(6, 3), mode="bicubic"), [R(1, 2, 4, 4)]),
     ("upsample_bicubic2d", "align-corners", lambda lib, x: F(lib).interpolate(x, scale_factor=1.5, mode="bicubic", align_corners=True),
      [R(1, 1, 3, 4)]),
+    # antialias: downsampling (the window widens with the factor), upsampling, one axis only,
+    # align_corners (it changes the scale only), scale factors and recomputed ones
+    ("_upsample_bilinear2d_aa", "downsample-size", lambda lib, x: F(lib).interpolate(x, size=(3, 4), mode="bilinear", antialias=True),
+     [R(2, 2, 7, 9)]),
+    ("_upsample_bilinear2d_aa", "upsample-scale-align-corners-non-contiguous",
+     lambda lib, x: F(lib).interpolate(x.transpose(2, 3), scale_factor=(1.7, 2.2), mode="bilinear", antialias=True,
+                                       align_corners=True), [R(1, 2, 4, 3)]),
+    ("_upsample_bilinear2d_aa", "mixed-recompute",
+     lambda lib, x: F(lib).interpolate(x, scale_factor=(0.45, 1.6), mode="bilinear", antialias=True,
+                                       recompute_scale_factor=True), [R(1, 1, 9, 4)]),
+    ("_upsample_bicubic2d_aa", "downsample-scale", lambda lib, x: F(lib).interpolate(x, scale_factor=0.4, mode="bicubic", antialias=True),
+     [R(1, 2, 10, 8)]),
+    ("_upsample_bicubic2d_aa", "upsample-size-align-corners",
+     lambda lib, x: F(lib).interpolate(x, size=(7, 9), mode="bicubic", antialias=True, align_corners=True), [R(2, 1, 4, 5)]),
+    ("_upsample_bicubic2d_aa", "width-only-non-contiguous",
+     lambda lib, x: F(lib).interpolate(x.transpose(2, 3), size=(5, 3), mode="bicubic", antialias=True), [R(1, 2, 6, 5)]),
     ("upsample_trilinear3d", "scale", lambda lib, x: F(lib).interpolate(x, scale_factor=(1.5, 1, 2), mode="trilinear"), [R(1, 1, 2, 3, 2)]),
     ("adaptive_avg_pool2d", "interpolate-area", lambda lib, x: F(lib).interpolate(x, size=(2, 3), mode="area"), [R(1, 2, 5, 4)]),
     ("pixel_shuffle", "batched-extra-dim", lambda lib, x: F(lib).pixel_shuffle(x, 2), [R(2, 1, 8, 2, 3)]),
@@ -106,6 +122,57 @@ def test_interpolate_and_shuffle_hand_derived():
     assert a.tolist() == [[1.5, 3.0]]                     # windows [0, 2) and [1, 3)
 
 
+@pytest.mark.parametrize("dtype", [jitgrad.float32, jitgrad.float64])
+def test_interpolate_antialias_hand_derived(dtype):
+    Fn = jitgrad.nn.functional
+    tol = dict(rtol=1e-6, atol=1e-6) if dtype is jitgrad.float32 else dict(rtol=1e-14, atol=1e-14)
+    ramp = jitgrad.arange(8.0, dtype=dtype).reshape(1, 1, 1, 8)
+    # halving (scale 2): the triangle's support doubles, output i reads inputs 2i - 1 .. 2i + 2
+    # with weights (1, 3, 3, 1) / 8; at an edge the window is cut and renormalised: (3, 3, 1) / 7
+    got = Fn.interpolate(ramp, size=(1, 4), mode="bilinear", antialias=True)
+    np.testing.assert_allclose(got.flatten().numpy(), [5 / 7, 2.5, 4.5, 44 / 7], **tol)
+    # plain bilinear halving reads 2 inputs only
+    assert Fn.interpolate(ramp, size=(1, 4), mode="bilinear").flatten().tolist() == [0.5, 2.5, 4.5, 6.5]
+    # bicubic (Keys, a = -0.5) halving: 8 taps, symmetric about 2i + 1/2, so a ramp gives 2i + 1/2
+    # wherever the window is whole
+    got = Fn.interpolate(jitgrad.arange(16.0, dtype=dtype).reshape(1, 1, 1, 16), size=(1, 8), mode="bicubic",
+                         antialias=True)
+    np.testing.assert_allclose(got.flatten()[2:6].numpy(), [4.5, 6.5, 8.5, 10.5], **tol)
+    # the weights sum to 1: a constant stays constant, up and down
+    ones = jitgrad.full((1, 2, 5, 7), 3.0, dtype=dtype)
+    for mode in ("bilinear", "bicubic"):
+        for size in ((2, 3), (9, 11), (5, 3)):
+            np.testing.assert_allclose(Fn.interpolate(ones, size, mode=mode, antialias=True).numpy(), 3.0, **tol)
+    # at scale 1 antialias changes nothing: the input, as the plain modes give it
+    x = jitgrad.tensor(R(2, 3, 4, 5), dtype=dtype, requires_grad=True)
+    for mode in ("bilinear", "bicubic"):
+        for kw in (dict(scale_factor=1.0), dict(size=(4, 5)), dict(size=(4, 5), align_corners=True)):
+            y = Fn.interpolate(x, mode=mode, antialias=True, **kw)
+            assert y.tolist() == x.tolist() == Fn.interpolate(x, mode=mode, **kw).tolist()
+            (g,) = jitgrad.autograd.grad(y, x, jitgrad.ones_like(y))
+            assert (g == 1).all().item()
+    # a width of 1 with the height resampled: each row its own window (rows 2..6 of a ramp
+    # with weights (1, 2, 3, 2, 1) / 9 for the middle one). torch 2.13 gives every output row
+    # the first row's value there (its vertical pass reads the first row's weights only)
+    rows = jitgrad.arange(9.0, dtype=dtype).reshape(1, 1, 9, 1).expand(1, 1, 9, 4)
+    got = Fn.interpolate(rows, size=(3, 1), mode="bilinear", antialias=True)
+    np.testing.assert_allclose(got[0, 0, 1, 0].item(), 4.0, **tol)
+    assert got[0, 0, 0, 0].item() < got[0, 0, 1, 0].item() < got[0, 0, 2, 0].item()
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+def test_interpolate_antialias_unchanged_axis_is_copied(mode):
+    """A scale_factor that leaves an axis's size as it is (5 * 1.1 -> 5): torch's forward
+    copies that axis, and so does jitgrad's, whose gradient is this forward's (finite
+    differences). torch 2.13's backward weighs the axis by 1 / 1.1 there instead (so
+    its gradient is not its forward's): not compared."""
+    Fn = jitgrad.nn.functional
+    x = R(1, 2, 6, 5)
+    out = gradcheck(lambda t: Fn.interpolate(t, scale_factor=(0.5, 1.1), mode=mode, antialias=True), x)
+    by_size = Fn.interpolate(jitgrad.tensor(x), size=(3, 5), mode=mode, antialias=True)
+    assert out.shape == (1, 2, 3, 5) and out.tolist() == by_size.tolist()
+
+
 def test_conv_transpose_is_the_input_gradient_of_conv():
     x, w = R(2, 3, 7, 7), R(4, 3, 3, 2)
     xt = jitgrad.tensor(x, requires_grad=True)
@@ -138,6 +205,10 @@ DOUBLE = [
     ("reflect", lambda lib, x: F(lib).pad(x, (1, 2), "reflect"), [R(2, 4)]),
     ("bilinear", lambda lib, x: F(lib).interpolate(x, scale_factor=1.5, mode="bilinear"), [R(1, 1, 3, 2)]),
     ("adaptive-max", lambda lib, x: F(lib).adaptive_max_pool2d(x, 2), [R(1, 1, 3, 3)]),
+    ("bilinear-antialias", lambda lib, x: F(lib).interpolate(x * x, size=(2, 5), mode="bilinear", antialias=True),
+     [R(1, 2, 5, 3)]),
+    ("bicubic-antialias", lambda lib, x: F(lib).interpolate(x * x, scale_factor=(0.5, 1.5), mode="bicubic", antialias=True,
+                                                            align_corners=True), [R(1, 1, 6, 4)]),
 ]
 
 
@@ -175,6 +246,12 @@ def test_backward_of_backward_node_names():
     (gx,) = jitgrad.autograd.grad(y, x, jitgrad.ones_like(y, requires_grad=True),
                                   create_graph=True)
     assert type(gx.grad_fn).__name__ == "ReflectionPad1DBackwardBackward0"
+    x = jitgrad.tensor(R(1, 1, 4, 4), requires_grad=True)
+    for mode, name in (("bilinear", "UpsampleBilinear2DAa"), ("bicubic", "UpsampleBicubic2DAa")):
+        y = jitgrad.nn.functional.interpolate(x, scale_factor=0.5, mode=mode, antialias=True)
+        assert type(y.grad_fn).__name__ == name + "Backward0"
+        (gx,) = jitgrad.autograd.grad(y, x, jitgrad.ones_like(y, requires_grad=True), create_graph=True)
+        assert type(gx.grad_fn).__name__ == name + "BackwardBackward0"
 
 
 # ------------------------------------------------------------------ errors
@@ -204,6 +281,21 @@ ERRORS = [
       "Got 3D input, but bilinear mode needs 4D input"),
     E("interp-zero-size", lambda lib: F(lib).interpolate(_t(lib), 0, mode="linear"), RuntimeError,
       "Input and output sizes should be greater than 0, but got input (W: 4) and output (W: 0)"),
+    E("interp-antialias-mode", lambda lib: F(lib).interpolate(_t(lib, np.ones((1, 1, 4, 4))), scale_factor=0.5, antialias=True),
+      ValueError, "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D tensor as input"),
+    E("interp-antialias-dims", lambda lib: F(lib).interpolate(_t(lib), 2, mode="bilinear", antialias=True), ValueError,
+      "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D tensor as input"),
+    E("interp-antialias-integer",
+      lambda lib: F(lib).interpolate(_t(lib, np.ones((1, 1, 4, 4), np.int32)), scale_factor=0.5, mode="bicubic", antialias=True),
+      NotImplementedError, "\"compute_index_ranges_weights\" not implemented for 'Int'"),
+    E("interp-antialias-zero-size",
+      lambda lib: F(lib).interpolate(_t(lib, np.ones((1, 1, 4, 4))), (0, 3), mode="bilinear", antialias=True), RuntimeError,
+      "Input and output sizes should be greater than 0, but got input (H: 4, W: 4) output (H: 0, W: 3)"),
+    E("interp-lanczos-antialias", lambda lib: F(lib).interpolate(_t(lib, np.ones((1, 1, 4, 4))), scale_factor=0.5, mode="lanczos"),
+      ValueError, "Lanczos mode requires antialias=True"),
+    E("interp-lanczos-align-corners",
+      lambda lib: F(lib).interpolate(_t(lib, np.ones((1, 1, 4, 4))), scale_factor=0.5, mode="lanczos", antialias=True,
+                                     align_corners=True), ValueError, "Lanczos mode does not support align_corners=True"),
     E("conv1d-channels", lambda lib: F(lib).conv1d(_t(lib), _t(lib, np.ones((2, 2, 1), np.float32))), RuntimeError,
       "Given groups=1, weight of size [2, 2, 1], expected input[2, 3, 4] to have 2 channels, but got 3 channels instead"),
     E("conv1d-stride-type", lambda lib: F(lib).conv1d(_t(lib), _t(lib, np.ones((2, 3, 1), np.float32)), stride=1.5), TypeError,

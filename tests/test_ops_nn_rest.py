@@ -75,6 +75,17 @@ CASES = [
      [R(3, 4), R(1, 4), R(3, 4)]),
     ("grid_sample", "bilinear-reflection", lambda lib, x, g: F(lib).grid_sample(x, g * 1.3, "bilinear", "reflection", False),
      [R(2, 3, 4, 5), R(2, 3, 6, 2)]),
+    # bicubic: grid points up to 1.7 units out, so taps fall outside and reflect more than once
+    ("grid_sample_bicubic", "zeros", lambda lib, x, g: F(lib).grid_sample(x, g * 1.3, "bicubic", "zeros", False),
+     [R(2, 3, 4, 5), R(2, 3, 6, 2)]),
+    ("grid_sample_bicubic", "border-align-corners-non-contiguous",
+     lambda lib, x, g: F(lib).grid_sample(x.transpose(2, 3), g * 1.3, "bicubic", "border", True),
+     [R(1, 2, 5, 4), R(1, 4, 3, 2)]),
+    ("grid_sample_bicubic", "reflection-non-contiguous-grid",
+     lambda lib, x, g: F(lib).grid_sample(x, g.transpose(1, 2) * 1.7, "bicubic", "reflection", False),
+     [R(1, 2, 3, 4), R(1, 5, 3, 2)]),
+    ("grid_sample_bicubic", "reflection-align-corners",
+     lambda lib, x, g: F(lib).grid_sample(x, g * 1.7, "bicubic", "reflection", True), [R(2, 1, 4, 3), R(2, 2, 5, 2)]),
     ("grid_sample_3d", "trilinear-border-align-corners-non-contiguous",
      lambda lib, x, g: F(lib).grid_sample(x.transpose(2, 4), g * 1.3, "bilinear", "border", True),
      [R(1, 2, 4, 3, 3), R(1, 2, 2, 3, 3)]),
@@ -118,6 +129,42 @@ def test_hand_derived():
     assert Fn.dropout2d(v[0], 0.5, False) is not None and Fn.dropout3d(v, 0.5, False) is v
 
 
+@pytest.mark.parametrize("dtype", [jitgrad.float32, jitgrad.float64])
+def test_grid_sample_bicubic_hand_derived(dtype):
+    """Cubic convolution, A = -0.75: at t = 1/2 the taps weigh (-3/32, 19/32, 19/32,
+    -3/32); at a whole pixel (1, 0, 0 after the tap on it) and d/dt there (-3/4 on the
+    tap before it, 3/4 on the one after); taps past the edge read 0, the edge pixel
+    (border) or the mirrored one (reflection: about -1/2 and W - 1/2)."""
+    Fn = jitgrad.nn.functional
+    row = jitgrad.tensor([[[[0.0, 1.0, 4.0, 9.0]]]], dtype=dtype)
+    # align_corners=False, W = 4: pixel = 2 (g + 1) - 1/2; H = 1: pixel y = g / 2 = 0
+    grid = jitgrad.tensor([[[[0.0, 0.0], [1.0, 0.0]]]], dtype=dtype)    # pixels 1.5, 3.5
+    # 19/32 (1 + 4) - 3/32 (0 + 9) = 2.125; at 3.5 the taps 2..5: 4, 9 and then
+    # 0, 0 (zeros), 9, 9 (border), 9, 4 (reflection)
+    want = {"zeros": [2.125, 4.96875], "border": [2.125, 9.46875], "reflection": [2.125, 9.9375]}
+    for pm, values in want.items():
+        assert Fn.grid_sample(row, grid, "bicubic", pm, False).flatten().tolist() == values
+    # whole pixels with align_corners=True (sizes whose pixel steps are exact in binary):
+    # the input itself, for every padding
+    img = jitgrad.arange(15.0, dtype=dtype).reshape(1, 1, 3, 5).pow(2)
+    ident = Fn.affine_grid(jitgrad.tensor([[[1.0, 0, 0], [0, 1, 0]]], dtype=dtype), (1, 1, 3, 5), True)
+    for pm in want:
+        assert Fn.grid_sample(img, ident, "bicubic", pm, True).tolist() == img.tolist()
+    # a constant image with border padding stays constant anywhere (the weights sum to 1)
+    far = jitgrad.tensor(np.random.default_rng(2).uniform(-3, 3, (1, 4, 5, 2)), dtype=dtype)
+    flat = Fn.grid_sample(jitgrad.full((1, 2, 3, 4), 2.5, dtype=dtype), far, "bicubic", "border", False)
+    np.testing.assert_allclose(flat.numpy(), 2.5, rtol=1e-6 if dtype is jitgrad.float32 else 1e-14)
+    # gradients at pixel x = 1 (g = -1/4): d out / d pixel = 3/4 (4 - 0), times d pixel / d g = 2;
+    # the input's gradient is all on that pixel
+    x = row.clone().requires_grad_()
+    g = jitgrad.tensor([[[[-0.25, 0.0]]]], dtype=dtype, requires_grad=True)
+    out = Fn.grid_sample(x, g, "bicubic", "zeros", False)
+    assert out.item() == 1.0
+    out.backward()
+    assert g.grad.flatten().tolist() == [6.0, 0.0]
+    assert x.grad.flatten().tolist() == [0.0, 1.0, 0.0, 0.0]
+
+
 def test_hard_gumbel_softmax_against_torch():
     """One-hot values, the soft sample's gradient (straight-through)."""
     torch = pytest.importorskip("torch")
@@ -156,6 +203,11 @@ def test_bit_for_bit_against_torch():
            lambda lib, x, g, th: F(lib).grid_sample(x[:, :, None].expand(2, 3, 2, 4, 5),
                                                     lib.tensor(g3), "bilinear", "reflection", False),
            lambda lib, x, g, th: lib.hinge_embedding_loss(x, x.sign(), 0.5, 0),
+           # bicubic: every padding, both align_corners, the enum form (mode 2)
+           lambda lib, x, g, th: F(lib).grid_sample(x, g, "bicubic", "zeros", False),
+           lambda lib, x, g, th: F(lib).grid_sample(x, g * 1.5, "bicubic", "border", True),
+           lambda lib, x, g, th: F(lib).grid_sample(x, g * 1.5, "bicubic", "reflection", False),
+           lambda lib, x, g, th: lib.grid_sampler(x, g * 1.5, 2, 2, True),
            seeded(lambda lib, x, g, th: lib.feature_dropout(x, 0.4, True))]
     for fn in fns:
         a, b = (fn(lib, *[lib.tensor(v.astype(np.float32)) for v in (x, g, th)]).numpy()
@@ -173,6 +225,9 @@ def test_create_graph_against_torch():
         cases.append(lambda lib, x, pm=pm: F(lib).grid_sample(
             x[0] * x[0], x[0, ..., :2].sin(), padding_mode=pm, align_corners=False))
     cases.append(lambda lib, x: F(lib).grid_sample(x * x, x[..., :3].cos(), align_corners=True))
+    for pm in ("zeros", "border", "reflection"):      # bicubic: through the input and the grid
+        cases.append(lambda lib, x, pm=pm: F(lib).grid_sample(
+            x[0] * x[0], x[0, ..., :2].sin() * 1.4, "bicubic", pm, align_corners=pm == "border"))
     for fn in cases:
         got = []
         for lib in (jitgrad, torch):
@@ -272,6 +327,9 @@ ERRORS = [
     E("grid-sample-padding", lambda lib: F(lib).grid_sample(lib.ones(1, 1, 2, 2), lib.ones(1, 1, 1, 2), padding_mode="foo"),
       ValueError, "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', "
       "but got: 'foo'"),
+    E("grid-sample-bicubic-5d", lambda lib: F(lib).grid_sample(lib.ones(1, 1, 2, 2, 2), lib.ones(1, 1, 1, 1, 3), "bicubic",
+                                                               align_corners=False),
+      RuntimeError, "grid_sampler(): bicubic interpolation only supports 4D input"),
     E("affine-grid-theta", lambda lib: F(lib).affine_grid(lib.ones(1, 3, 3), (1, 1, 2, 2), False), ValueError,
       "Expected a batch of 2D affine matrices of shape Nx2x3 for size (1, 1, 2, 2). Got jitgrad.Size([1, 3, 3])."),
     E("native-channel-shuffle-backward",

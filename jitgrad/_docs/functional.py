@@ -293,7 +293,10 @@ Args:
         centres of input and output instead of their outer edges.
     recompute_scale_factor (bool, optional): compute the output size from the scale
         and then forget the scale.
-    antialias (bool): not supported by jitgrad: True raises NotImplementedError.
+    antialias (bool): with ``'bilinear'`` or ``'bicubic'`` on a 4-D input, low-pass
+        filter when downsampling (torch's and PIL's: the filter widens with the
+        factor; bicubic with Keys' a = -0.5). ``'lanczos'`` is not supported by jitgrad
+        (NotImplementedError).
 
 Example::
 
@@ -306,8 +309,8 @@ Example::
 "grid_sample": """Sample ``input`` (N, C, H, W) or (N, C, D, H, W) at the normalised [-1, 1] coordinates in ``grid``.
 
 Args:
-    mode (str): ``'bilinear'`` or ``'nearest'``; jitgrad does not support
-        ``'bicubic'`` yet (NotImplementedError).
+    mode (str): ``'bilinear'``, ``'nearest'`` or ``'bicubic'`` (4-D input only: the
+        4 x 4 pixels around each point, padding applied to each of them).
     padding_mode (str): ``'zeros'``, ``'border'`` or ``'reflection'`` for points outside.
     align_corners (bool, optional): whether -1 and 1 are the centres (True) or the
         outer edges (False, the default) of the corner pixels.

@@ -8,6 +8,7 @@ from .. import messages
 from ..ops import conv_nd as _cnd
 from ..ops import pooling as _pool
 from ..ops import resample as _rs
+from ..ops import resample_aa as _rs_aa
 from ..tensor import Tensor
 
 
@@ -189,6 +190,15 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             return adaptive_avg_pool3d(input, output_size)
     elif mode in ("nearest", "nearest-exact") and dim in (1, 2, 3):
         return _upsample(input, output_size, scales, mode, False)
+    elif mode == "lanczos" and dim == 2:
+        if align_corners:
+            raise ValueError(messages.INTERP_LANCZOS_ALIGN_CORNERS)
+        if not antialias:
+            raise ValueError(messages.INTERP_LANCZOS_ANTIALIAS)
+        raise NotImplementedError(messages.INTERP_LANCZOS_UNSUPPORTED)
+    elif antialias:                                   # bilinear or bicubic of a 4-d input
+        _upsample_sizes_check(input, output_size)
+        return _rs_aa.upsample_aa(input, output_size, scales, mode, bool(align_corners))
     elif _INTERP_DIMS.get(mode) == dim:
         return _upsample(input, output_size, scales, mode, bool(align_corners))
     if mode in _INTERP_DIMS and _INTERP_DIMS[mode] + 2 != input.dim():
@@ -196,10 +206,14 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     raise NotImplementedError(messages.interp_unsupported(input.dim(), mode))
 
 
-def _upsample(input, output_size, scales, mode, align_corners):
+def _upsample_sizes_check(input, output_size):
     for n_in, n_out in zip(input.shape[2:], output_size):
         if n_in <= 0 or n_out <= 0:
             raise RuntimeError(messages.upsample_sizes(list(input.shape[2:]), output_size))
+
+
+def _upsample(input, output_size, scales, mode, align_corners):
+    _upsample_sizes_check(input, output_size)
     return _rs.upsample(input, output_size, scales, mode, align_corners)
 
 

@@ -1,6 +1,7 @@
 """F.affine_grid and F.grid_sample (4-d and 5-d input; bilinear/trilinear and
-nearest; zeros, border and reflection padding; align_corners), forward and
-backward side by side in vectorised numpy.
+nearest, bicubic of a 4-d input (its taps and weights:
+jitgrad/ops/grid_sample_bicubic.py); zeros, border and reflection padding;
+align_corners), forward and backward side by side in vectorised numpy.
 
 grid_sample follows ATen's GridSampler: each grid coordinate is
 unnormalised to pixel units, padded (clipped or reflected, with the
@@ -128,8 +129,10 @@ def _fma(a, b, c):
     s = p + c
     bb = s - p
     err = (p - (s - bb)) + (c - bb)
-    # (an infinite or NaN product: the plain a * b + c, whose error terms are NaN)
-    return np.where(np.isfinite(p), s + (e + err), s)
+    # an infinite or NaN product, or a factor beyond 2^996 (its split overflows): the
+    # plain a * b + c (the error terms are NaN; past 1e300 they are far below c anyway)
+    r = s + (e + err)
+    return np.where(np.isfinite(r), r, s)
 
 
 def _unnormalize(c, size, align_corners, dt):
@@ -184,8 +187,9 @@ def _source(c, size, padding_mode, align_corners, dt):
 class GridSampleNode(Node):
     """Saved: (input array, mode, corners, multipliers, grid shape, pixel coordinates,
     input, grid). A corner: (flat in-plane index (N, L), weight, in-bounds mask, the
-    weight's derivative per axis, its bit per axis (0: floor, 1: floor + 1)); axes in
-    the grid's order (x, y[, z]); the multipliers are d(pixel) / d(grid) per axis."""
+    weight's derivative per axis, its bit per axis (0: floor, 1: floor + 1; bicubic:
+    the tap 0..3 of floor - 1..floor + 2)); axes in the grid's order (x, y[, z]); the
+    multipliers are d(pixel) / d(grid) per axis."""
     __slots__ = ()
 
     def apply(self, grad):
@@ -210,7 +214,7 @@ class GridSampleNode(Node):
             gin = flat.reshape(a.shape).astype(a.dtype)
         if need_grid:
             gs = [np.zeros(g.shape[::2]) for _ in mults]
-            if mode == "bilinear":
+            if mode != "nearest":
                 av = a.reshape(N, C, P).astype(np.float64)
                 for idx, w, ok, dws, _ in corners:
                     # outside corners read as 0 (torch's masked gather), whatever the
@@ -247,6 +251,9 @@ class GridSampleNode(Node):
         pix = [gflat[..., k] * _wrap(mults[k].astype(dt))
                + _wrap((coords[k] - mults[k] * g64[..., k]).astype(dt)) for k in range(nd)]
         lows = [np.floor(c) for c in coords]
+        if mode == "bicubic":
+            from .grid_sample_bicubic import cubic_coefficient_tensor
+            fracs = [pix[k] - _wrap(lows[k].astype(dt)) for k in range(nd)]
         flat = input.reshape(N, C, -1)
         out = None
         for idx, _, ok, _, bits in corners:
@@ -258,6 +265,10 @@ class GridSampleNode(Node):
                     f = (pix[k] - _wrap(lows[k].astype(dt)) if bits[k]
                          else _wrap((lows[k] + 1).astype(dt)) - pix[k])
                     w = f if w is None else w * f
+                v = v * w.reshape(N, 1, L)
+            elif mode == "bicubic":
+                w = cubic_coefficient_tensor(fracs[0], bits[0]) * \
+                    cubic_coefficient_tensor(fracs[1], bits[1])
                 v = v * w.reshape(N, 1, L)
             out = v if out is None else out + v
         got = list(autograd_grad(out, wanted, grad.reshape(N, C, L), create_graph=True,
@@ -291,8 +302,8 @@ def _check(input, grid, mode, padding_mode, align_corners):
         raise RuntimeError(messages.grid_sample_batch(a.shape, gr.shape))
     if gr.shape[-1] != a.ndim - 2:
         raise RuntimeError(messages.grid_sample_last(a.ndim - 2, gr.shape))
-    if mode == "bicubic":
-        raise NotImplementedError(messages.grid_sample_unsupported(a.ndim, mode))
+    if mode == "bicubic" and a.ndim == 5:
+        raise RuntimeError(messages.GRID_SAMPLE_BICUBIC_5D)
     if a.dtype != gr.dtype:
         raise RuntimeError(messages.grid_sample_dtype(input.dtype, grid.dtype))
     if a.dtype.kind != "f":
@@ -332,6 +343,12 @@ def _grid_sample(input, grid, mode, padding_mode, align_corners):
     if input._data.ndim == 5:
         return _grid_sample_3d(input, grid, mode, padding_mode, align_corners)
     a, gr = input._data, grid._data
+    if mode == "bicubic":
+        from . import grid_sample_bicubic
+        out, corners, mults, coords = grid_sample_bicubic.sample(
+            a, gr.reshape(a.shape[0], -1, 2), padding_mode, align_corners)
+        out = np.ascontiguousarray(out, a.dtype).reshape(a.shape[:2] + gr.shape[1:3])
+        return _record(input, grid, out, a, mode, corners, mults, coords)
     N, C, H, W = a.shape
     Ho, Wo = gr.shape[1:3]
     L = Ho * Wo

@@ -468,9 +468,8 @@ def interp_sizes(shape, size, scale_factor, mode, recompute_scale_factor, antial
                        for i in range(dim)]
         scale_factors = None
     if antialias:
-        if mode in ("bilinear", "bicubic", "lanczos") and len(shape) == 4:
-            raise NotImplementedError(messages.INTERP_ANTIALIAS_UNSUPPORTED)
-        raise ValueError(messages.INTERP_ANTIALIAS)
+        if mode not in ("bilinear", "bicubic", "lanczos") or len(shape) != 4:
+            raise ValueError(messages.INTERP_ANTIALIAS)
     if output_size is None:
         # torch's upsample ops: the output size from the scales (a C++ truncation)
         output_size = [int(shape[i + 2] * float(scale_factors[i])) for i in range(dim)]
@@ -540,8 +539,9 @@ def upsample_nearest2d_forward(input, size=None, scale_factor=None, mode="neares
 def upsample_bilinear2d_covers(input, size=None, scale_factor=None, mode="nearest",
                                align_corners=None, recompute_scale_factor=None,
                                antialias=False):
-    """F.interpolate's bilinear mode (of a 4-d input: the only one it takes)."""
-    return mode == "bilinear" and input.dim() == 4
+    """F.interpolate's bilinear mode (of a 4-d input: the only one it takes), without
+    antialias (a call with it is _upsample_bilinear2d_aa's)."""
+    return mode == "bilinear" and input.dim() == 4 and not antialias
 
 
 def upsample_bilinear2d_forward(input, size=None, scale_factor=None, mode="nearest",
