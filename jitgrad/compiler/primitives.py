@@ -37,6 +37,10 @@ def ew(graph, expr, inputs, dtype, shape=None, requires_grad=False, line=None):
     cast to ``dtype`` where they differ)."""
     if shape is None:
         shape = broadcast_shapes(*(v.shape for v in inputs))
+    elif broadcast_shapes(shape, *(v.shape for v in inputs)) != tuple(shape):
+        # (the generated loop would read past an operand's end)
+        raise ValueError(f"operands of shapes {[v.shape for v in inputs]} do not broadcast "
+                         f"to the op's shape {tuple(shape)}")
     dtype = np.dtype(dtype)
     casts = [v.dtype != dtype and dtype.kind != "b" for v in inputs]
     if any(casts):

@@ -460,8 +460,13 @@ def linear_rule(tr, result, x, weight, bias=None):
     # (..., k) inputs: one product of the rows
     rows = P.reshape(g, vx, (vx.size // vx.shape[-1], vx.shape[-1]), line=tr.line)
     out = P.matmul2d(g, rows, P.permute(g, vw, (1, 0), vw.requires_grad, tr.line), rg, tr.line)
-    if bias is not None:
-        out = P.table_ew(g, "add", [out, tr.value(bias)], out.dtype, out.shape, rg, tr.line)
+    if bias is None:
+        return P.reshape(g, out, tuple(result.shape), rg, tr.line)
+    vb = tr.value(bias)
+    if len(vb.shape) > 1:
+        # a bias of several dims broadcasts against the (..., out) result, not the rows
+        out = P.reshape(g, out, tuple(result.shape), rg, tr.line)
+    out = P.table_ew(g, "add", [out, vb], out.dtype, out.shape, rg, tr.line)
     return P.reshape(g, out, tuple(result.shape), rg, tr.line)
 
 
