@@ -54,4 +54,29 @@ CASES = [
      [R(SEQ, BATCH, IN), R(BATCH, HID), *weights(1)]),
 ]
 
+
+
+def stacked(name, states):
+    """fn(lib, x, h0, [c0,] *weights): torch's functional ``lib.<name>`` (the
+    whole stack, its weights a flat list; one layer, one direction here)."""
+    def fn(lib, x, *rest):
+        hx, params = rest[:states], list(rest[states:])
+        out = getattr(lib, name)(x, tuple(hx) if states == 2 else hx[0], params,
+                                 len(params) == 4, 1, 0.0, True, False, False)
+        return out[0]
+    return fn
+
+
+# the stacked forms as table entries (jitgrad/ops/rnn_stack.py)
+CASES += [
+    ("lstm", "functional", stacked("lstm", 2),
+     [R(SEQ, BATCH, IN, dtype=F32), R(1, BATCH, HID, dtype=F32), R(1, BATCH, HID, dtype=F32),
+      *weights(4, F32)]),
+    ("gru", "functional", stacked("gru", 1), [R(SEQ, BATCH, IN), R(1, BATCH, HID), *weights(3)]),
+    ("rnn_tanh", "functional", stacked("rnn_tanh", 1),
+     [R(SEQ, BATCH, IN), R(1, BATCH, HID), *weights(1, bias=False)]),
+    ("rnn_relu", "functional", stacked("rnn_relu", 1),
+     [R(SEQ, BATCH, IN), R(1, BATCH, HID), *weights(1)]),
+]
+
 test_gradcheck, test_torch, test_node_name_is_the_tables = table_tests(CASES)
